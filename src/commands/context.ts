@@ -1,0 +1,18 @@
+// What every command gets from the edge: the environment, the clock and the terminal.
+// Commands return their output; cli.ts alone writes it and picks the exit status.
+import type { Env } from '../aws/files.js';
+
+export interface Context {
+  env: Env;
+  now(): Date;
+  /** The parent process id, for telling which shell to print for. */
+  ppid: number;
+  stdoutIsTTY: boolean;
+  /** Warnings and notices; never secrets. */
+  warn(message: string): void;
+}
+
+export interface Output {
+  stdout: string;
+  exitCode?: number;
+}

@@ -1,0 +1,57 @@
+// Typed errors: each carries what its message needs, never a secret value.
+// main() in cli.ts is the only place that prints them and picks the exit status.
+
+export class AwsenvError extends Error {
+  /** Exit status: 1 failure, 2 usage error (CONTRACT.md "Exit status"). */
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class UsageError extends AwsenvError {
+  override readonly exitCode = 2;
+}
+
+/** A malformed or unreadable file: names the file, and the line when there is one. */
+export class ConfigError extends AwsenvError {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${problem}`, options);
+  }
+}
+
+export class ProfileNotFound extends AwsenvError {
+  constructor(
+    readonly profile: string,
+    readonly closest: string[],
+  ) {
+    const hint =
+      closest.length > 0
+        ? `; did you mean ${closest.map((n) => `'${n}'`).join(', ')}?`
+        : '; no profiles are defined (see `aws configure`)';
+    super(`profile '${profile}' not found${hint}`);
+  }
+}
+
+/** A value the chosen shell cannot carry; names the variable, never the value. */
+export class UnrepresentableValue extends AwsenvError {
+  constructor(
+    readonly variable: string,
+    readonly shell: string,
+    readonly reason: string,
+    readonly suggestion?: string,
+  ) {
+    super(
+      `cannot set ${variable} in ${shell}: the value ${reason}${suggestion ? `; ${suggestion}` : ''}`,
+    );
+  }
+}
+
+/** A profile of a kind this command cannot turn into credentials (yet, or at all). */
+export class UnsupportedProfile extends AwsenvError {}

@@ -1,0 +1,24 @@
+// PowerShell 5.1 and 7. In a single-quoted string the only special characters are the
+// four single quotes (' ‘ ’ ‚ ‛), each escaped by doubling it.
+// https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_quoting_rules
+// CR and LF are written as "`r" / "`n" joined with +, so each statement stays on one line
+// for `awsenv use x | Invoke-Expression`, which runs every line on its own.
+import { type Dialect, refuseNul } from './dialect.js';
+
+const SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
+
+export function pwshQuote(value: string): string {
+  const parts = value.split(/(\r|\n)/);
+  return parts
+    .filter((p, i) => p !== '' || i === 0)
+    .map((p) => (p === '\n' ? '"`n"' : p === '\r' ? '"`r"' : `'${p.replace(SINGLE_QUOTES, '$&$&')}'`))
+    .join(' + ');
+}
+
+export const pwsh: Dialect = {
+  set(name, value) {
+    refuseNul(name, 'pwsh', value);
+    return `$env:${name} = ${pwshQuote(value)}`;
+  },
+  unset: (name) => `$env:${name} = $null`,
+};

@@ -1,0 +1,36 @@
+// Plain-text tables for humans, coloured only on a terminal and never under NO_COLOR
+// (https://no-color.org).
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+}
+
+const plain: Style = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s };
+const sgr = (code: number) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;
+const ansi: Style = { bold: sgr(1), dim: sgr(2), green: sgr(32), red: sgr(31), yellow: sgr(33) };
+
+export function styleFor(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): Style {
+  return isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb' ? ansi : plain;
+}
+
+/** Columns padded to the widest cell; `paint` colours a cell after its width is measured. */
+export function table(
+  header: string[],
+  rows: string[][],
+  paint: (cell: string, row: number, col: number) => string = (c) => c,
+): string {
+  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)));
+  const line = (cells: string[], row: number) =>
+    cells
+      .map((c, col) => {
+        const padded = col === cells.length - 1 ? c : c + ' '.repeat(widths[col]! - [...c].length);
+        return row < 0 ? padded : paint(padded, row, col);
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(header, -1), ...rows.map((r, i) => line(r, i))].join('\n') + '\n';
+}
