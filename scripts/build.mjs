@@ -1,13 +1,17 @@
-// Bundles the CLI into dist/awsenv.js (one file: Node starts it without resolving a
-// module tree, see issue "Speed"). Type checking is `npm run typecheck`.
+// Bundles the CLI into dist/awsenv.js (Node starts it without resolving a module tree). Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/awsenv.js',
+  entryPoints: { awsenv: 'src/main.ts' },
+  outdir: 'dist',
+  // Rarely needed parts (the AWS SDK, execa) are imported dynamically and land in chunks
+  // of their own, so a cached `awsenv use` never parses them.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

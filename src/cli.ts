@@ -30,8 +30,17 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
     .command(
       'use <profile>',
       'print the statements that make this shell match PROFILE',
-      (y) => y.positional('profile', { type: 'string', demandOption: true }).option('shell', shellOption),
-      (a) => run(() => use({ profile: a.profile, shell: a.shell }, ctx))(),
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true })
+          .option('shell', shellOption)
+          .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code (else asked on the terminal)' })
+          .option('duration', { type: 'number', describe: 'session lifetime in seconds (else duration_seconds, else STS\'s default)' })
+          .option('refresh', { type: 'boolean', describe: 'get a new session even if one is cached' }),
+      (a) =>
+        run(() =>
+          use({ profile: a.profile, shell: a.shell, mfaCode: a.mfaCode, duration: a.duration, refresh: a.refresh }, ctx),
+        )(),
     )
     .command(
       'clear',

@@ -1,7 +1,8 @@
 // awsenv use PROFILE: the statements that make this shell's environment match PROFILE.
-import { getProfile, kindOf, loadProfiles, settingsOf } from '../aws/profiles.js';
-import { staticCredentials } from '../core/credentials.js';
+import { loadProfiles } from '../aws/profiles.js';
+import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
+import { Resolver } from '../core/resolve.js';
 import { detectShell } from '../shells/detect.js';
 import { render } from '../shells/index.js';
 import type { Context, Output } from './context.js';
@@ -9,12 +10,19 @@ import type { Context, Output } from './context.js';
 export interface UseArgs {
   profile: string;
   shell?: string | undefined;
+  mfaCode?: string | undefined;
+  duration?: number | undefined;
+  refresh?: boolean | undefined;
 }
 
-export function use(args: UseArgs, ctx: Context): Output {
+export async function use(args: UseArgs, ctx: Context): Promise<Output> {
+  // Before any request: an unknown shell must not cost an MFA code.
   const shell = detectShell(args.shell, ctx.env, ctx.ppid);
-  const profile = getProfile(loadProfiles(ctx.env), args.profile);
-  const settings = settingsOf(profile);
-  const creds = staticCredentials(profile.name, kindOf(settings, profile.keysInCredentials), settings, ctx.now());
-  return { stdout: render(shell, useChange(profile.name, creds, settings.region, ctx.env)) };
+  const resolver = new Resolver(loadProfiles(ctx.env), realDeps(ctx.env, ctx.now, ctx.warn), {
+    mfaCode: args.mfaCode,
+    durationSeconds: args.duration,
+    refresh: args.refresh,
+  });
+  const resolved = await resolver.resolve(args.profile);
+  return { stdout: render(shell, useChange(resolved.profile, resolved.credentials, resolved.region, ctx.env)) };
 }

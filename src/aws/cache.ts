@@ -1,0 +1,118 @@
+// The session cache shared by every shell: one JSON file per session key in a 0700
+// directory, files 0600, written to a temporary file and renamed (a crash leaves the old
+// file or none), read back through zod (a corrupt or foreign file is ignored and replaced).
+// A lock per key makes concurrent `awsenv use` wait for the first one's STS call, so ten
+// shells started at once ask once, and one MFA code serves them all.
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Env } from './files.js';
+import { homeOf } from './files.js';
+
+export function cacheDir(env: Env): string {
+  if (env.AWSENV_CACHE_DIR) return env.AWSENV_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'awsenv');
+  return join(homeOf(env), '.cache', 'awsenv');
+}
+
+export const CachedSession = z.object({
+  version: z.literal(1),
+  profile: z.string(),
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  sessionToken: z.string().min(1),
+  expiration: z.iso.datetime({ offset: true }),
+  /** Whether MFA was used to get it (doctor reports IAM calls made without). */
+  mfa: z.boolean(),
+});
+export type CachedSession = z.infer<typeof CachedSession>;
+
+/** How long before its end a cached session stops being handed out. */
+export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/** A cache key from everything that decides a session; secrets only as a salted hash input. */
+export function sessionKey(parts: Record<string, string | number | undefined>): string {
+  const canonical = JSON.stringify(Object.keys(parts).sort().map((k) => [k, parts[k] ?? null]));
+  return createHash('sha256').update(`awsenv-session-v1\0${canonical}`).digest('hex').slice(0, 40);
+}
+
+export class SessionCache {
+  constructor(readonly dir: string) {}
+
+  private path(key: string): string {
+    return join(this.dir, `${key}.json`);
+  }
+
+  private ensureDir(): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    // mkdir's mode is masked by umask and not applied to an existing directory.
+    if ((statSync(this.dir).mode & 0o777) !== 0o700) chmodSync(this.dir, 0o700);
+  }
+
+  /** The session if present, valid and not within the refresh margin of its end. */
+  read(key: string, now: Date): CachedSession | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.path(key), 'utf8');
+    } catch {
+      return undefined;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const parsed = CachedSession.safeParse(json);
+    if (!parsed.success) return undefined;
+    if (Date.parse(parsed.data.expiration) - REFRESH_MARGIN_MS <= now.getTime()) return undefined;
+    return parsed.data;
+  }
+
+  /** Every valid entry for a profile, newest expiry first (for `list`). */
+  write(key: string, session: CachedSession): void {
+    this.ensureDir();
+    const target = this.path(key);
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(session)}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  }
+
+  remove(key: string): void {
+    rmSync(this.path(key), { force: true });
+  }
+
+  /**
+   * Runs `fill` holding the key's lock (an O_EXCL lock file). A lock older than
+   * `staleMs` is taken over: its holder died, or is waiting on a person for an MFA code.
+   */
+  async withLock<T>(key: string, fill: () => Promise<T>, staleMs = 120_000): Promise<T> {
+    this.ensureDir();
+    const lock = join(this.dir, `${key}.lock`);
+    for (;;) {
+      try {
+        closeSync(openSync(lock, 'wx', 0o600));
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        try {
+          if (Date.now() - statSync(lock).mtimeMs > staleMs) unlinkSync(lock);
+        } catch {
+          // gone already: try again
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    try {
+      return await fill();
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  }
+}

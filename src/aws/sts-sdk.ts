@@ -1,0 +1,121 @@
+// The STS port on the AWS SDK (loaded lazily by sts.ts). The SDK honours the endpoint
+// variables, but awsenv passes them itself so the environment stays injected.
+// Every failure becomes one StsError sentence with a next step; no secret is in it.
+import { AssumeRoleCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { z } from 'zod';
+import { AwsenvError } from '../errors.js';
+import type { Credentials } from '../core/environment.js';
+import type { Env } from './files.js';
+import type { StsPort } from './sts.js';
+
+export class StsError extends AwsenvError {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const StsCredentials = z.object({
+  AccessKeyId: z.string().min(1),
+  SecretAccessKey: z.string().min(1),
+  SessionToken: z.string().min(1),
+  Expiration: z.date(),
+});
+
+export function stsEndpoint(env: Env): string | undefined {
+  return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined;
+}
+
+function client(env: Env, region: string | undefined, source: Credentials): STSClient {
+  return new STSClient({
+    region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint: stsEndpoint(env),
+    credentials: {
+      accessKeyId: source.accessKeyId,
+      secretAccessKey: source.secretAccessKey,
+      ...(source.sessionToken ? { sessionToken: source.sessionToken } : {}),
+    },
+    // Bounded: an unreachable endpoint fails in about 10 s, not the SDK's default minutes.
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000 }),
+  });
+}
+
+function converted(response: { Credentials?: unknown }, what: string) {
+  const parsed = StsCredentials.safeParse(response.Credentials);
+  if (!parsed.success) throw new StsError('InvalidResponse', `STS answered ${what} without usable credentials`);
+  const c = parsed.data;
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+}
+
+/** One sentence and a next step for each way STS says no. */
+export function explain(error: unknown, what: string, env: Env): StsError {
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: unknown };
+  const code = e.name ?? e.code ?? 'Error';
+  const message = String(e.message ?? '');
+  const endpoint = stsEndpoint(env) ?? 'the AWS STS endpoint';
+  const says = (text: string) => new StsError(code, `${what} failed: ${text}`, { cause: error });
+  if (/MultiFactorAuthentication|MFA/i.test(message) || (code === 'AccessDenied' && /token ?code|one time pass/i.test(message))) {
+    return says('the MFA code was rejected (codes are valid for 30 s and used once); try again with the next code');
+  }
+  switch (code) {
+    case 'InvalidClientTokenId':
+      return says('AWS does not know this access key, or it is inactive (or a stale session token was sent with it); run `awsenv doctor`');
+    case 'SignatureDoesNotMatch':
+      return says('the secret access key does not match the key id; check aws_secret_access_key');
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+      return says('the source session has expired; run `awsenv use SOURCE --refresh` to get a new one');
+    case 'RequestExpired':
+      return says('the request was signed at a time AWS does not accept: check the system clock');
+    case 'AccessDenied':
+      return says(`${message.replace(/\.$/, '')}; check the role's trust policy, external_id and mfa_serial`);
+    case 'TimeoutError':
+    case 'RequestTimeout':
+      return says(`no answer from ${endpoint} within 10 s; check the network or proxy, or try again`);
+  }
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EAI_AGAIN'].includes(e.code ?? code)) {
+    return says(`cannot reach ${endpoint} (${e.code ?? code}); check the network, proxy or AWS_ENDPOINT_URL_STS`);
+  }
+  return says(`${code}: ${message || 'unknown error'}`);
+}
+
+export function createSdkSts(env: Env, region: string | undefined): StsPort {
+  return {
+    async getSessionToken(r) {
+      try {
+        const response = await client(env, region, r.source).send(
+          new GetSessionTokenCommand({
+            DurationSeconds: r.durationSeconds,
+            SerialNumber: r.mfaSerial,
+            TokenCode: r.mfaCode,
+          }),
+        );
+        return converted(response, 'GetSessionToken');
+      } catch (error) {
+        throw error instanceof StsError ? error : explain(error, 'getting an MFA session', env);
+      }
+    },
+    async assumeRole(r) {
+      try {
+        const response = await client(env, region, r.source).send(
+          new AssumeRoleCommand({
+            RoleArn: r.roleArn,
+            RoleSessionName: r.sessionName,
+            ExternalId: r.externalId,
+            DurationSeconds: r.durationSeconds,
+            SerialNumber: r.mfaSerial,
+            TokenCode: r.mfaCode,
+          }),
+        );
+        return converted(response, 'AssumeRole');
+      } catch (error) {
+        throw error instanceof StsError ? error : explain(error, `assuming ${r.roleArn}`, env);
+      }
+    },
+  };
+}

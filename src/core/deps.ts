@@ -1,0 +1,31 @@
+// The real dependencies of credential resolution, wired at the edge.
+import { cacheDir, SessionCache } from '../aws/cache.js';
+import type { Env } from '../aws/files.js';
+import { realSts } from '../aws/sts.js';
+import { UnsupportedProfile } from '../errors.js';
+import { askTerminal } from '../util/tty.js';
+import type { ResolveDeps } from './resolve.js';
+
+/** How long a credential_process may take (AWSENV_PROCESS_TIMEOUT seconds, default 60). */
+function processTimeoutMs(env: Env): number {
+  const seconds = Number(env.AWSENV_PROCESS_TIMEOUT);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 60) * 1000;
+}
+
+export function realDeps(env: Env, now: () => Date, warn: (message: string) => void): ResolveDeps {
+  return {
+    env,
+    now,
+    sts: (region) => realSts(env, region),
+    cache: new SessionCache(cacheDir(env)),
+    askMfaCode: async (serial) => askTerminal(`MFA code for ${serial}: `),
+    runProcess: async (profile, command) => {
+      const { runCredentialProcess } = await import('../aws/process.js');
+      return runCredentialProcess(profile, command, env, processTimeoutMs(env));
+    },
+    sso: async (profile) => {
+      throw new UnsupportedProfile(`profile '${profile}' is an SSO profile; SSO is not supported yet`);
+    },
+    progress: (what) => warn(`${what}…`),
+  };
+}

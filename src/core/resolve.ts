@@ -1,0 +1,242 @@
+// From a profile of any kind to credentials: static keys from the files, MFA sessions and
+// roles from STS (through the shared cache), credential_process, SSO. The dependencies
+// are passed in, so the logic is tested with a fake STS and a temporary cache.
+import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { type CachedSession, type SessionCache, sessionKey } from '../aws/cache.js';
+import type { Env } from '../aws/files.js';
+import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../aws/profiles.js';
+import type { StsPort } from '../aws/sts.js';
+import { AwsenvError, UnsupportedProfile } from '../errors.js';
+import { staticCredentials } from './credentials.js';
+import type { Credentials } from './environment.js';
+
+export interface ResolveDeps {
+  env: Env;
+  now(): Date;
+  sts(region: string | undefined): Promise<StsPort>;
+  cache: SessionCache;
+  askMfaCode(serial: string): Promise<string>;
+  runProcess(profile: string, command: string): Promise<Credentials>;
+  sso(profile: string, settings: ProfileSettings, set: ProfileSet): Promise<Credentials>;
+  /** Told before a request that may take a while ("asking STS for …"), for a spinner. */
+  progress?(what: string): void;
+}
+
+export interface ResolveOptions {
+  mfaCode?: string | undefined;
+  durationSeconds?: number | undefined;
+  /** Get a new session for the profile even if one is cached. */
+  refresh?: boolean | undefined;
+  /** Only what the files and the cache hold: no STS, no process, no prompt. */
+  offline?: boolean | undefined;
+}
+
+export interface Resolved {
+  profile: string;
+  kind: ProfileKind;
+  credentials: Credentials;
+  region: string | undefined;
+  /** Where the credentials came from, for `doctor` and `list`. */
+  from: 'files' | 'cache' | 'sts' | 'process' | 'sso' | 'environment';
+}
+
+export class CycleError extends AwsenvError {}
+export class NeedsRequest extends AwsenvError {}
+
+const MFA_CODE = /^\d{6}$/;
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** A default RoleSessionName: awsenv-USER, limited to what STS accepts ([\w+=,.@-]{2,64}). */
+export function defaultSessionName(): string {
+  let user = 'user';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep "user"
+  }
+  return `awsenv-${user}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+export class Resolver {
+  constructor(
+    private readonly set: ProfileSet,
+    private readonly deps: ResolveDeps,
+    private readonly options: ResolveOptions = {},
+  ) {}
+
+  async resolve(name: string): Promise<Resolved> {
+    return this.resolveChain(name, [], true);
+  }
+
+  private async resolveChain(name: string, chain: string[], target: boolean): Promise<Resolved> {
+    if (chain.includes(name)) {
+      throw new CycleError(`profiles form a cycle through source_profile: ${[...chain, name].join(' → ')}`);
+    }
+    const profile = getProfile(this.set, name);
+    const s = settingsOf(profile);
+    const kind = kindOf(s, profile.keysInCredentials);
+    const region = s.region;
+    const duration = (target ? this.options.durationSeconds : undefined) ?? s.duration_seconds;
+    const refresh = target && this.options.refresh === true;
+    const done = (credentials: Credentials, from: Resolved['from']): Resolved => ({ profile: name, kind, credentials, region, from });
+
+    switch (kind) {
+      case 'keys':
+      case 'keys+token':
+      case 'none':
+        return done(staticCredentials(name, kind, s, this.deps.now()), 'files');
+      case 'mfa': {
+        const source = staticCredentials(name, 'keys', s, this.deps.now());
+        const { session, fresh } = await this.mfaSession(name, source, s.mfa_serial!, duration, region, refresh);
+        return done(session, fresh ? 'sts' : 'cache');
+      }
+      case 'role':
+        return this.role(name, s, kind, region, duration, refresh, [...chain, name]);
+      case 'process':
+        if (this.options.offline) throw new NeedsRequest(`profile '${name}' runs a credential_process`);
+        return done(await this.deps.runProcess(name, s.credential_process!), 'process');
+      case 'sso':
+        if (this.options.offline) throw new NeedsRequest(`profile '${name}' needs SSO`);
+        return done(await this.deps.sso(name, s, this.set), 'sso');
+    }
+  }
+
+  private async role(
+    name: string,
+    s: ProfileSettings,
+    kind: ProfileKind,
+    region: string | undefined,
+    duration: number | undefined,
+    refresh: boolean,
+    chain: string[],
+  ): Promise<Resolved> {
+    let source: Credentials;
+    let sourceIsLongTerm: boolean;
+    if (s.source_profile !== undefined) {
+      if (s.source_profile === name) {
+        // A role profile may name itself as source when it also holds the keys (AWS CLI rule).
+        source = staticCredentials(name, 'keys', s, this.deps.now());
+        sourceIsLongTerm = true;
+      } else {
+        const resolved = await this.resolveChain(s.source_profile, chain, false);
+        source = resolved.credentials;
+        sourceIsLongTerm = !source.sessionToken;
+      }
+    } else if (s.credential_source === 'Environment') {
+      const env = this.deps.env;
+      if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
+        throw new AwsenvError(`profile '${name}' takes its source keys from the environment, but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set`);
+      }
+      source = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+      sourceIsLongTerm = !source.sessionToken;
+    } else if (s.credential_source) {
+      throw new UnsupportedProfile(`profile '${name}': credential_source = ${s.credential_source} is not supported by awsenv; use source_profile`);
+    } else {
+      throw new AwsenvError(`profile '${name}' has role_arn but neither source_profile nor credential_source`);
+    }
+
+    // With MFA on the role and long-term source keys, get one MFA session for the source
+    // and assume the role with it: every role sharing that source then shares one code.
+    let mfaOnRole: string | undefined;
+    if (s.mfa_serial) {
+      if (sourceIsLongTerm) {
+        source = (await this.mfaSession(s.source_profile ?? name, source, s.mfa_serial, undefined, region, false)).session;
+      } else {
+        mfaOnRole = s.mfa_serial;
+      }
+    }
+
+    const sessionName = s.role_session_name ?? defaultSessionName();
+    const key = sessionKey({
+      op: 'assume-role',
+      source: source.accessKeyId,
+      roleArn: s.role_arn,
+      externalId: s.external_id,
+      sessionName,
+      duration,
+      mfaSerial: mfaOnRole,
+    });
+    const { session, fresh } = await this.cachedOrNew(key, name, refresh, !!(s.mfa_serial), async () => {
+      const mfaCode = mfaOnRole ? await this.mfaCode(mfaOnRole) : undefined;
+      this.deps.progress?.(`assuming ${s.role_arn}`);
+      return (await this.deps.sts(region)).assumeRole({
+        source,
+        roleArn: s.role_arn!,
+        sessionName,
+        externalId: s.external_id,
+        durationSeconds: duration,
+        mfaSerial: mfaOnRole,
+        mfaCode,
+      });
+    });
+    return { profile: name, kind, credentials: session, region, from: fresh ? 'sts' : 'cache' };
+  }
+
+  private async mfaSession(
+    profile: string,
+    source: Credentials,
+    serial: string,
+    duration: number | undefined,
+    region: string | undefined,
+    refresh: boolean,
+  ): Promise<{ session: Credentials; fresh: boolean }> {
+    const key = sessionKey({
+      op: 'session-token',
+      source: source.accessKeyId,
+      secret: hashSecret(source.secretAccessKey),
+      mfaSerial: serial,
+      duration,
+    });
+    return this.cachedOrNew(key, profile, refresh, true, async () => {
+      const mfaCode = await this.mfaCode(serial);
+      this.deps.progress?.('getting an MFA session from STS');
+      return (await this.deps.sts(region)).getSessionToken({ source, mfaSerial: serial, mfaCode, durationSeconds: duration });
+    });
+  }
+
+  private async mfaCode(serial: string): Promise<string> {
+    const code = this.options.mfaCode ?? (await this.deps.askMfaCode(serial));
+    if (!MFA_CODE.test(code)) throw new AwsenvError('the MFA code must be six digits');
+    return code;
+  }
+
+  /** The cached session for `key`, or a new one from `fetch`, taken under the key's lock. */
+  private async cachedOrNew(
+    key: string,
+    profile: string,
+    refresh: boolean,
+    mfa: boolean,
+    fetch: () => Promise<Required<Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>>>,
+  ): Promise<{ session: Credentials; fresh: boolean }> {
+    const { cache, now } = this.deps;
+    const fromCache = (c: CachedSession): Credentials => ({
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      sessionToken: c.sessionToken,
+      expiration: new Date(c.expiration),
+    });
+    const hit = refresh ? undefined : cache.read(key, now());
+    if (hit) return { session: fromCache(hit), fresh: false };
+    if (this.options.offline) throw new NeedsRequest(`profile '${profile}' has no cached session`);
+    return cache.withLock(key, async () => {
+      // Another process may have filled it while we waited for the lock.
+      const filled = refresh ? undefined : cache.read(key, now());
+      if (filled) return { session: fromCache(filled), fresh: false };
+      const c = await fetch();
+      cache.write(key, {
+        version: 1,
+        profile,
+        accessKeyId: c.accessKeyId,
+        secretAccessKey: c.secretAccessKey,
+        sessionToken: c.sessionToken,
+        expiration: c.expiration.toISOString(),
+        mfa,
+      });
+      return { session: c, fresh: true };
+    });
+  }
+}
