@@ -6,6 +6,8 @@ import { hideBin } from 'yargs/helpers';
 import { clear } from './commands/clear.js';
 import type { Context, Output } from './commands/context.js';
 import { current } from './commands/current.js';
+import { exec } from './commands/exec.js';
+import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
 import { list } from './commands/list.js';
 import { use } from './commands/use.js';
 import { AwsenvError, UsageError } from './errors.js';
@@ -63,6 +65,29 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
       'what this shell holds now, and whether it is consistent',
       (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output (documented in the README)' }),
       (a) => run(() => current({ json: a.json }, ctx))(),
+    )
+    .command(
+      'export <profile>',
+      'print PROFILE\'s credentials for other tools (credential_process JSON)',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true })
+          .option('format', { choices: EXPORT_FORMATS, default: 'process' as const, describe: 'output format' })
+          .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code (else asked on the terminal)' }),
+      (a) => run(() => exportCredentials({ profile: a.profile, format: a.format, mfaCode: a.mfaCode }, ctx))(),
+    )
+    .command(
+      'exec <profile>',
+      'run a command with PROFILE\'s environment: awsenv exec PROFILE -- CMD [ARG…]',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true })
+          .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code (else asked on the terminal)' })
+          .parserConfiguration({ 'populate--': true }),
+      (a) =>
+        run(() =>
+          exec({ profile: a.profile, command: ((a as { '--'?: unknown[] })['--'] ?? []).map(String), mfaCode: a.mfaCode }, ctx),
+        )(),
     )
     .demandCommand(1, 'name a command; see `awsenv --help`')
     .strict()
