@@ -1,5 +1,8 @@
 // awsenv list: every profile of both files with its kind, region and whether it is active.
-import { kindOf, loadProfiles, type ProfileKind, settingsOf } from '../aws/profiles.js';
+import { kindOf, loadProfiles, type ProfileKind, type ProfileSet, settingsOf } from '../aws/profiles.js';
+import { realDeps } from '../core/deps.js';
+import { formatDuration } from '../core/current.js';
+import { Resolver } from '../core/resolve.js';
 import { AwsenvError } from '../errors.js';
 import { STATE } from '../core/variables.js';
 import { styleFor, table } from '../util/table.js';
@@ -16,10 +19,21 @@ export interface ListEntry {
   problem: string | null;
 }
 
-export function listProfiles(ctx: Context): ListEntry[] {
+/** The end of the cached session that `use` would hand out now, without asking anyone. */
+async function cachedExpiry(set: ProfileSet, name: string, kind: ListEntry['kind'], ctx: Context): Promise<string | null> {
+  if (kind !== 'mfa' && kind !== 'role' && kind !== 'sso') return null;
+  try {
+    const r = await new Resolver(set, realDeps(ctx.env, ctx.now, ctx.warn), { offline: true }).resolve(name);
+    return r.from === 'cache' ? (r.credentials.expiration?.toISOString() ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
   const set = loadProfiles(ctx.env);
   const active = ctx.env.AWS_PROFILE || ctx.env[STATE.profile];
-  return [...set.profiles.values()]
+  const entries = [...set.profiles.values()]
     .map((p): ListEntry => {
       let kind: ListEntry['kind'] = 'invalid';
       let region: string | null = null;
@@ -43,10 +57,12 @@ export function listProfiles(ctx: Context): ListEntry[] {
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
+  return entries;
 }
 
-export function list(args: { json?: boolean | undefined }, ctx: Context): Output {
-  const entries = listProfiles(ctx);
+export async function list(args: { json?: boolean | undefined }, ctx: Context): Promise<Output> {
+  const entries = await listProfiles(ctx);
   if (args.json) return { stdout: `${JSON.stringify({ version: 1, profiles: entries }, null, 2)}\n` };
   if (entries.length === 0) {
     ctx.warn('no profiles found; create one with `aws configure --profile NAME`');
@@ -58,7 +74,7 @@ export function list(args: { json?: boolean | undefined }, ctx: Context): Output
     e.name,
     e.kind,
     e.region ?? '-',
-    e.sessionExpiresAt ?? '-',
+    e.sessionExpiresAt ? sessionLeft(e.sessionExpiresAt, ctx.now()) : '-',
     e.problem ?? '',
   ]);
   return {
@@ -67,4 +83,9 @@ export function list(args: { json?: boolean | undefined }, ctx: Context): Output
       return entries[row]!.active ? style.green(style.bold(cell)) : cell;
     }),
   };
+}
+
+function sessionLeft(expiresAt: string, now: Date): string {
+  const seconds = Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000);
+  return seconds > 0 ? `${formatDuration(seconds)} left` : 'expired';
 }

@@ -3,6 +3,7 @@ import { cacheDir, SessionCache } from '../aws/cache.js';
 import type { Env } from '../aws/files.js';
 import { realSts } from '../aws/sts.js';
 import { UnsupportedProfile } from '../errors.js';
+import { spinner } from '../util/spinner.js';
 import { askTerminal } from '../util/tty.js';
 import type { ResolveDeps } from './resolve.js';
 
@@ -12,7 +13,7 @@ function processTimeoutMs(env: Env): number {
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : 60) * 1000;
 }
 
-export function realDeps(env: Env, now: () => Date, warn: (message: string) => void): ResolveDeps {
+export function realDeps(env: Env, now: () => Date, _warn: (message: string) => void): ResolveDeps {
   return {
     env,
     now,
@@ -26,6 +27,6 @@ export function realDeps(env: Env, now: () => Date, warn: (message: string) => v
     sso: async (profile) => {
       throw new UnsupportedProfile(`profile '${profile}' is an SSO profile; SSO is not supported yet`);
     },
-    progress: (what) => warn(`${what}…`),
+    progress: (what) => spinner(what),
   };
 }

@@ -19,8 +19,8 @@ export interface ResolveDeps {
   askMfaCode(serial: string): Promise<string>;
   runProcess(profile: string, command: string): Promise<Credentials>;
   sso(profile: string, settings: ProfileSettings, set: ProfileSet): Promise<Credentials>;
-  /** Told before a request that may take a while ("asking STS for …"), for a spinner. */
-  progress?(what: string): void;
+  /** Told before a request that may take a while, for a spinner; returns its stop. */
+  progress?(what: string): () => void;
 }
 
 export interface ResolveOptions {
@@ -162,7 +162,7 @@ export class Resolver {
     });
     const { session, fresh } = await this.cachedOrNew(key, name, refresh, !!(s.mfa_serial), async () => {
       const mfaCode = mfaOnRole ? await this.mfaCode(mfaOnRole) : undefined;
-      this.deps.progress?.(`assuming ${s.role_arn}`);
+      const stop = this.deps.progress?.(`assuming ${s.role_arn}`);
       return (await this.deps.sts(region)).assumeRole({
         source,
         roleArn: s.role_arn!,
@@ -171,7 +171,7 @@ export class Resolver {
         durationSeconds: duration,
         mfaSerial: mfaOnRole,
         mfaCode,
-      });
+      }).finally(stop);
     });
     return { profile: name, kind, credentials: session, region, from: fresh ? 'sts' : 'cache' };
   }
@@ -193,8 +193,8 @@ export class Resolver {
     });
     return this.cachedOrNew(key, profile, refresh, true, async () => {
       const mfaCode = await this.mfaCode(serial);
-      this.deps.progress?.('getting an MFA session from STS');
-      return (await this.deps.sts(region)).getSessionToken({ source, mfaSerial: serial, mfaCode, durationSeconds: duration });
+      const stop = this.deps.progress?.('getting an MFA session from STS');
+      return (await this.deps.sts(region)).getSessionToken({ source, mfaSerial: serial, mfaCode, durationSeconds: duration }).finally(stop);
     });
   }
 
