@@ -8,6 +8,7 @@ import type { Context, Output } from './commands/context.js';
 import { current } from './commands/current.js';
 import { exec } from './commands/exec.js';
 import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
+import { HOOK_SHELL_NAMES, hook } from './commands/hook.js';
 import { list } from './commands/list.js';
 import { use } from './commands/use.js';
 import { AwsenvError, UsageError } from './errors.js';
@@ -88,6 +89,12 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
         run(() =>
           exec({ profile: a.profile, command: ((a as { '--'?: unknown[] })['--'] ?? []).map(String), mfaCode: a.mfaCode }, ctx),
         )(),
+    )
+    .command(
+      'hook <shell>',
+      'print the shell hook: eval "$(awsenv hook bash)" (zsh, fish, tcsh, pwsh alike)',
+      (y) => y.positional('shell', { choices: HOOK_SHELL_NAMES, demandOption: true }),
+      (a) => run(() => hook({ shell: a.shell }, ctx))(),
     )
     .demandCommand(1, 'name a command; see `awsenv --help`')
     .strict()

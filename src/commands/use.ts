@@ -1,5 +1,8 @@
 // awsenv use PROFILE: the statements that make this shell's environment match PROFILE.
+import { cacheDir } from '../aws/cache.js';
 import { loadProfiles } from '../aws/profiles.js';
+import { STATE } from '../core/variables.js';
+import { stampFor } from '../core/watch.js';
 import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';
@@ -24,5 +27,11 @@ export async function use(args: UseArgs, ctx: Context): Promise<Output> {
     refresh: args.refresh,
   });
   const resolved = await resolver.resolve(args.profile);
-  return { stdout: render(shell, useChange(resolved.profile, resolved.credentials, resolved.region, ctx.env)) };
+  const change = useChange(resolved.profile, resolved.credentials, resolved.region, ctx.env);
+  // Static keys are watched by the prompt hook, so rotated keys are picked up.
+  const watch = resolved.from === 'files' ? resolved.keyFile : undefined;
+  const stamp = watch ? stampFor(watch, cacheDir(ctx.env)) : undefined;
+  change[STATE.watch] = stamp ? watch! : null;
+  change[STATE.stamp] = stamp ?? null;
+  return { stdout: render(shell, change) };
 }

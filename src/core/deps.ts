@@ -2,7 +2,7 @@
 import { cacheDir, SessionCache } from '../aws/cache.js';
 import type { Env } from '../aws/files.js';
 import { realSts } from '../aws/sts.js';
-import { UnsupportedProfile } from '../errors.js';
+import { AwsenvError, UnsupportedProfile } from '../errors.js';
 import { spinner } from '../util/spinner.js';
 import { askTerminal } from '../util/tty.js';
 import type { ResolveDeps } from './resolve.js';
@@ -19,7 +19,11 @@ export function realDeps(env: Env, now: () => Date, _warn: (message: string) => 
     now,
     sts: (region) => realSts(env, region),
     cache: new SessionCache(cacheDir(env)),
-    askMfaCode: async (serial) => askTerminal(`MFA code for ${serial}: `),
+    // The prompt hook renews sessions in the background: it must never stop for a code.
+    askMfaCode: async (serial) => {
+      if (env.AWSENV_NONINTERACTIVE === '1') throw new AwsenvError(`a new session needs an MFA code for ${serial}`);
+      return askTerminal(`MFA code for ${serial}: `);
+    },
     runProcess: async (profile, command) => {
       const { runCredentialProcess } = await import('../aws/process.js');
       return runCredentialProcess(profile, command, env, processTimeoutMs(env));

@@ -39,6 +39,8 @@ export interface Resolved {
   region: string | undefined;
   /** Where the credentials came from, for `doctor` and `list`. */
   from: 'files' | 'cache' | 'sts' | 'process' | 'sso' | 'environment';
+  /** For keys read from the files: the file that holds aws_access_key_id. */
+  keyFile?: string | undefined;
 }
 
 export class CycleError extends AwsenvError {}
@@ -88,7 +90,10 @@ export class Resolver {
       case 'keys':
       case 'keys+token':
       case 'none':
-        return done(staticCredentials(name, kind, s, this.deps.now()), 'files');
+        return {
+          ...done(staticCredentials(name, kind, s, this.deps.now()), 'files'),
+          keyFile: profile.settings.get('aws_access_key_id')?.file,
+        };
       case 'mfa': {
         const source = staticCredentials(name, 'keys', s, this.deps.now());
         const { session, fresh } = await this.mfaSession(name, source, s.mfa_serial!, duration, region, refresh);

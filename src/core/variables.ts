@@ -15,6 +15,10 @@ export const STATE = {
   expiry: 'AWSENV_EXPIRY',
   /** The region awsenv exported, so a region the user set by hand is told apart. */
   region: 'AWSENV_REGION',
+  /** For static keys: the file they came from, which the hook watches for rotation… */
+  watch: 'AWSENV_WATCH',
+  /** …and the stamp file that holds that file's mtime when the keys were read. */
+  stamp: 'AWSENV_STAMP',
 } as const;
 export const STATE_VARS = Object.values(STATE);
 

@@ -1,0 +1,45 @@
+// awsenv hook SHELL: prints shell/awsenv.SHELL with this binary's path quoted in, for
+// `eval "$(awsenv hook bash)"`; install.sh writes the same text to a file the rc sources,
+// so opening a shell starts no Node process.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.js';
+import { fishQuote } from '../shells/fish.js';
+import { posixQuote } from '../shells/posix.js';
+import { pwshQuote } from '../shells/pwsh.js';
+import { tcshQuote } from '../shells/tcsh.js';
+import type { Context, Output } from './context.js';
+
+/** The placeholder, written in each hook file inside that shell's single quotes. */
+const PLACEHOLDER = "'@AWSENV_BIN@'";
+
+export const HOOK_SHELLS = {
+  bash: { file: 'awsenv.bash', quote: posixQuote },
+  zsh: { file: 'awsenv.zsh', quote: posixQuote },
+  fish: { file: 'awsenv.fish', quote: fishQuote },
+  tcsh: { file: 'awsenv.tcsh', quote: tcshQuote },
+  pwsh: { file: 'awsenv.ps1', quote: pwshQuote },
+} as const;
+export type HookShell = keyof typeof HOOK_SHELLS;
+export const HOOK_SHELL_NAMES = Object.keys(HOOK_SHELLS) as HookShell[];
+
+/** shell/ of the package: next to dist/ when bundled, three levels up when compiled for tests. */
+export function shellDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'shell', 'awsenv.bash'))) return join(dir, 'shell');
+    dir = dirname(dir);
+  }
+  throw new UsageError('cannot find the hook scripts (shell/ next to the awsenv package)');
+}
+
+export function renderHook(shell: HookShell, binary: string): string {
+  const { file, quote } = HOOK_SHELLS[shell];
+  const text = readFileSync(join(shellDir(), file), 'utf8');
+  return text.replace(PLACEHOLDER, quote(binary));
+}
+
+export function hook(args: { shell: HookShell }, _ctx: Context): Output {
+  return { stdout: renderHook(args.shell, resolve(process.argv[1] ?? 'awsenv')) };
+}
