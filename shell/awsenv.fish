@@ -1,0 +1,153 @@
+# awsenv hook for fish (3.5+). Source it from ~/.config/fish/conf.d/, or:
+#   awsenv hook fish | source
+# Same behaviour as shell/awsenv.bash (read that file's comments): the `awsenv` wrapper,
+# the prompt segment in $AWSENV_SEGMENT (and `awsenv_prompt`), and a check on every
+# prompt that starts no process unless something changed. fish has no clock variable, so
+# the time is read from `path mtime` (a builtin): mtime + its age = now.
+
+set -g __awsenv_bin '@AWSENV_BIN@'
+test "$__awsenv_bin" = '@AWSENV_BIN@'; and set -g __awsenv_bin awsenv
+
+function awsenv --description 'keep AWS credentials consistent with one profile'
+    switch "$argv[1]"
+        case use clear
+            for arg in $argv
+                switch $arg
+                    case -h --help --version --dry-run
+                        command $__awsenv_bin $argv
+                        return
+                    case --
+                        break
+                end
+            end
+            set -l out (AWSENV_SHELL=fish command $__awsenv_bin $argv | string collect --allow-empty)
+            set -l rc $pipestatus[1]
+            if test $rc -eq 0
+                eval $out
+                __awsenv_segment_update
+            end
+            return $rc
+        case '*'
+            command $__awsenv_bin $argv
+    end
+end
+
+function __awsenv_now
+    math (path mtime /) + (path mtime --relative /)
+end
+
+function __awsenv_duration -a s
+    if test $s -lt 60
+        echo {$s}s
+    else if test $s -lt 3600
+        echo (math --scale 0 "floor($s / 60)")m
+    else if test $s -lt 172800
+        set -l m (math "floor($s / 60) % 60")
+        set -l out (math "floor($s / 3600)")h
+        test $m -ne 0; and set out $out{$m}m
+        echo $out
+    else
+        echo (math "floor($s / 86400)")d
+    end
+end
+
+function __awsenv_segment_update
+    set -g AWSENV_SEGMENT
+    if test -z "$AWSENV_PROFILE"
+        test -n "$AWS_ACCESS_KEY_ID"; and set -g AWSENV_SEGMENT aws:unmanaged
+        return 0
+    end
+    set -g AWSENV_SEGMENT "aws:$AWSENV_PROFILE"
+    if test -n "$AWSENV_EXPIRY"
+        set -l now (__awsenv_now)
+        if test "$AWSENV_EXPIRY" -le $now
+            set -g AWSENV_SEGMENT "$AWSENV_SEGMENT expired"
+        else
+            set -g AWSENV_SEGMENT "$AWSENV_SEGMENT "(__awsenv_duration (math $AWSENV_EXPIRY - $now))
+        end
+    end
+    return 0
+end
+
+function awsenv_prompt
+    __awsenv_segment_update
+    test -n "$AWSENV_SEGMENT"; and printf '%s' $AWSENV_SEGMENT
+    return 0
+end
+
+function __awsenv_notice
+    printf 'awsenv: %s\n' $argv[1] >&2
+end
+
+function __awsenv_forget
+    set -e -g AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_REGION AWSENV_WATCH AWSENV_STAMP
+    return 0
+end
+
+function __awsenv_drop_keys
+    set -e -g AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION AWSENV_KEY_ID
+    return 0
+end
+
+function __awsenv_guard --on-event fish_prompt
+    if test -z "$AWSENV_PROFILE"
+        if test -n "$AWSENV_SEGMENT" -o -n "$AWS_ACCESS_KEY_ID"
+            __awsenv_segment_update
+        end
+        return
+    end
+    if test "$AWS_ACCESS_KEY_ID" != "$AWSENV_KEY_ID"
+        __awsenv_notice "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '$AWSENV_PROFILE'"
+        __awsenv_forget
+    else if test "$AWS_PROFILE" != "$AWSENV_PROFILE"
+        if test -n "$AWS_ACCESS_KEY_ID"
+            __awsenv_notice "AWS_PROFILE is now '$AWS_PROFILE': dropped the keys of '$AWSENV_PROFILE' so they do not shadow it; run: awsenv use $AWS_PROFILE"
+        end
+        __awsenv_drop_keys
+        __awsenv_forget
+    else
+        if test -n "$AWSENV_EXPIRY" -a -n "$AWS_ACCESS_KEY_ID"
+            set -l now (__awsenv_now)
+            set -q __awsenv_retry_at; or set -g __awsenv_retry_at 0
+            if test "$AWSENV_AUTO_REFRESH" = 1 -a $now -ge (math $AWSENV_EXPIRY - 300) -a $now -ge $__awsenv_retry_at
+                set -g __awsenv_retry_at (math $now + 60)
+                set -l out (AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use $AWSENV_PROFILE 2>/dev/null | string collect --allow-empty)
+                test $pipestatus[1] -eq 0; and eval $out
+            end
+            if test "$AWSENV_EXPIRY" -le $now
+                __awsenv_drop_keys
+                __awsenv_notice "the session of '$AWSENV_PROFILE' has expired and was removed; renew it with: awsenv use $AWSENV_PROFILE"
+            end
+        end
+        # path mtime has whole seconds: a change within the second of `use` is not seen.
+        if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP"
+            and test (path mtime -- $AWSENV_WATCH; or echo 0) -gt (path mtime -- $AWSENV_STAMP; or echo 0)
+            set -l out (AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use $AWSENV_PROFILE | string collect --allow-empty)
+            if test $pipestatus[1] -eq 0
+                eval $out
+                __awsenv_notice "the credentials file changed; re-read profile '$AWSENV_PROFILE'"
+            else
+                set -e -g AWSENV_WATCH
+                __awsenv_notice "the credentials file changed and profile '$AWSENV_PROFILE' could not be re-read; fix it, then: awsenv use $AWSENV_PROFILE"
+            end
+        end
+    end
+    __awsenv_segment_update
+end
+
+# AWSENV_PROMPT=1 puts the segment in front of the prompt, unless starship draws it.
+if test "$AWSENV_PROMPT" = 1 -a -z "$STARSHIP_SHELL"; and not functions -q __awsenv_fish_prompt_orig
+    functions -q fish_prompt; and functions -c fish_prompt __awsenv_fish_prompt_orig
+    function fish_prompt
+        set -l last $status
+        test -n "$AWSENV_SEGMENT"; and printf '(%s) ' $AWSENV_SEGMENT
+        if functions -q __awsenv_fish_prompt_orig
+            # Hand the original prompt the user's $status.
+            true (exit $last) 2>/dev/null
+            __awsenv_fish_prompt_orig
+        else
+            printf '> '
+        end
+    end
+end
+__awsenv_segment_update
