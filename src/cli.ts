@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { clear } from './commands/clear.js';
 import type { Context, Output } from './commands/context.js';
 import { current } from './commands/current.js';
+import { doctor } from './commands/doctor.js';
 import { exec } from './commands/exec.js';
 import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
 import { HOOK_SHELL_NAMES, hook } from './commands/hook.js';
@@ -89,6 +90,16 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
         run(() =>
           exec({ profile: a.profile, command: ((a as { '--'?: unknown[] })['--'] ?? []).map(String), mfaCode: a.mfaCode }, ctx),
         )(),
+    )
+    .command(
+      'doctor [profile]',
+      'explain "The security token included in the request is invalid", with fixes',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', describe: 'the profile meant (default: AWS_PROFILE, else default)' })
+          .option('json', { type: 'boolean', describe: 'machine-readable output (documented in the README)' })
+          .option('offline', { type: 'boolean', describe: 'do not ask STS' }),
+      (a) => run(() => doctor({ profile: a.profile, json: a.json, offline: a.offline }, ctx))(),
     )
     .command(
       'hook <shell>',

@@ -1,7 +1,7 @@
 // The STS port on the AWS SDK (loaded lazily by sts.ts). The SDK honours the endpoint
 // variables, but awsenv passes them itself so the environment stays injected.
 // Every failure becomes one StsError sentence with a next step; no secret is in it.
-import { AssumeRoleCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { z } from 'zod';
 import { AwsenvError } from '../errors.js';
@@ -10,6 +10,8 @@ import type { Env } from './files.js';
 import type { StsPort } from './sts.js';
 
 export class StsError extends AwsenvError {
+  /** The server's Date header when there was an answer (clock skew). */
+  serverDate?: Date | undefined;
   constructor(
     readonly code: string,
     message: string,
@@ -30,7 +32,20 @@ export function stsEndpoint(env: Env): string | undefined {
   return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined;
 }
 
-function client(env: Env, region: string | undefined, source: Credentials): STSClient {
+/** Wraps the HTTP handler to keep the last response's Date header. */
+function recordingHandler(seen: { date?: Date }): NodeHttpHandler {
+  const inner = new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000 });
+  const handle = inner.handle.bind(inner);
+  inner.handle = async (request, options) => {
+    const out = await handle(request, options);
+    const date = out.response.headers.date ?? out.response.headers.Date;
+    if (date && !Number.isNaN(Date.parse(date))) seen.date = new Date(date);
+    return out;
+  };
+  return inner;
+}
+
+function client(env: Env, region: string | undefined, source: Credentials, seen: { date?: Date } = {}): STSClient {
   return new STSClient({
     region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint: stsEndpoint(env),
@@ -41,7 +56,7 @@ function client(env: Env, region: string | undefined, source: Credentials): STSC
     },
     // Bounded: an unreachable endpoint fails in about 10 s, not the SDK's default minutes.
     maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000 }),
+    requestHandler: recordingHandler(seen),
   });
 }
 
@@ -86,6 +101,18 @@ export function explain(error: unknown, what: string, env: Env): StsError {
 
 export function createSdkSts(env: Env, region: string | undefined): StsPort {
   return {
+    async callerIdentity(credentials) {
+      const seen: { date?: Date } = {};
+      const sts = client(env, region, credentials, seen);
+      try {
+        const r = await sts.send(new GetCallerIdentityCommand({}));
+        return { arn: r.Arn ?? '', account: r.Account ?? '', serverDate: seen.date };
+      } catch (error) {
+        const e = explain(error, 'GetCallerIdentity', env);
+        e.serverDate = seen.date;
+        throw e;
+      }
+    },
     async getSessionToken(r) {
       try {
         const response = await client(env, region, r.source).send(

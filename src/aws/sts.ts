@@ -17,7 +17,16 @@ export interface AssumeRoleRequest extends SessionRequest {
   externalId?: string | undefined;
 }
 
+export interface CallerIdentity {
+  arn: string;
+  account: string;
+  /** The server's Date header, to measure clock skew. */
+  serverDate?: Date | undefined;
+}
+
 export interface StsPort {
+  /** GetCallerIdentity with exactly these credentials (doctor's live check). */
+  callerIdentity(credentials: Credentials): Promise<CallerIdentity>;
   getSessionToken(request: SessionRequest): Promise<Required<Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>>>;
   assumeRole(request: AssumeRoleRequest): Promise<Required<Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>>>;
 }

@@ -19,6 +19,9 @@ function profilesFrom(config: string, credentials: string): ProfileSet {
 }
 
 class FakeSts implements StsPort {
+  async callerIdentity() {
+    return { arn: 'arn:aws:iam::1:user/me', account: '1' };
+  }
   sessions: SessionRequest[] = [];
   roles: AssumeRoleRequest[] = [];
   n = 0;

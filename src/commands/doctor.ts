@@ -1,0 +1,43 @@
+// awsenv doctor [PROFILE]: the checklist for "The security token included in the request
+// is invalid", one line per check with the command that fixes it. Exit 0 when healthy.
+import { loadProfiles } from '../aws/profiles.js';
+import { realSts } from '../aws/sts.js';
+import { realDeps } from '../core/deps.js';
+import { diagnose, type DoctorReport } from '../core/doctor.js';
+import { Resolver } from '../core/resolve.js';
+import { styleFor } from '../util/table.js';
+import type { Context, Output } from './context.js';
+
+export async function doctor(
+  args: { profile?: string | undefined; json?: boolean | undefined; offline?: boolean | undefined },
+  ctx: Context,
+): Promise<Output> {
+  // Never stop to ask for an MFA code: doctor only looks.
+  const env = { ...ctx.env, AWSENV_NONINTERACTIVE: '1' };
+  const report = await diagnose(args.profile, args.offline === true, {
+    env: ctx.env,
+    now: ctx.now(),
+    load: () => loadProfiles(env),
+    resolve: async (profile) => {
+      const r = await new Resolver(loadProfiles(env), realDeps(env, ctx.now, ctx.warn)).resolve(profile);
+      return { credentials: r.credentials, from: r.from };
+    },
+    sts: (region) => realSts(env, region),
+  });
+  const exitCode = report.healthy ? 0 : 1;
+  if (args.json) return { stdout: `${JSON.stringify(report, null, 2)}\n`, exitCode };
+  return { stdout: humanReport(report, ctx), exitCode };
+}
+
+function humanReport(report: DoctorReport, ctx: Context): string {
+  const style = styleFor(ctx.stdoutIsTTY, ctx.env);
+  const mark = { ok: style.green('✓'), warning: style.yellow('!'), problem: style.red('✗') };
+  const lines = [`awsenv doctor: profile '${report.profile}', credentials from ${report.source}`];
+  for (const c of report.checks) {
+    lines.push(`${mark[c.status]} ${c.message}`);
+    if (c.fix) lines.push(`    fix: ${c.fix}`);
+  }
+  const problems = report.checks.filter((c) => c.status === 'problem').length;
+  lines.push(report.healthy ? style.green('healthy') : style.red(`${problems} problem${problems === 1 ? '' : 's'} found`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,322 @@
+// awsenv doctor's checklist: why would AWS answer "The security token included in the
+// request is invalid"? Each check reports ok / warning / problem, the cause it points to
+// (CONTRACT.md's six, and a few more) and a command that fixes it. Offline checks read
+// the environment, the files and the cache; the live one asks STS GetCallerIdentity with
+// the credentials a tool in this shell would actually send, and maps its answer to a cause.
+import { statSync } from 'node:fs';
+import type { Env } from '../aws/files.js';
+import { readIniFile } from '../aws/files.js';
+import { configProfileName, getProfile, kindOf, type Profile, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../aws/profiles.js';
+import type { StsPort } from '../aws/sts.js';
+import { AwsenvError } from '../errors.js';
+import { formatDuration } from './current.js';
+import type { Credentials } from './environment.js';
+import { maskKeyId } from './variables.js';
+
+export const CAUSES = [
+  'key-inactive',
+  'wrong-secret',
+  'wrong-profile',
+  'leftover-token',
+  'mfa-required',
+  'expired',
+  'token-missing',
+  'clock-skew',
+  'unreachable',
+  'region',
+  'partition',
+  'files',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+export interface Check {
+  id: string;
+  status: 'ok' | 'warning' | 'problem';
+  cause: Cause | null;
+  message: string;
+  fix: string | null;
+}
+
+export interface DoctorReport {
+  version: 1;
+  profile: string;
+  /** Where the credentials a tool would use come from. */
+  source: string;
+  healthy: boolean;
+  identity: { arn: string; account: string } | null;
+  checks: Check[];
+}
+
+export interface DoctorDeps {
+  env: Env;
+  now: Date;
+  load(): ProfileSet;
+  /** Credentials for a profile without asking a person (cache, files, process, STS). */
+  resolve(profile: string): Promise<{ credentials: Credentials; from: string }>;
+  sts(region: string | undefined): Promise<StsPort>;
+}
+
+/** Regions that are off until an account opts in; tokens from the global STS endpoint (v1) fail there. */
+export const OPT_IN_REGIONS = new Set([
+  'af-south-1', 'ap-east-1', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7',
+  'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+]);
+
+export function partitionOf(region: string | undefined): 'aws' | 'aws-us-gov' | 'aws-cn' {
+  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region?.startsWith('cn-')) return 'aws-cn';
+  return 'aws';
+}
+
+const SKEW_LIMIT_S = 300;
+
+class Checklist {
+  readonly checks: Check[] = [];
+  ok(id: string, message: string) {
+    this.checks.push({ id, status: 'ok', cause: null, message, fix: null });
+  }
+  warn(id: string, cause: Cause | null, message: string, fix: string | null = null) {
+    this.checks.push({ id, status: 'warning', cause, message, fix });
+  }
+  problem(id: string, cause: Cause, message: string, fix: string | null = null) {
+    this.checks.push({ id, status: 'problem', cause, message, fix });
+  }
+  has(cause: Cause) {
+    return this.checks.some((c) => c.status === 'problem' && c.cause === cause);
+  }
+}
+
+const sh = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+export async function diagnose(profileArg: string | undefined, offline: boolean, deps: DoctorDeps): Promise<DoctorReport> {
+  const { env, now } = deps;
+  const list = new Checklist();
+  const intended = profileArg ?? env.AWS_PROFILE ?? env.AWSENV_PROFILE ?? 'default';
+  const use = `eval "$(awsenv use ${sh(intended)})"`;
+
+  // --- the files
+  let set: ProfileSet | undefined;
+  try {
+    set = deps.load();
+    list.ok('files', 'both AWS files parse');
+  } catch (error) {
+    if (!(error instanceof AwsenvError)) throw error;
+    list.problem('files', 'files', error.message, 'fix the line named above');
+  }
+  if (set) fileChecks(set, list);
+
+  // --- which profile, and whether the environment agrees with it
+  let profile: Profile | undefined;
+  let settings: ProfileSettings | undefined;
+  let kind: ProfileKind | undefined;
+  const envCreds = !!(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY);
+  // With keys exported and no profile named, a missing [default] is nobody's problem.
+  if (set && (profileArg !== undefined || env.AWS_PROFILE !== undefined || !envCreds || set.profiles.has(intended))) {
+    try {
+      profile = getProfile(set, intended);
+      settings = settingsOf(profile);
+      kind = kindOf(settings, profile.keysInCredentials);
+    } catch (error) {
+      if (!(error instanceof AwsenvError)) throw error;
+      const named = profileArg ? 'the PROFILE argument' : env.AWS_PROFILE ? 'AWS_PROFILE' : 'the default profile';
+      list.problem('profile', 'wrong-profile', `${named}: ${error.message}`, profileArg ? 'awsenv list' : env.AWS_PROFILE ? 'unset AWS_PROFILE  # or: awsenv list' : 'awsenv list');
+    }
+  }
+  if (env.AWS_DEFAULT_PROFILE && env.AWS_PROFILE && env.AWS_DEFAULT_PROFILE !== env.AWS_PROFILE) {
+    list.warn('default-profile', 'wrong-profile', `AWS_DEFAULT_PROFILE is '${env.AWS_DEFAULT_PROFILE}' but AWS_PROFILE is '${env.AWS_PROFILE}'; older tools read the first`, 'unset AWS_DEFAULT_PROFILE');
+  }
+
+  // --- the credentials a tool in this shell would send
+  const envKey = env.AWS_ACCESS_KEY_ID;
+  let creds: Credentials | undefined;
+  let source: string;
+  if (envKey && env.AWS_SECRET_ACCESS_KEY) {
+    creds = { accessKeyId: envKey, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN };
+    source = 'environment';
+    const fileKey = settings?.aws_access_key_id;
+    const staticProfile = kind === 'keys' || kind === 'keys+token' || kind === 'mfa';
+    const fromAwsenv = env.AWSENV_PROFILE === intended && env.AWSENV_KEY_ID === envKey;
+    // Keys exported by hand with no profile named are simply the credentials meant.
+    const named = profileArg !== undefined || env.AWS_PROFILE !== undefined;
+    if (profile && named && !fromAwsenv && (!staticProfile || fileKey !== envKey)) {
+      list.problem(
+        'shadowed-profile',
+        'wrong-profile',
+        `exported keys (${maskKeyId(envKey)}) are in effect, not profile '${intended}'${fileKey ? ` (${maskKeyId(fileKey)})` : ''}: exported keys beat AWS_PROFILE in every AWS tool`,
+        use,
+      );
+    } else {
+      list.ok('source', `credentials from the environment (${maskKeyId(envKey)})${fromAwsenv ? `, set by awsenv for '${intended}'` : ''}`);
+    }
+  } else if (profile && settings && kind) {
+    source = `profile '${intended}' (${kind})`;
+    try {
+      if (kind === 'mfa') {
+        // The AWS CLI sends the long-term keys of such a profile as they are.
+        creds = { accessKeyId: settings.aws_access_key_id!, secretAccessKey: settings.aws_secret_access_key! };
+      } else {
+        const r = await deps.resolve(intended);
+        creds = r.credentials;
+        source += ` from ${r.from}`;
+      }
+      list.ok('source', `credentials from ${source}`);
+    } catch (error) {
+      if (!(error instanceof AwsenvError)) throw error;
+      const expired = /expired/.test(error.message);
+      list.problem('source', expired ? 'expired' : 'mfa-required', `cannot get the credentials of '${intended}' without you: ${error.message}`, use);
+    }
+  } else {
+    source = 'none';
+    if (!list.has('wrong-profile') && !list.has('files')) list.problem('source', 'wrong-profile', 'no credentials in the environment or for the profile', 'awsenv list');
+  }
+
+  // --- session tokens
+  if (creds) tokenChecks(creds, env, settings, source, list, now, intended);
+
+  // --- MFA
+  if (creds && settings?.mfa_serial && !creds.sessionToken) {
+    list.problem('mfa', 'mfa-required', `profile '${intended}' has mfa_serial, but long-term keys without an MFA session are in use: calls that require MFA are denied`, use);
+  }
+
+  // --- region and partition
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? settings?.region;
+  const regional = env.AWS_STS_REGIONAL_ENDPOINTS ?? (settings?.['sts_regional_endpoints'] as string | undefined);
+  if (region && OPT_IN_REGIONS.has(region) && creds?.sessionToken && regional === 'legacy') {
+    list.warn('region', 'region', `${region} is an opt-in region, and sessions from the global STS endpoint (sts_regional_endpoints = legacy) are not valid there`, 'export AWS_STS_REGIONAL_ENDPOINTS=regional');
+  }
+
+  // --- the live answer
+  let identity: DoctorReport['identity'] = null;
+  if (creds && !offline) {
+    try {
+      const sts = await deps.sts(region);
+      const id = await sts.callerIdentity(creds);
+      identity = { arn: id.arn, account: id.account };
+      list.ok('sts', `STS accepts the credentials: ${id.arn}`);
+      skewCheck(id.serverDate, now, list);
+    } catch (error) {
+      if (!(error instanceof AwsenvError)) throw error;
+      liveProblem(error as AwsenvError & { code?: string; serverDate?: Date }, creds, region, list, now, intended);
+    }
+  } else if (offline) {
+    list.warn('sts', null, 'STS not asked (--offline)', null);
+  }
+
+  const healthy = !list.checks.some((c) => c.status === 'problem');
+  return { version: 1, profile: intended, source, healthy, identity, checks: list.checks };
+}
+
+function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | undefined, source: string, list: Checklist, now: Date, intended: string) {
+  const fromEnv = source === 'environment';
+  const where = fromEnv ? 'AWS_SESSION_TOKEN' : `aws_session_token of profile '${intended}'`;
+  const longTerm = creds.accessKeyId.startsWith('AKIA');
+  const temporary = creds.accessKeyId.startsWith('ASIA');
+  const token = creds.sessionToken;
+  if (longTerm && token) {
+    list.problem(
+      'leftover-token',
+      'leftover-token',
+      `${where} is set next to a long-term AKIA key: a token left from an earlier session, which AWS rejects with the key`,
+      fromEnv ? 'unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN' : 'awsenv clear --stale-tokens',
+    );
+  } else if (temporary && !token) {
+    list.problem('token-missing', 'token-missing', `a temporary ASIA key is in use without its session token`, `eval "$(awsenv use ${sh(intended)})"`);
+  } else if (fromEnv ? env.AWS_SESSION_TOKEN === '' : settings?.aws_session_token === '') {
+    list.warn('empty-token', 'leftover-token', `${where} is set but empty; some tools send it as an empty token`, fromEnv ? 'unset AWS_SESSION_TOKEN' : 'awsenv clear --stale-tokens');
+  } else {
+    list.ok('session-token', token ? 'temporary key with its session token' : 'long-term key, no session token');
+  }
+  const ends = [
+    fromEnv ? env.AWS_CREDENTIAL_EXPIRATION : undefined,
+    fromEnv && env.AWSENV_EXPIRY ? new Date(Number(env.AWSENV_EXPIRY) * 1000).toISOString() : undefined,
+    creds.expiration?.toISOString(),
+    !fromEnv ? settings?.expiration : undefined,
+  ].filter((e): e is string => !!e && !Number.isNaN(Date.parse(e)));
+  const past = ends.map((e) => Date.parse(e)).filter((t) => t <= now.getTime());
+  if (token && past.length > 0) {
+    const ago = formatDuration(Math.floor((now.getTime() - Math.max(...past)) / 1000));
+    list.problem('expiry', 'expired', `the session expired ${ago} ago`, `eval "$(awsenv use ${sh(intended)} --refresh)"`);
+  } else if (token && ends.length > 0) {
+    const left = Math.min(...ends.map((e) => Date.parse(e))) - now.getTime();
+    list.ok('expiry', `the session has ${formatDuration(Math.floor(left / 1000))} left`);
+  }
+}
+
+function fileChecks(set: ProfileSet, list: Checklist) {
+  const { credentials, config } = set.paths;
+  try {
+    const mode = statSync(credentials).mode & 0o777;
+    if (mode & 0o077) {
+      list.warn('credentials-mode', 'files', `${credentials} can be read by others (mode ${mode.toString(8)})`, `chmod 600 ${sh(credentials)}`);
+    }
+  } catch {
+    // no credentials file
+  }
+  for (const p of set.profiles.values()) {
+    const key = p.settings.get('aws_access_key_id');
+    if (key && key.file === config) {
+      list.warn('keys-in-config', 'files', `profile '${p.name}' keeps long-term keys in ${config}:${key.line}; they belong in ${credentials}`, null);
+    }
+  }
+  try {
+    for (const section of readIniFile(config)) {
+      const name = configProfileName(section.name);
+      if (name === undefined && !/^(sso-session|services)\b/.test(section.name)) {
+        list.warn('ignored-section', 'files', `${config}:${section.line}: [${section.name}] is not a profile and is ignored; did you mean [profile ${section.name}]?`, null);
+      } else if (name === 'default' && section.name !== 'default' && set.profiles.get('default')?.sections.filter((s) => s.origin === 'config').length === 2) {
+        list.warn('duplicate-default', 'files', `${config} has both [default] and [profile default]; the later one wins`, null);
+      }
+    }
+  } catch {
+    // reported by the 'files' check
+  }
+}
+
+function skewCheck(serverDate: Date | undefined, now: Date, list: Checklist) {
+  if (!serverDate) return;
+  const offset = Math.round((now.getTime() - serverDate.getTime()) / 1000);
+  if (Math.abs(offset) > SKEW_LIMIT_S) {
+    list.problem('clock', 'clock-skew', `this clock is ${formatDuration(Math.abs(offset))} ${offset > 0 ? 'ahead of' : 'behind'} AWS; signed requests are refused beyond 5 minutes`, 'sudo timedatectl set-ntp true');
+  } else {
+    list.ok('clock', `clock within ${Math.abs(offset)} s of AWS`);
+  }
+}
+
+function liveProblem(
+  error: AwsenvError & { code?: string; serverDate?: Date },
+  creds: Credentials,
+  region: string | undefined,
+  list: Checklist,
+  now: Date,
+  intended: string,
+) {
+  const code = error.code ?? 'Error';
+  const use = `eval "$(awsenv use ${sh(intended)})"`;
+  const explainedBy = (['leftover-token', 'token-missing', 'expired', 'wrong-profile'] as const).find((c) => list.has(c));
+  if ((code === 'InvalidClientTokenId' || code === 'ExpiredToken' || code === 'ExpiredTokenException') && explainedBy) {
+    list.problem('sts', explainedBy, `STS rejected the credentials (${code}), as the ${explainedBy} problem above explains`, null);
+    return;
+  }
+  if (code === 'InvalidClientTokenId') {
+    if (partitionOf(region) !== 'aws') {
+      list.problem('sts', 'partition', `STS does not know this key; region ${region} is in the ${partitionOf(region)} partition, and keys of one partition are unknown in the others`, null);
+    } else if (creds.sessionToken) {
+      list.problem('sts', 'expired', 'STS does not accept this session: it was revoked or has expired', `${use.slice(0, -2)} --refresh)"`);
+    } else {
+      list.problem('sts', 'key-inactive', `the access key ${maskKeyId(creds.accessKeyId)} is inactive or deleted (AWS does not know it)`, 'aws iam list-access-keys  # then create a new key, and update ~/.aws/credentials');
+    }
+  } else if (code === 'SignatureDoesNotMatch') {
+    list.problem('sts', 'wrong-secret', `the secret access key does not belong to ${maskKeyId(creds.accessKeyId)}`, 'aws configure  # re-enter the secret access key');
+  } else if (code === 'ExpiredToken' || code === 'ExpiredTokenException') {
+    list.problem('sts', 'expired', 'STS says the session token has expired', `${use.slice(0, -2)} --refresh)"`);
+  } else if (code === 'RequestExpired' || /SignatureDoesNotMatch.*time|Signature expired/i.test(error.message)) {
+    skewCheck(error.serverDate, now, list);
+    if (!list.has('clock-skew')) list.problem('clock', 'clock-skew', 'STS refused the request time: check the system clock', 'sudo timedatectl set-ntp true');
+  } else if (code === 'AccessDenied' && /MultiFactor|MFA/i.test(error.message)) {
+    list.problem('sts', 'mfa-required', 'the account requires MFA for this call', use);
+  } else if (/cannot reach|no answer/.test(error.message)) {
+    list.problem('sts', 'unreachable', error.message, 'awsenv doctor --offline');
+  } else {
+    list.problem('sts', 'wrong-secret', error.message, null);
+  }
+}
