@@ -1,8 +1,6 @@
-// The edge: parses arguments, runs one command, and is the only place that writes output,
-// prints errors (`awsenv: …`) and sets the exit status. stdout is written once, at the end,
-// and only on success, so a failed `eval "$(awsenv use x)"` changes nothing.
+// The full command line: every command, its flags, help and usage errors, through yargs.
+// Output, errors and the exit status are run.ts's.
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { clear } from './commands/clear.js';
 import type { Context, Output } from './commands/context.js';
 import { current } from './commands/current.js';
@@ -12,7 +10,8 @@ import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
 import { HOOK_SHELL_NAMES, hook } from './commands/hook.js';
 import { list } from './commands/list.js';
 import { use } from './commands/use.js';
-import { AwsenvError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
+import { finish } from './run.js';
 import { SHELL_NAMES } from './shells/index.js';
 
 declare const AWSENV_VERSION: string;
@@ -124,35 +123,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
   return result ?? { stdout: helpText ? `${helpText}\n` : '' };
 }
 
-/** The process edge: real environment, clock and streams. */
-export async function runCli(): Promise<void> {
-  const ctx: Context = {
-    env: process.env,
-    now: () => new Date(),
-    ppid: process.ppid,
-    stdoutIsTTY: process.stdout.isTTY === true,
-    warn: (message) => process.stderr.write(`awsenv: ${message}\n`),
-  };
-  let code = 0;
-  try {
-    const out = await main(hideBin(process.argv), ctx);
-    if (out.stdout) process.stdout.write(out.stdout);
-    code = out.exitCode ?? 0;
-  } catch (error) {
-    code = report(error, process.env.AWSENV_DEBUG === '1');
-  }
-  process.exitCode = code;
-}
-
-function report(error: unknown, debug: boolean): number {
-  if (error instanceof AwsenvError) {
-    process.stderr.write(`awsenv: ${error.message}\n`);
-    return error.exitCode;
-  }
-  // An unexpected error: its message may come from a library, but ours never put a secret
-  // into one. The stack only under AWSENV_DEBUG=1.
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`awsenv: unexpected error: ${message}\n`);
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  return 1;
+/** The full command line, through yargs. */
+export async function runCli(argv: string[]): Promise<void> {
+  await finish((ctx) => main(argv, ctx));
 }

@@ -1,5 +1,15 @@
 #!/usr/bin/env node
-// Entry point of the bundled CLI (dist/awsenv.js).
-import { runCli } from './cli.js';
+// Entry point of the bundled CLI (dist/awsenv.js): the plain forms of use/clear/current run
+// without loading yargs; everything else loads the full command line (a chunk of its own).
+import { clear } from './commands/clear.js';
+import { current } from './commands/current.js';
+import { use } from './commands/use.js';
+import { parseQuick } from './quick.js';
+import { finish } from './run.js';
 
-await runCli();
+const argv = process.argv.slice(2);
+const quick = parseQuick(argv);
+if (quick?.command === 'use') await finish((ctx) => use({ profile: quick.profile, shell: quick.shell }, ctx));
+else if (quick?.command === 'clear') await finish((ctx) => clear({ shell: quick.shell, all: quick.all }, ctx));
+else if (quick?.command === 'current') await finish((ctx) => current({ json: quick.json }, ctx));
+else await (await import('./cli.js')).runCli(argv);
