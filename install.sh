@@ -75,7 +75,7 @@ main() {
         scoped=no
     fi
     prefix=$(absolute "$prefix")
-    bin_dir=$prefix/bin
+    bin_dir=${prefix%/}/bin
     link=$bin_dir/awsenv
     target=$repo/dist/awsenv.js
     data_home=${XDG_DATA_HOME:-}
@@ -133,7 +133,7 @@ node_supported() {
 build_awsenv() {
     check_cmd npm || err "npm is not on PATH; it comes with Node.js (https://nodejs.org/), or install your distribution's npm package"
     say "installing dependencies from package-lock.json (npm ci)"
-    (cd "$repo" && npm ci --no-audit --no-fund) || err "\`npm ci\` failed in $repo"
+    (cd "$repo" && npm ci --no-audit --no-fund --no-update-notifier) || err "\`npm ci\` failed in $repo"
     say "building dist/awsenv.js (npm run build)"
     (cd "$repo" && npm run build) || err "\`npm run build\` failed in $repo"
     [ -f "$target" ] || err "the build did not produce $target"
@@ -148,7 +148,8 @@ install_link() {
             smoke_test
             return
         fi
-        recorded link "$link" ||
+        # Ours while it points where install.sh pointed it (say, into an earlier clone).
+        [ "$_current" = "$(recorded_target "$link")" ] ||
             err "$link links to $_current, which install.sh did not install; remove it or choose another --prefix"
     elif [ -e "$link" ]; then
         err "$link exists and install.sh did not install it; remove it or choose another --prefix"
@@ -202,21 +203,26 @@ make_dirs() {
 "
 }
 
-# record_link: adds the link and the directories created for it to the manifest, once.
+# record_link: records the link (replacing an older record of it) and the directories
+# created for it; leaves the manifest untouched when it already says exactly that.
 record_link() {
     make_dirs "$manifest_dir"
-    _new=$pending_dirs
-    recorded link "$link" || _new="${_new}link$TAB$link$TAB$target
+    if [ -z "$pending_dirs" ] && [ "$(recorded_target "$link")" = "$target" ]; then
+        return 0
+    fi
+    _text=''
+    if [ -f "$manifest" ]; then
+        while IFS= read -r _line; do
+            case "$_line" in
+            "link$TAB$link$TAB"*) ;;
+            *) _text="$_text$_line
+" ;;
+            esac
+        done <"$manifest"
+    fi
+    write_manifest "$_text${pending_dirs}link$TAB$link$TAB$target
 "
     pending_dirs=''
-    [ -n "$_new" ] || return 0
-    _old=''
-    if [ -s "$manifest" ]; then
-        _old=$(cat "$manifest") || err "cannot read $manifest"
-        _old="$_old
-"
-    fi
-    write_manifest "$_old$_new"
 }
 
 # write_manifest TEXT: replaces the manifest with TEXT, atomically.
@@ -227,11 +233,14 @@ write_manifest() {
     fi
 }
 
-# recorded KIND PATH: whether the manifest has that record.
-recorded() {
+# recorded_target LINK: prints the target the manifest records for LINK; fails if none.
+recorded_target() {
     [ -f "$manifest" ] || return 1
-    while IFS=$TAB read -r _kind _path _rest; do
-        [ "$_kind" = "$1" ] && [ "$_path" = "$2" ] && return 0
+    while IFS=$TAB read -r _kind _path _target; do
+        if [ "$_kind" = link ] && [ "$_path" = "$1" ]; then
+            printf '%s\n' "$_target"
+            return 0
+        fi
     done <"$manifest"
     return 1
 }
