@@ -30,11 +30,15 @@ export class ProfileNotFound extends AwsenvError {
   constructor(
     readonly profile: string,
     readonly closest: string[],
+    /** How many profiles exist at all. */
+    known: number,
   ) {
     const hint =
       closest.length > 0
         ? `; did you mean ${closest.map((n) => `'${n}'`).join(', ')}?`
-        : '; no profiles are defined (see `aws configure`)';
+        : known > 0
+          ? '; `awsenv list` shows the profiles there are'
+          : '; no profiles are defined (see `aws configure`)';
     super(`profile '${profile}' not found${hint}`);
   }
 }

@@ -105,7 +105,7 @@ export function loadProfiles(env: Env): ProfileSet {
 
 export function getProfile(set: ProfileSet, name: string): Profile {
   const profile = set.profiles.get(name);
-  if (!profile) throw new ProfileNotFound(name, closest(name, [...set.profiles.keys()]));
+  if (!profile) throw new ProfileNotFound(name, closest(name, [...set.profiles.keys()]), set.profiles.size);
   return profile;
 }
 

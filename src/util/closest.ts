@@ -14,9 +14,9 @@ export function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** Up to `max` names within a third of the name's length (at least 2 edits), nearest first. */
+/** Up to `max` names within a third of the name's length (at least 1 edit), nearest first. */
 export function closest(name: string, names: readonly string[], max = 3): string[] {
-  const limit = Math.max(2, Math.floor(name.length / 3));
+  const limit = Math.max(1, Math.floor(name.length / 3));
   const lower = name.toLowerCase();
   return names
     .map((n) => {
