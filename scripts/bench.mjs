@@ -1,0 +1,193 @@
+// `npm run bench`: awsenv's speed against a floor measured in the same run (`node -e 0`)
+// and against its peers when they are installed. Medians of several runs after a warm-up;
+// a table of figures, ratios and the targets of the speed issue. Nothing here is asserted
+// by the tests: timings depend on the machine.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist/awsenv.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 25);
+const which = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+
+if (!existsSync(CLI)) {
+  console.error('bench: dist/awsenv.js is missing; run ./install.sh or npm run build first');
+  process.exit(1);
+}
+
+// --- a sandbox HOME with one profile of each timed kind
+const dir = mkdtempSync(join(tmpdir(), 'awsenv-bench-'));
+const home = join(dir, 'home');
+mkdirSync(join(home, '.aws'), { recursive: true });
+writeFileSync(
+  join(home, '.aws/credentials'),
+  '[static]\naws_access_key_id = AKIABENCHSTATIC00001\naws_secret_access_key = bench-static-secret\n' +
+    '[mfa]\naws_access_key_id = AKIABENCHMFA00000001\naws_secret_access_key = bench-mfa-secret\n',
+  { mode: 0o600 },
+);
+writeFileSync(
+  join(home, '.aws/config'),
+  '[profile static]\nregion = eu-west-1\n[profile mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/bench\nregion = eu-west-1\n' +
+    '[profile role]\nrole_arn = arn:aws:iam::123456789012:role/bench\nsource_profile = mfa\nregion = eu-west-1\n',
+  { mode: 0o600 },
+);
+const env = {
+  PATH: process.env.PATH,
+  HOME: home,
+  LANG: 'C.UTF-8',
+  AWS_CONFIG_FILE: join(home, '.aws/config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws/credentials'),
+  AWSENV_CACHE_DIR: join(dir, 'cache'),
+  // Where a request would go if the cache failed us: nowhere (the run would then fail loudly).
+  AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
+};
+await build({
+  entryPoints: [join(ROOT, 'scripts/bench-seed.ts')],
+  outfile: join(dir, 'seed.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  logLevel: 'warning',
+});
+const seeded = spawnSync('node', [join(dir, 'seed.mjs'), 'mfa', 'role'], { env, encoding: 'utf8' });
+if (seeded.status !== 0) throw new Error(`seeding the cache failed: ${seeded.stderr}`);
+
+// --- measuring
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+/** Median wall time (ms) of a command, spawned directly (no shell in between). */
+function time(argv, opts = {}) {
+  const run = () => {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(argv[0], argv.slice(1), { env: opts.env ?? env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (r.status !== 0 && !opts.allowFailure) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+    return ms;
+  };
+  for (let i = 0; i < 3; i++) run();
+  return median(Array.from({ length: opts.runs ?? RUNS }, run));
+}
+/** Peak resident memory (KB) through GNU time, when it is installed. */
+function peakKb(argv) {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const values = Array.from({ length: 5 }, () => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { env, encoding: 'utf8' });
+    return Number(r.stderr.trim().split('\n').at(-1));
+  });
+  return median(values);
+}
+
+const rows = [];
+const notes = [];
+const row = (what, value, unit, ratio, target, ok) => rows.push({ what, value, unit, ratio, target, ok });
+
+const floor = time(['node', '-e', '0']);
+row('node -e 0 (floor)', floor, 'ms', 1, '', undefined);
+for (const [what, args] of [
+  ['awsenv use (static keys)', ['use', 'static', '--shell', 'bash']],
+  ['awsenv use (MFA, cached session)', ['use', 'mfa', '--shell', 'bash']],
+  ['awsenv use (role, cached session)', ['use', 'role', '--shell', 'bash']],
+  ['awsenv clear', ['clear', '--shell', 'bash']],
+  ['awsenv current', ['current']],
+]) {
+  const ms = time(['node', CLI, ...args]);
+  row(what, ms, 'ms', ms / floor, '≤ 1.3 ×', ms / floor <= 1.3);
+}
+const aws = ['/usr/bin/aws', which('aws')].find((p) => p && spawnSync(p, ['--version'], { encoding: 'utf8' }).stdout.startsWith('aws-cli/2'));
+if (aws) {
+  const ms = time([aws, 'configure', 'export-credentials', '--profile', 'static', '--format', 'env'], { runs: 7 });
+  row('aws configure export-credentials (peer)', ms, 'ms', ms / floor, '', undefined);
+} else {
+  notes.push('AWS CLI v2 not installed: `aws configure export-credentials` not measured (apt-get install awscli)');
+}
+const nodeKb = peakKb(['node', '-e', '0']);
+const useKb = peakKb(['node', CLI, 'use', 'static', '--shell', 'bash']);
+if (nodeKb && useKb) {
+  row('peak memory: node -e 0', nodeKb / 1024, 'MB', 1, '', undefined);
+  row('peak memory: awsenv use', useKb / 1024, 'MB', useKb / nodeKb, '≤ 1.2 ×', useKb / nodeKb <= 1.2);
+} else {
+  notes.push('GNU time (/usr/bin/time) not installed: peak memory not measured');
+}
+
+// --- the prompt guard: N prompts in one shell, minus the same shell with none
+const hooks = {};
+for (const shell of ['bash', 'zsh', 'fish']) {
+  const out = spawnSync('node', [CLI, 'hook', shell], { env, encoding: 'utf8' });
+  hooks[shell] = join(dir, `hook.${shell}`);
+  writeFileSync(hooks[shell], out.stdout);
+}
+const N = Number(process.env.BENCH_PROMPTS ?? 20000);
+const loops = {
+  bash: (n, hook) => ['bash', '--noprofile', '--norc', '-c', `${hook}; for ((i = 0; i < ${n}; i++)); do __awsenv_guard; done`],
+  zsh: (n, hook) => ['zsh', '-f', '-c', `${hook}; for ((i = 0; i < ${n}; i++)); do __awsenv_guard; done`],
+  fish: (n, hook) => ['fish', '--no-config', '-c', `${hook}; for i in (seq ${n}); __awsenv_guard; end`],
+};
+for (const shell of ['bash', 'zsh', 'fish']) {
+  if (!which(shell)) {
+    notes.push(`${shell} not installed: its guard not measured`);
+    continue;
+  }
+  const setup = shell === 'fish' ? `source ${hooks.fish}; awsenv use static >/dev/null` : `source ${hooks[shell]}; awsenv use static >/dev/null`;
+  // The fish loop needs seq (a process, once): subtract it by timing the same loop body empty.
+  const base = time(loops[shell](N, shell === 'fish' ? `source ${hooks.fish}; function __awsenv_guard; end` : `${setup}; __awsenv_guard() { :; }`), { runs: 5 });
+  const full = time(loops[shell](N, setup), { runs: 5 });
+  const us = ((full - base) * 1000) / N;
+  row(`prompt guard, ${shell} (nothing changed)`, us, 'µs', undefined, '≤ 50 µs', us <= 50);
+}
+if (which('direnv')) {
+  const n = 200;
+  const hook = '_direnv_hook';
+  const setup = 'eval "$(direnv hook bash)"';
+  const base = time(['bash', '--noprofile', '--norc', '-c', `${setup}; ${hook}() { :; }; for ((i = 0; i < ${n}; i++)); do ${hook}; done`], { runs: 5 });
+  const full = time(['bash', '--noprofile', '--norc', '-c', `${setup}; for ((i = 0; i < ${n}; i++)); do ${hook}; done`], { runs: 5 });
+  row('prompt hook, direnv in bash (peer)', ((full - base) * 1000) / n, 'µs', undefined, '', undefined);
+} else {
+  notes.push('direnv not installed: its prompt hook not measured');
+}
+
+// --- opening an interactive shell with the rc block and without
+for (const [shell, rc, argv] of [
+  ['bash', '.bashrc', ['bash', '-i', '-c', 'exit']],
+  ['zsh', '.zshrc', ['zsh', '-i', '-c', 'exit']],
+]) {
+  if (!which(shell)) continue;
+  const bare = join(dir, `bare-${shell}`);
+  const withHook = join(dir, `with-${shell}`);
+  mkdirSync(bare, { recursive: true });
+  mkdirSync(withHook, { recursive: true });
+  writeFileSync(join(bare, rc), '');
+  writeFileSync(join(withHook, rc), `# >>> awsenv >>>\n[ -f ${hooks[shell]} ] && . ${hooks[shell]}\n# <<< awsenv <<<\n`);
+  const a = time(argv, { env: { ...env, HOME: bare }, runs: 15 });
+  const b = time(argv, { env: { ...env, HOME: withHook }, runs: 15 });
+  row(`${shell} start-up, extra with the rc block`, b - a, 'ms', undefined, '≤ 5 ms', b - a <= 5);
+}
+if (which('fish')) {
+  const a = time(['fish', '-i', '-c', 'exit'], { env: { ...env, XDG_CONFIG_HOME: join(dir, 'fish-bare') }, runs: 15 });
+  mkdirSync(join(dir, 'fish-with/fish/conf.d'), { recursive: true });
+  writeFileSync(join(dir, 'fish-with/fish/conf.d/awsenv.fish'), `source ${hooks.fish}\n`);
+  const b = time(['fish', '-i', '-c', 'exit'], { env: { ...env, XDG_CONFIG_HOME: join(dir, 'fish-with') }, runs: 15 });
+  row('fish start-up, extra with conf.d/awsenv.fish', b - a, 'ms', undefined, '≤ 5 ms', b - a <= 5);
+}
+
+// --- the table
+const fmt = (n, unit) => (unit === 'µs' ? n.toFixed(1) : n.toFixed(unit === 'MB' ? 1 : 1));
+const lines = rows.map((r) => [
+  r.what,
+  `${fmt(r.value, r.unit)} ${r.unit}`,
+  r.ratio === undefined ? '' : `${r.ratio.toFixed(2)} ×`,
+  r.target,
+  r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED',
+]);
+const header = ['what', 'median', 'vs floor', 'target', ''];
+const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+const print = (cells) => console.log(cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+console.log(`awsenv benchmark: ${RUNS} runs per command after 3 warm-up runs, medians; node ${process.version}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`);
+print(header);
+for (const l of lines) print(l);
+for (const n of notes) console.log(`note: ${n}`);
+rmSync(dir, { recursive: true, force: true });
