@@ -1,12 +1,23 @@
 // Typed errors: each carries what its message needs, never a secret value.
 // main() in cli.ts is the only place that prints them and picks the exit status.
 
+const BRAND = Symbol.for('awsenv.error');
+
 export class AwsenvError extends Error {
   /** Exit status: 1 failure, 2 usage error (CONTRACT.md "Exit status"). */
   readonly exitCode: number = 1;
+  readonly [BRAND] = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+  }
+
+  // The lazily loaded parts of the CLI (dist/lazy/*.mjs) carry their own copy of this
+  // class; a brand lets `instanceof AwsenvError` hold across copies. Subclasses keep the
+  // ordinary prototype check.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AwsenvError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
   }
 }
 

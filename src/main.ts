@@ -7,9 +7,13 @@ import { use } from './commands/use.js';
 import { parseQuick } from './quick.js';
 import { finish } from './run.js';
 
-const argv = process.argv.slice(2);
-const quick = parseQuick(argv);
-if (quick?.command === 'use') await finish((ctx) => use({ profile: quick.profile, shell: quick.shell }, ctx));
-else if (quick?.command === 'clear') await finish((ctx) => clear({ shell: quick.shell, all: quick.all }, ctx));
-else if (quick?.command === 'current') await finish((ctx) => current({ json: quick.json }, ctx));
-else await (await import('./cli.js')).runCli(argv);
+async function main(argv: string[]): Promise<void> {
+  const quick = parseQuick(argv);
+  if (quick?.command === 'use') await finish((ctx) => use({ profile: quick.profile, shell: quick.shell }, ctx));
+  else if (quick?.command === 'clear') await finish((ctx) => clear({ shell: quick.shell, all: quick.all }, ctx));
+  else if (quick?.command === 'current') await finish((ctx) => current({ json: quick.json }, ctx));
+  else await (await import('./cli.js')).runCli(argv);
+}
+
+// The bundle is CommonJS (see scripts/build.mjs), which has no top-level await.
+void main(process.argv.slice(2));

@@ -1,16 +1,36 @@
 // The process edge, and the only place that writes output, prints errors (`awsenv: …`)
 // and sets the exit status. stdout is written once, at the end, and only on success, so a
 // failed `eval "$(awsenv use x)"` changes nothing.
+import { writeSync } from 'node:fs';
 import type { Context, Output } from './commands/context.js';
 import { AwsenvError } from './errors.js';
+
+/**
+ * Writes all of `text` to fd 1 or 2 with writeSync: process.stdout would load Node's
+ * stream modules (a few ms of every `use`). A non-blocking pipe (EAGAIN) falls back to
+ * the stream, which waits for it.
+ */
+function write(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(fd, bytes, done);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(done));
+  }
+}
 
 export function processContext(): Context {
   return {
     env: process.env,
     now: () => new Date(),
     ppid: process.ppid,
-    stdoutIsTTY: process.stdout.isTTY === true,
-    warn: (message) => process.stderr.write(`awsenv: ${message}\n`),
+    // node:tty loads net and the stream modules: only asked when a command prints for people.
+    get stdoutIsTTY() {
+      return (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(1);
+    },
+    warn: (message) => write(2, `awsenv: ${message}\n`),
   };
 }
 
@@ -18,7 +38,7 @@ export async function finish(command: (ctx: Context) => Output | Promise<Output>
   let code = 0;
   try {
     const out = await command(processContext());
-    if (out.stdout) process.stdout.write(out.stdout);
+    if (out.stdout) write(1, out.stdout);
     code = out.exitCode ?? 0;
   } catch (error) {
     code = report(error, process.env.AWSENV_DEBUG === '1');
@@ -28,13 +48,13 @@ export async function finish(command: (ctx: Context) => Output | Promise<Output>
 
 function report(error: unknown, debug: boolean): number {
   if (error instanceof AwsenvError) {
-    process.stderr.write(`awsenv: ${error.message}\n`);
+    write(2, `awsenv: ${error.message}\n`);
     return error.exitCode;
   }
   // An unexpected error: its message may come from a library, but ours never put a secret
   // into one. The stack only under AWSENV_DEBUG=1.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`awsenv: unexpected error: ${message}\n`);
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  write(2, `awsenv: unexpected error: ${message}\n`);
+  if (debug && error instanceof Error && error.stack) write(2, `${error.stack}\n`);
   return 1;
 }

@@ -2,7 +2,7 @@
 // list, no shell), pass its stderr through, validate its Version 1 JSON with zod, and give
 // up after a bounded time with a clear message.
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-process-credentials.html
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
 import type { Credentials } from '../core/environment.js';
 
@@ -10,10 +10,10 @@ export class ProcessError extends AwsenvError {}
 
 const ProcessOutput = z.object({
   Version: z.literal(1),
-  AccessKeyId: z.string().min(1),
-  SecretAccessKey: z.string().min(1),
-  SessionToken: z.string().min(1).optional(),
-  Expiration: z.iso.datetime({ offset: true }).optional(),
+  AccessKeyId: z.string().check(z.minLength(1)),
+  SecretAccessKey: z.string().check(z.minLength(1)),
+  SessionToken: z.optional(z.string().check(z.minLength(1))),
+  Expiration: z.optional(z.iso.datetime({ offset: true })),
 });
 
 /** POSIX shell word splitting without expansions (botocore uses shlex.split). */

@@ -3,7 +3,7 @@
 // Every failure becomes one StsError sentence with a next step; no secret is in it.
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
 import type { Credentials } from '../core/environment.js';
 import type { Env } from './files.js';
@@ -22,9 +22,9 @@ export class StsError extends AwsenvError {
 }
 
 const StsCredentials = z.object({
-  AccessKeyId: z.string().min(1),
-  SecretAccessKey: z.string().min(1),
-  SessionToken: z.string().min(1),
+  AccessKeyId: z.string().check(z.minLength(1)),
+  SecretAccessKey: z.string().check(z.minLength(1)),
+  SessionToken: z.string().check(z.minLength(1)),
   Expiration: z.date(),
 });
 

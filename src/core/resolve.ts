@@ -1,13 +1,13 @@
 // From a profile of any kind to credentials: static keys from the files, MFA sessions and
 // roles from STS (through the shared cache), credential_process, SSO. The dependencies
 // are passed in, so the logic is tested with a fake STS and a temporary cache.
-import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { type CachedSession, type SessionCache, sessionKey } from '../aws/cache.js';
 import type { Env } from '../aws/files.js';
 import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../aws/profiles.js';
 import type { StsPort } from '../aws/sts.js';
 import { AwsenvError, UnsupportedProfile } from '../errors.js';
+import { hexDigest } from '../util/hash.js';
 import { staticCredentials } from './credentials.js';
 import type { Credentials } from './environment.js';
 
@@ -49,7 +49,7 @@ export class NeedsRequest extends AwsenvError {}
 const MFA_CODE = /^\d{6}$/;
 
 function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hexDigest('sha256', secret);
 }
 
 /** A default RoleSessionName: awsenv-USER, limited to what STS accepts ([\w+=,.@-]{2,64}). */

@@ -2,9 +2,15 @@
 // a process: `use` leaves a stamp file whose mtime is the key file's (rounded up to the
 // millisecond, so `[[ FILE -nt STAMP ]]` is false until the file is written again), and
 // exports both paths. Stamps are shared by every shell and named by file and mtime.
-import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** FNV-1a, 32 bits: a short, stable name for a path (not a secret, so no crypto needed). */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
 
 export function stampFor(file: string, cacheDir: string): string | undefined {
   let mtimeMs: number;
@@ -15,7 +21,7 @@ export function stampFor(file: string, cacheDir: string): string | undefined {
   }
   const ceilMs = Math.ceil(mtimeMs);
   const dir = join(cacheDir, 'stamps');
-  const stamp = join(dir, `${createHash('sha1').update(file).digest('hex').slice(0, 16)}-${ceilMs}`);
+  const stamp = join(dir, `${fnv1a(file)}-${ceilMs}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   closeSync(openSync(stamp, 'a', 0o600));
   utimesSync(stamp, ceilMs / 1000, ceilMs / 1000);
