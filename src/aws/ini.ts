@@ -162,23 +162,15 @@ export function parseIni(file: string, text: string): IniSection[] {
     }
     // configparser's OPTCRE: the first '=' or ':' ends the key.
     const delimiter = stripped.search(/[=:]/);
-    if (!current) {
-      throw new ConfigError(
-        file,
-        lineNo,
-        stripped.startsWith('[') && delimiter < 0
-          ? "a [section] header has no closing ']'"
-          : 'a key comes before any [section] header',
-      );
-    }
+    const badHeader =
+      delimiter >= 0 || !stripped.startsWith('[')
+        ? undefined
+        : stripped.startsWith('[]')
+          ? 'a [section] header has no name'
+          : "a [section] header has no closing ']'";
+    if (!current) throw new ConfigError(file, lineNo, badHeader ?? 'a key comes before any [section] header');
     if (delimiter < 0) {
-      throw new ConfigError(
-        file,
-        lineNo,
-        stripped.startsWith('[')
-          ? "a [section] header has no closing ']'"
-          : 'a line is neither a [section], a comment nor key = value',
-      );
+      throw new ConfigError(file, lineNo, badHeader ?? 'a line is neither a [section], a comment nor key = value');
     }
     if (delimiter === 0) throw new ConfigError(file, lineNo, 'a line has a value but no key name');
     const key = pyRstrip(stripped.slice(0, delimiter)).toLowerCase();
