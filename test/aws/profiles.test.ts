@@ -24,7 +24,7 @@ import { ConfigError, ProfileNotFound, UsageError } from '../../src/errors.js';
 import { closest, editDistance } from '../../src/util/closest.js';
 import { sandbox } from '../helpers/env.js';
 import { CASES, FIXTURES } from './cases.js';
-import { GENERATED } from './generated.js';
+import { bigCredentials, GENERATED } from './generated.js';
 import { awsenvResolves, awsenvShould } from './resolve.js';
 
 const fixtures = suite('profiles: the fixtures resolve as the AWS CLI resolved them');
@@ -54,6 +54,14 @@ for (const g of GENERATED) {
     }
   });
 }
+generated('the big file is over 5 MiB and parses in well under a second', () => {
+  const text = bigCredentials();
+  assert.ok(Buffer.byteLength(text) > 5 * 1024 * 1024, `${Buffer.byteLength(text)} bytes`);
+  const started = Date.now();
+  const sections = parseIni('big', text);
+  assert.is(sections.length, 20_001);
+  assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+});
 generated.run();
 
 const names = suite('profiles: which config sections are profiles (build_profile_map, shlex)');
