@@ -3,8 +3,9 @@
 // that name the file.
 //
 // botocore reads a path only when os.path.isfile() says yes, and configparser skips a file
-// that open() fails on, so the CLI silently treats a directory, an unreadable file or a
-// symlink loop as "no file". awsenv refuses those with an error naming the path instead:
+// that open() fails on, so the CLI silently treats a directory, an unreadable file, a
+// symlink loop or a path through a file (~/.aws being a file) as "no file". awsenv refuses
+// those with an error naming the path instead:
 // each is a broken setup the user wants to hear about, not a file they meant to be empty.
 // What the CLI ignores and awsenv ignores too: a missing file or dangling symlink (a file on
 // a volume that is not mounted is a real setup), and a path that is not a regular file
@@ -21,7 +22,11 @@ export function homeOf(env: Env): string {
   return env.HOME || homedir();
 }
 
-/** botocore expands $VAR/${VAR} (os.path.expandvars) and then ~ in both paths. */
+/**
+ * botocore expands $VAR/${VAR} (os.path.expandvars) and then ~ in both paths. `~user/…` is
+ * left as it is (Python would look the user up; Node has no getpwnam), so such a path names
+ * no file here where the CLI would find one: rare enough to leave.
+ */
 export function expandPath(path: string, env: Env): string {
   const vars = path.replace(/\$(\w+|\{[^}]*\})/g, (all, name: string) => {
     const value = env[name.replace(/^\{|\}$/g, '')];
