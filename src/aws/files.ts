@@ -5,8 +5,9 @@
 // botocore reads a path only when os.path.isfile() says yes, and configparser skips a file
 // that open() fails on, so the CLI silently treats a directory, an unreadable file, a
 // symlink loop or a path through a file (~/.aws being a file) as "no file". awsenv refuses
-// those with an error naming the path instead:
-// each is a broken setup the user wants to hear about, not a file they meant to be empty.
+// those with an error naming the path instead: each is a broken setup the user wants to
+// hear about, not a file they meant to be empty (the unreadable case is from the source,
+// RawConfigParser.read catching OSError; tests run as root, where nothing is unreadable).
 // What the CLI ignores and awsenv ignores too: a missing file or dangling symlink (a file on
 // a volume that is not mounted is a real setup), and a path that is not a regular file
 // (/dev/null, a FIFO, which reading would block on). Checked against aws-cli 2.9.19.
