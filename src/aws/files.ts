@@ -1,7 +1,17 @@
 // Where the two shared files are and how they are read: the AWS CLI's path rules
 // (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~ and $VAR expanded) and file errors
 // that name the file.
-import { readFileSync } from 'node:fs';
+//
+// botocore reads a path only when os.path.isfile() says yes, and configparser skips a file
+// that open() fails on, so the CLI silently treats a directory, an unreadable file, a
+// symlink loop or a path through a file (~/.aws being a file) as "no file". awsenv refuses
+// those with an error naming the path instead: each is a broken setup the user wants to
+// hear about, not a file they meant to be empty (the unreadable case is from the source,
+// RawConfigParser.read catching OSError; tests run as root, where nothing is unreadable).
+// What the CLI ignores and awsenv ignores too: a missing file or dangling symlink (a file on
+// a volume that is not mounted is a real setup), and a path that is not a regular file
+// (/dev/null, a FIFO, which reading would block on). Checked against aws-cli 2.9.19.
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -13,7 +23,11 @@ export function homeOf(env: Env): string {
   return env.HOME || homedir();
 }
 
-/** botocore expands $VAR/${VAR} (os.path.expandvars) and then ~ in both paths. */
+/**
+ * botocore expands $VAR/${VAR} (os.path.expandvars) and then ~ in both paths. `~user/…` is
+ * left as it is (Python would look the user up; Node has no getpwnam), so such a path names
+ * no file here where the CLI would find one: rare enough to leave.
+ */
 export function expandPath(path: string, env: Env): string {
   const vars = path.replace(/\$(\w+|\{[^}]*\})/g, (all, name: string) => {
     const value = env[name.replace(/^\{|\}$/g, '')];
@@ -27,30 +41,46 @@ export interface AwsFilePaths {
   credentials: string;
 }
 
+/**
+ * An empty AWS_CONFIG_FILE= is an empty path to the CLI, which names no file, so that file is
+ * not read; only an unset variable means the default path.
+ */
 export function awsFilePaths(env: Env): AwsFilePaths {
   return {
-    config: expandPath(env.AWS_CONFIG_FILE || '~/.aws/config', env),
-    credentials: expandPath(env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials', env),
+    config: expandPath(env.AWS_CONFIG_FILE ?? '~/.aws/config', env),
+    credentials: expandPath(env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials', env),
   };
 }
 
-/** Reads and parses one file; a file that does not exist has no sections. */
-export function readIniFile(file: string): IniSection[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return [];
-    const problem =
-      code === 'EISDIR'
-        ? 'is a directory, not a file'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'cannot be read: permission denied'
-          : code === 'ELOOP'
-            ? 'is a loop of symbolic links'
-            : `cannot be read (${code ?? 'unknown error'})`;
-    throw new ConfigError(file, undefined, problem, { cause: error });
+const problemOf = (error: unknown): string => {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read: permission denied';
+    case 'ELOOP':
+      return 'is a loop of symbolic links';
+    case 'ENOTDIR':
+      return 'cannot be read: a directory in its path is a file';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    default:
+      return `cannot be read (${code ?? 'unknown error'})`;
   }
-  return parseIni(file, decodeUtf8(file, bytes));
+};
+
+/** Reads and parses one file; a missing file, or one that is not a regular file, has no sections. */
+export function readIniFile(file: string): IniSection[] {
+  if (file === '') return [];
+  let bytes: Buffer | undefined;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new ConfigError(file, undefined, problemOf({ code: 'EISDIR' }));
+    if (stat.isFile()) bytes = readFileSync(file);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConfigError(file, undefined, problemOf(error), { cause: error });
+  }
+  return bytes ? parseIni(file, decodeUtf8(file, bytes)) : [];
 }

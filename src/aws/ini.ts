@@ -5,7 +5,16 @@
 // nested "key =\n  sub = value" blocks. The npm `ini` package differs on inline comments,
 // quotes, duplicates and continuation lines; where they differ the AWS CLI wins, because it
 // reads the same files next. Unlike configparser we keep the line of every key, so an error
-// can name it. https://github.com/python/cpython/blob/3.11/Lib/configparser.py (_read)
+// can name it. https://github.com/python/cpython/blob/3.11/Lib/configparser.py (_read),
+// https://github.com/aws/aws-cli/blob/v2/awscli/botocore/configloader.py (raw_config_parse)
+//
+// Checked against aws-cli 2.9.19 (Python 3.11) with test/aws/awscli.test.ts. Where awsenv
+// deliberately refuses what the CLI reads, the check says why:
+// - a NUL byte: Python reads it as a character; awsenv refuses the file, since no text file
+//   holds one (it is what a crash leaves in a half-written block) and no shell can hold it;
+// - bytes that are not UTF-8: the CLI decodes with the locale's encoding, so under a Latin-1
+//   locale it would read them; awsenv always reads UTF-8 (what the CLI does in a UTF-8 or
+//   C locale, where Python 3.7+ uses UTF-8 too) and names the line.
 import { isUtf8 } from 'node:buffer';
 import { ConfigError } from '../errors.js';
 
@@ -21,21 +30,42 @@ export interface IniSection {
   values: Map<string, IniValue>;
 }
 
-// Python's str.isspace() set: JS \s adds U+FEFF and lacks U+001C..U+001F and U+0085.
-const PY_SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
-const RSTRIP = new RegExp(`[${PY_SPACE}]+$`);
-const NON_SPACE = new RegExp(`[^${PY_SPACE}]`);
-const SECTION = /^\[(.+)\]/s;
-const OPTION = new RegExp(`^(.*?)[${PY_SPACE}]*([=:])[${PY_SPACE}]*(.*)$`, 's');
+// Python's str.isspace() set, which str.strip() and the `\s` of configparser's regular
+// expressions use: JS \s adds U+FEFF and lacks U+001C..U+001F and U+0085.
+const PY_SPACE = new Set(
+  [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680]
+    .concat(Array.from({ length: 11 }, (_, i) => 0x2000 + i))
+    .concat([0x2028, 0x2029, 0x202f, 0x205f, 0x3000]),
+);
+const isPySpace = (s: string, i: number): boolean => PY_SPACE.has(s.charCodeAt(i));
 
-export const pyStrip = (s: string): string => s.replace(STRIP, '');
+// Loops rather than regular expressions: `[ \t…]+$` backtracks quadratically over a long
+// run of spaces that does not end the string, and a 5 MB file may hold one.
+export function pyStrip(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isPySpace(s, start)) start++;
+  while (end > start && isPySpace(s, end - 1)) end--;
+  return s.slice(start, end);
+}
+
+function pyRstrip(s: string): string {
+  let end = s.length;
+  while (end > 0 && isPySpace(s, end - 1)) end--;
+  return s.slice(0, end);
+}
+
+/** Python's str.splitlines() boundaries, which botocore's _parse_nested splits on. */
+const PY_LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/;
 
 /** Decodes file bytes as UTF-8, refusing invalid sequences with the line they are on. */
 export function decodeUtf8(file: string, bytes: Uint8Array): string {
   // isUtf8 is native and cheap; a fatal TextDecoder costs ms to set up (ICU).
   if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  // Name the first line that is not valid on its own.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new ConfigError(file, 1, 'is UTF-16 text (as Notepad saves "Unicode"); the AWS CLI reads UTF-8 only, so save it as UTF-8');
+  }
+  // The first line that is not valid on its own: a UTF-8 sequence never holds 0x0a.
   let line = 1;
   let start = 0;
   for (let i = 0; i <= bytes.length; i++) {
@@ -51,6 +81,8 @@ export function decodeUtf8(file: string, bytes: Uint8Array): string {
 /** Parses the text of one file into its sections, in file order. */
 export function parseIni(file: string, text: string): IniSection[] {
   if (text.startsWith('\ufeff')) {
+    // Python opens the file as 'utf-8', not 'utf-8-sig': the BOM stays on the first line,
+    // which then is neither a section nor a comment, and the CLI refuses the whole file.
     throw new ConfigError(
       file,
       1,
@@ -61,14 +93,15 @@ export function parseIni(file: string, text: string): IniSection[] {
     const line = text.slice(0, text.indexOf('\0')).split(/\r\n|\r|\n/).length;
     throw new ConfigError(file, line, 'contains a NUL byte; this is not a text file');
   }
+  // Python reads text files with universal newlines: \r\n, \r and \n each end a line (and
+  // nothing else does: \x0b, \x85, U+2028 stay inside the line).
   const lines = text.split(/\r\n|\r|\n/);
   if (lines.at(-1) === '') lines.pop();
 
   const sections: IniSection[] = [];
-  const byName = new Map<string, IniSection>();
   const defaults: IniSection = { name: 'DEFAULT', line: 0, values: new Map() };
-  // Raw multi-line values, joined at the end as configparser does.
-  const raw = new Map<IniSection, Map<string, { parts: string[]; line: number }>>();
+  // Raw multi-line values, each part with its line, joined at the end as configparser does.
+  const raw = new Map<IniSection, Map<string, { parts: string[]; lines: number[] }>>();
   const seenSections = new Set<string>();
   let current: IniSection | undefined;
   let option: string | undefined;
@@ -87,20 +120,29 @@ export function parseIni(file: string, text: string): IniSection[] {
     if (isComment || stripped === '') {
       // A blank line (not a comment) inside a value is kept as an empty line of it.
       if (!isComment && current && option !== undefined) {
-        partsOf(current).get(option)?.parts.push('');
+        const value = partsOf(current).get(option);
+        value?.parts.push('');
+        value?.lines.push(lineNo);
       }
       return;
     }
-    const indent = line.search(NON_SPACE);
+    let indent = 0;
+    while (isPySpace(line, indent)) indent++;
     if (current && option !== undefined && indent > indentLevel) {
-      partsOf(current).get(option)?.parts.push(stripped);
+      const value = partsOf(current).get(option);
+      value?.parts.push(stripped);
+      value?.lines.push(lineNo);
       return;
     }
     indentLevel = indent;
-    const header = SECTION.exec(stripped);
-    if (header) {
-      const name = header[1]!;
+    // configparser's SECTCRE, `\[(?P<header>.+)\]`, matched at the start: everything up to
+    // the last ']' is the name, and whatever follows that ']' is ignored.
+    const close = stripped.lastIndexOf(']');
+    if (stripped.startsWith('[') && close > 1) {
+      const name = stripped.slice(1, close);
       if (name === 'DEFAULT') {
+        // configparser does not count [DEFAULT] as a section: it may appear twice (its keys
+        // may not, which the key check below catches).
         current = defaults;
       } else {
         if (seenSections.has(name)) {
@@ -109,35 +151,40 @@ export function parseIni(file: string, text: string): IniSection[] {
         seenSections.add(name);
         current = { name, line: lineNo, values: new Map() };
         sections.push(current);
-        byName.set(name, current);
       }
       option = undefined;
       return;
     }
-    if (!current) {
-      throw new ConfigError(file, lineNo, 'a key comes before any [section] header');
+    // configparser's OPTCRE: the first '=' or ':' ends the key.
+    const delimiter = stripped.search(/[=:]/);
+    const badHeader =
+      delimiter >= 0 || !stripped.startsWith('[')
+        ? undefined
+        : stripped.startsWith('[]')
+          ? 'a [section] header has no name'
+          : "a [section] header has no closing ']'";
+    if (!current) throw new ConfigError(file, lineNo, badHeader ?? 'a key comes before any [section] header');
+    if (delimiter < 0) {
+      throw new ConfigError(file, lineNo, badHeader ?? 'a line is neither a [section], a comment nor key = value');
     }
-    const opt = OPTION.exec(stripped);
-    if (!opt || opt[1] === '') {
-      throw new ConfigError(
-        file,
-        lineNo,
-        opt ? 'a line has a value but no key name' : 'a line is neither a [section], a comment nor key = value',
-      );
-    }
-    const key = opt[1]!.replace(RSTRIP, '').toLowerCase();
+    if (delimiter === 0) throw new ConfigError(file, lineNo, 'a line has a value but no key name');
+    const key = pyRstrip(stripped.slice(0, delimiter)).toLowerCase();
     const parts = partsOf(current);
     if (parts.has(key)) {
       throw new ConfigError(file, lineNo, `key '${key}' appears twice in [${current.name}]; the AWS CLI refuses such a file`);
     }
-    parts.set(key, { parts: [pyStrip(opt[3]!)], line: lineNo });
+    parts.set(key, { parts: [pyStrip(stripped.slice(delimiter + 1))], lines: [lineNo] });
     option = key;
   });
 
   for (const [section, options] of raw) {
-    for (const [key, { parts, line }] of options) {
-      const joined = parts.join('\n').replace(RSTRIP, '');
-      section.values.set(key, { value: joined.startsWith('\n') ? parseNested(file, line, key, joined) : joined, line });
+    for (const [key, { parts, lines: partLines }] of options) {
+      const joined = pyRstrip(parts.join('\n'));
+      const line = partLines[0]!;
+      section.values.set(key, {
+        value: joined.startsWith('\n') ? parseNested(file, key, parts, partLines) : joined,
+        line,
+      });
     }
   }
   // [DEFAULT]'s keys are inherited by every section that does not set them itself.
@@ -147,15 +194,22 @@ export function parseIni(file: string, text: string): IniSection[] {
   return sections;
 }
 
-/** botocore's _parse_nested: one level of "sub = value" lines. */
-function parseNested(file: string, line: number, key: string, value: string): Record<string, string> {
-  const nested: Record<string, string> = {};
-  const lines = value.split('\n');
-  lines.forEach((l, i) => {
-    if (pyStrip(l) === '') return;
-    const eq = l.indexOf('=');
-    if (eq < 0) throw new ConfigError(file, line + i, `an indented line under '${key}' has no '=' (nested settings are 'name = value')`);
-    nested[pyStrip(l.slice(0, eq))] = pyStrip(l.slice(eq + 1));
+/**
+ * botocore's _parse_nested: one level of "sub = value" lines, split where Python's
+ * splitlines() splits, sub-keys kept as written (not lowercased), a later one winning.
+ */
+function parseNested(file: string, key: string, parts: string[], lines: number[]): Record<string, string> {
+  // No prototype: a sub-key named __proto__ is just a key.
+  const nested = Object.create(null) as Record<string, string>;
+  parts.forEach((part, i) => {
+    for (const l of part.split(PY_LINE_BREAK)) {
+      if (pyStrip(l) === '') continue;
+      const eq = l.indexOf('=');
+      if (eq < 0) {
+        throw new ConfigError(file, lines[i], `an indented line under '${key}' has no '=' (nested settings are 'name = value')`);
+      }
+      nested[pyStrip(l.slice(0, eq))] = pyStrip(l.slice(eq + 1));
+    }
   });
   return nested;
 }

@@ -1,11 +1,20 @@
 // Profiles from both shared files, merged with the AWS CLI's precedence, each validated with
 // zod when it is used and told apart by kind.
+//
+// The rules are botocore's, as aws-cli 2.9.19 runs them (checked with test/aws/awscli.test.ts):
+// Session.full_config merges the credentials file's section over the config file's profile
+// key by key, and the role, SSO and credential_process providers read that merge. Static
+// keys do not come from the merge: the shared-credentials provider reads the access key,
+// secret and token from the credentials file's section alone, and the config provider from
+// the config file's profile alone. So a token in one file never rides along with keys from
+// the other (it would be a stale token sent with long-term keys, CONTRACT.md cause 4).
+// https://github.com/aws/aws-cli/blob/v2/awscli/botocore/credentials.py
 // zod/mini: the same validation as zod, a fraction of the size on the path every `use` takes.
 import * as z from 'zod/mini';
-import { ConfigError, ProfileNotFound } from '../errors.js';
+import { ConfigError, ProfileNotFound, UsageError } from '../errors.js';
 import { closest } from '../util/closest.js';
 import { type AwsFilePaths, awsFilePaths, type Env, readIniFile } from './files.js';
-import { type IniSection, type IniValue } from './ini.js';
+import { type IniSection } from './ini.js';
 
 export const PROFILE_KINDS = ['keys', 'keys+token', 'mfa', 'role', 'process', 'sso', 'none'] as const;
 export type ProfileKind = (typeof PROFILE_KINDS)[number];
@@ -16,14 +25,25 @@ export interface Setting {
   line: number;
 }
 
+export type Settings = Map<string, Setting>;
+
 export interface Profile {
   name: string;
   /** The sections it was built from, config first. */
   sections: { file: string; line: number; origin: 'config' | 'credentials' }[];
-  /** Merged settings: a key in the credentials file wins over the same key in config. */
-  settings: Map<string, Setting>;
+  /**
+   * What the AWS CLI resolves: a key in the credentials file wins over the same key in
+   * config, except the static keys (aws_access_key_id, aws_secret_access_key and the
+   * token), which all come from the one file the CLI takes them from. The token is under
+   * aws_session_token even when the file spells it aws_security_token (which botocore
+   * prefers when both are there); aws_security_token itself is left out.
+   */
+  settings: Settings;
   /** Whether the access keys come from the credentials file (they then beat credential_process). */
   keysInCredentials: boolean;
+  /** Each file's own settings for this profile, as written (for doctor and clear). */
+  config?: Settings | undefined;
+  credentials?: Settings | undefined;
 }
 
 export interface ProfileSet {
@@ -34,17 +54,20 @@ export interface ProfileSet {
 /**
  * botocore's build_profile_map: in config, `[profile NAME]` (split like a shell word, so
  * `[profile "a b"]` is `a b`) and `[default]`; other sections are not profiles. In the
- * credentials file every section is a profile.
+ * credentials file every section is a profile, by its exact name.
  */
 export function configProfileName(section: string): string | undefined {
-  if (section === 'default') return 'default';
-  if (!section.startsWith('profile')) return undefined;
-  const words = shellWords(section);
-  return words?.length === 2 ? words[1] : undefined;
+  if (section.startsWith('profile')) {
+    const words = shellWords(section);
+    return words?.length === 2 ? words[1] : undefined;
+  }
+  return section === 'default' ? 'default' : undefined;
 }
 
-/** Python's shlex.split for the simple cases a section header has; undefined when it would raise. */
+/** Python's shlex.split (POSIX mode, no comments); undefined where it would raise. */
 function shellWords(s: string): string[] | undefined {
+  // shlex splits on these four only: a no-break space or a vertical tab is part of a word.
+  const space = (c: string) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
   const words: string[] = [];
   let word: string | undefined;
   let quote: '"' | "'" | undefined;
@@ -54,7 +77,7 @@ function shellWords(s: string): string[] | undefined {
       if (c === quote) quote = undefined;
       else if (c === '\\' && quote === '"' && (s[i + 1] === '"' || s[i + 1] === '\\')) word += s[++i]!;
       else word += c;
-    } else if (/\s/.test(c)) {
+    } else if (space(c)) {
       if (word !== undefined) words.push(word);
       word = undefined;
     } else if (c === '"' || c === "'") {
@@ -72,44 +95,97 @@ function shellWords(s: string): string[] | undefined {
   return words;
 }
 
-function addSection(
-  profiles: Map<string, Profile>,
+const settingsOfSection = (section: IniSection, file: string): Settings =>
+  new Map([...section.values].map(([key, v]) => [key, { value: v.value, file, line: v.line }]));
+
+const STATIC_KEYS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_security_token'];
+
+/** One profile from its config section and credentials section (either may be missing). */
+export function mergeProfile(
   name: string,
-  section: IniSection,
-  file: string,
-  origin: 'config' | 'credentials',
-): void {
-  let profile = profiles.get(name);
-  if (!profile) {
-    profile = { name, sections: [], settings: new Map(), keysInCredentials: false };
-    profiles.set(name, profile);
+  config?: { section: IniSection; file: string },
+  credentials?: { section: IniSection; file: string },
+): Profile {
+  const fromConfig = config && settingsOfSection(config.section, config.file);
+  const fromCredentials = credentials && settingsOfSection(credentials.section, credentials.file);
+  const settings: Settings = new Map([...(fromConfig ?? []), ...(fromCredentials ?? [])]);
+  for (const key of STATIC_KEYS) settings.delete(key);
+
+  // The file the static keys come from: the credentials file when it has an access key id
+  // (the shared-credentials provider), else config (the config-file provider). With no key
+  // id in either, a stray secret or token is kept so that validation can point at it.
+  const hasId = (s?: Settings) => s?.has('aws_access_key_id') === true;
+  const hasAny = (s?: Settings) => STATIC_KEYS.some((k) => s?.has(k));
+  const source = hasId(fromCredentials)
+    ? fromCredentials
+    : hasId(fromConfig)
+      ? fromConfig
+      : hasAny(fromCredentials)
+        ? fromCredentials
+        : fromConfig;
+  if (source) {
+    for (const key of ['aws_access_key_id', 'aws_secret_access_key']) {
+      const setting = source.get(key);
+      if (setting) settings.set(key, setting);
+    }
+    // botocore's TOKENS order: the legacy name first.
+    const token = source.get('aws_security_token') ?? source.get('aws_session_token');
+    if (token) settings.set('aws_session_token', token);
   }
-  profile.sections.push({ file, line: section.line, origin });
-  for (const [key, v] of section.values as Map<string, IniValue>) {
-    profile.settings.set(key, { value: v.value, file, line: v.line });
-  }
-  if (origin === 'credentials' && section.values.has('aws_access_key_id')) profile.keysInCredentials = true;
+
+  const sections: Profile['sections'] = [];
+  if (config) sections.push({ file: config.file, line: config.section.line, origin: 'config' });
+  if (credentials) sections.push({ file: credentials.file, line: credentials.section.line, origin: 'credentials' });
+  return {
+    name,
+    sections,
+    settings,
+    keysInCredentials: hasId(fromCredentials),
+    config: fromConfig,
+    credentials: fromCredentials,
+  };
 }
 
-export function loadProfiles(env: Env): ProfileSet {
-  const paths = awsFilePaths(env);
-  const profiles = new Map<string, Profile>();
-  for (const section of readIniFile(paths.config)) {
+/** The profiles of both files' parsed sections, in the CLI's order: config's, then the rest. */
+export function buildProfiles(paths: AwsFilePaths, config: IniSection[], credentials: IniSection[]): ProfileSet {
+  // A later config section for the same name replaces an earlier one whole, as in
+  // build_profile_map: [default] then [profile default], or [profile a] then [profile "a"].
+  const configured = new Map<string, IniSection>();
+  for (const section of config) {
     const name = configProfileName(section.name);
-    if (name !== undefined) addSection(profiles, name, section, paths.config, 'config');
+    // `[profile ""]` makes a profile named '', which no --profile can select; leave it out.
+    if (name !== undefined && name !== '') configured.set(name, section);
   }
-  for (const section of readIniFile(paths.credentials)) {
-    addSection(profiles, section.name, section, paths.credentials, 'credentials');
+  const credentialed = new Map(credentials.map((s) => [s.name, s]));
+  const profiles = new Map<string, Profile>();
+  for (const name of new Set([...configured.keys(), ...credentialed.keys()])) {
+    const c = configured.get(name);
+    const k = credentialed.get(name);
+    profiles.set(
+      name,
+      mergeProfile(name, c && { section: c, file: paths.config }, k && { section: k, file: paths.credentials }),
+    );
   }
   return { paths, profiles };
 }
 
+export function loadProfiles(env: Env): ProfileSet {
+  const paths = awsFilePaths(env);
+  return buildProfiles(paths, readIniFile(paths.config), readIniFile(paths.credentials));
+}
+
 export function getProfile(set: ProfileSet, name: string): Profile {
+  // The CLI takes `--profile ''` as no profile at all; awsenv has no default to fall back on.
+  if (name === '') throw new UsageError('the profile name is empty');
   const profile = set.profiles.get(name);
   if (!profile) throw new ProfileNotFound(name, closest(name, [...set.profiles.keys()]), set.profiles.size);
   return profile;
 }
 
+// Stricter than the CLI, on purpose (each checked against aws-cli 2.9.19): it takes an empty
+// `aws_access_key_id =` as a key and fails only at the first request, and it takes a nested
+// block under a key (`aws_access_key_id =` then indented lines) as the key "{'a': 'b'}".
+// awsenv refuses both here, naming the file, line and key.
 const nonEmpty = z.optional(z.string().check(z.minLength(1, 'is empty')));
 const seconds = z.optional(
   z.pipe(
@@ -156,7 +232,8 @@ export type ProfileSettings = z.infer<typeof ProfileSettings>;
 
 /** Validates a profile's settings; the error names file, line and key, never the value. */
 export function settingsOf(profile: Profile): ProfileSettings {
-  const plain: Record<string, unknown> = {};
+  // No prototype: a key named __proto__ in a file is only a key.
+  const plain = Object.create(null) as Record<string, unknown>;
   for (const [key, s] of profile.settings) plain[key] = s.value;
   const result = ProfileSettings.safeParse(plain);
   if (result.success) return result.data;
@@ -171,17 +248,19 @@ export function settingsOf(profile: Profile): ProfileSettings {
 }
 
 /**
- * The kind, in the order botocore's credential chain tries providers: assume-role, SSO,
- * keys from the credentials file, credential_process, keys from the config file.
- * Keys with mfa_serial are awsenv's "mfa" kind (a GetSessionToken session, as aws-mfa does).
+ * The kind, in the order botocore's credential chain tries providers for a named profile
+ * (the environment is skipped when a profile is named): assume-role (role_arn, or with
+ * web_identity_token_file the web-identity provider), SSO (sso_account_id or
+ * sso_role_name; sso_start_url alone is not enough), keys from the credentials file,
+ * credential_process, keys from the config file. Keys with mfa_serial are awsenv's "mfa"
+ * kind (a GetSessionToken session, as aws-mfa does); the CLI itself ignores mfa_serial there.
  */
 export function kindOf(s: ProfileSettings, keysInCredentials: boolean): ProfileKind {
-  if (s.role_arn) return 'role';
-  if (s.sso_session || s.sso_start_url) return 'sso';
+  if (s.role_arn !== undefined) return 'role';
+  if (s.sso_account_id !== undefined || s.sso_role_name !== undefined) return 'sso';
   const keys = (): ProfileKind => (s.mfa_serial ? 'mfa' : s.aws_session_token ? 'keys+token' : 'keys');
-  if (s.aws_access_key_id && keysInCredentials) return keys();
-  if (s.credential_process) return 'process';
-  if (s.aws_access_key_id) return keys();
+  if (s.aws_access_key_id !== undefined && keysInCredentials) return keys();
+  if (s.credential_process !== undefined) return 'process';
+  if (s.aws_access_key_id !== undefined) return keys();
   return 'none';
 }
-

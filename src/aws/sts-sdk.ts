@@ -34,7 +34,7 @@ export function stsEndpoint(env: Env): string | undefined {
 
 /** Wraps the HTTP handler to keep the last response's Date header. */
 function recordingHandler(seen: { date?: Date }): NodeHttpHandler {
-  const inner = new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000 });
+  const inner = new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true });
   const handle = inner.handle.bind(inner);
   inner.handle = async (request, options) => {
     const out = await handle(request, options);
@@ -60,9 +60,13 @@ function client(env: Env, region: string | undefined, source: Credentials, seen:
   });
 }
 
-function converted(response: { Credentials?: unknown }, what: string) {
+class InvalidResponse extends Error {
+  override name = 'InvalidResponse';
+}
+
+function converted(response: { Credentials?: unknown }) {
   const parsed = StsCredentials.safeParse(response.Credentials);
-  if (!parsed.success) throw new StsError('InvalidResponse', `STS answered ${what} without usable credentials`);
+  if (!parsed.success) throw new InvalidResponse('the answer held no usable credentials');
   const c = parsed.data;
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 }
@@ -93,10 +97,14 @@ export function explain(error: unknown, what: string, env: Env): StsError {
     case 'RequestTimeout':
       return says(`no answer from ${endpoint} within 10 s; check the network or proxy, or try again`);
   }
+  if (code === 'InvalidResponse' || /Deserialization error|parse error|\$response/i.test(message) || (e.$metadata as { httpStatusCode?: number } | undefined)?.httpStatusCode === 200) {
+    return says(`${endpoint} did not answer like STS (a proxy or captive portal in the way?); check AWS_ENDPOINT_URL_STS and the proxy settings`);
+  }
   if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EAI_AGAIN'].includes(e.code ?? code)) {
     return says(`cannot reach ${endpoint} (${e.code ?? code}); check the network, proxy or AWS_ENDPOINT_URL_STS`);
   }
-  return says(`${code}: ${message || 'unknown error'}`);
+  // Library messages can run over several lines; one sentence is enough here.
+  return says(`${code}: ${message.split('\n')[0]!.trim() || 'unknown error'}`);
 }
 
 export function createSdkSts(env: Env, region: string | undefined): StsPort {
@@ -122,7 +130,7 @@ export function createSdkSts(env: Env, region: string | undefined): StsPort {
             TokenCode: r.mfaCode,
           }),
         );
-        return converted(response, 'GetSessionToken');
+        return converted(response);
       } catch (error) {
         throw error instanceof StsError ? error : explain(error, 'getting an MFA session', env);
       }
@@ -139,7 +147,7 @@ export function createSdkSts(env: Env, region: string | undefined): StsPort {
             TokenCode: r.mfaCode,
           }),
         );
-        return converted(response, 'AssumeRole');
+        return converted(response);
       } catch (error) {
         throw error instanceof StsError ? error : explain(error, `assuming ${r.roleArn}`, env);
       }

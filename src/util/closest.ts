@@ -14,14 +14,19 @@ export function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** Up to `max` names within a third of the name's length (at least 1 edit), nearest first. */
+/**
+ * Up to `max` names within a third of the name's length (at least 2 edits), nearest first,
+ * ignoring case. A name that only differs in case comes first; one the typed name abbreviates
+ * ('prod' for 'production') counts as one edit. A name the typed one merely starts with is
+ * not near for that ('prod' is far from 'production-admin'; 'production-admn' is near).
+ */
 export function closest(name: string, names: readonly string[], max = 3): string[] {
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  const limit = Math.max(2, Math.floor(name.length / 3));
   const lower = name.toLowerCase();
   return names
     .map((n) => {
       const nl = n.toLowerCase();
-      const d = nl.startsWith(lower) || lower.startsWith(nl) ? 1 : editDistance(lower, nl);
+      const d = nl === lower ? 0 : nl.startsWith(lower) ? 1 : editDistance(lower, nl);
       return { n, d };
     })
     .filter(({ d }) => d <= limit)
