@@ -28,6 +28,8 @@ export interface Profile {
 export interface ProfileSet {
   paths: AwsFilePaths;
   profiles: Map<string, Profile>;
+  /** `[sso-session NAME]` sections of config (botocore's `sso_sessions`); see ssoSessionOf. */
+  ssoSessions?: Map<string, Profile>;
 }
 
 /**
@@ -40,6 +42,13 @@ export function configProfileName(section: string): string | undefined {
   if (!section.startsWith('profile')) return undefined;
   const words = shellWords(section);
   return words?.length === 2 ? words[1] : undefined;
+}
+
+/** botocore: `[sso-session NAME]` in config, NAME split like a shell word as for profiles. */
+export function ssoSessionName(section: string): string | undefined {
+  if (!section.startsWith('sso-session')) return undefined;
+  const words = shellWords(section);
+  return words?.length === 2 && words[0] === 'sso-session' ? words[1] : undefined;
 }
 
 /** Python's shlex.split for the simple cases a section header has; undefined when it would raise. */
@@ -93,14 +102,17 @@ function addSection(
 export function loadProfiles(env: Env): ProfileSet {
   const paths = awsFilePaths(env);
   const profiles = new Map<string, Profile>();
+  const ssoSessions = new Map<string, Profile>();
   for (const section of readIniFile(paths.config)) {
     const name = configProfileName(section.name);
     if (name !== undefined) addSection(profiles, name, section, paths.config, 'config');
+    const sso = ssoSessionName(section.name);
+    if (sso !== undefined) addSection(ssoSessions, sso, section, paths.config, 'config');
   }
   for (const section of readIniFile(paths.credentials)) {
     addSection(profiles, section.name, section, paths.credentials, 'credentials');
   }
-  return { paths, profiles };
+  return { paths, profiles, ssoSessions };
 }
 
 export function getProfile(set: ProfileSet, name: string): Profile {
@@ -167,6 +179,36 @@ export function settingsOf(profile: Profile): ProfileSettings {
       ? 'is a nested block, but must be a single value'
       : issue.message;
   throw new ConfigError(where.file, where.line, `profile '${profile.name}': ${key} ${problem}`);
+}
+
+const SsoSessionSettings = z.looseObject({
+  sso_start_url: nonEmpty,
+  sso_region: nonEmpty,
+  sso_registration_scopes: z.string().optional(),
+});
+export type SsoSessionSettings = z.infer<typeof SsoSessionSettings>;
+
+/**
+ * The validated `[sso-session NAME]` that a profile's sso_session names; errors name the
+ * profile's line when the section is missing, else the section's file and line.
+ */
+export function ssoSessionOf(set: ProfileSet, profile: Profile, name: string): SsoSessionSettings & { file: string; line: number } {
+  const session = set.ssoSessions?.get(name);
+  if (!session) {
+    const where = profile.settings.get('sso_session') ?? { file: set.paths.config, line: undefined };
+    throw new ConfigError(where.file, where.line, `profile '${profile.name}': sso_session names '${name}', but ${set.paths.config} has no [sso-session ${name}] section`);
+  }
+  const plain: Record<string, unknown> = {};
+  for (const [key, s] of session.settings) plain[key] = s.value;
+  const result = SsoSessionSettings.safeParse(plain);
+  const { file, line } = session.sections[0]!;
+  if (!result.success) {
+    const key = String(result.error.issues[0]!.path[0] ?? '');
+    const at = session.settings.get(key);
+    const problem = at ? (typeof at.value === 'object' ? 'is a nested block, but must be a single value' : result.error.issues[0]!.message) : 'is missing';
+    throw new ConfigError(at?.file ?? file, at?.line ?? line, `[sso-session ${name}]: ${key} ${problem}`);
+  }
+  return { ...result.data, file, line };
 }
 
 /**
