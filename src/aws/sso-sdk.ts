@@ -72,7 +72,8 @@ export function createSdkSso(env: Env, region: string): SsoPort {
         endpoint: ssoEndpoint(env),
         // Bounded like STS: an unreachable portal fails in about 10 s, not minutes.
         maxAttempts: 2,
-        requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000 }),
+        // throwOnRequestTimeout: without it this handler version only warns (on our stderr) and waits on.
+        requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true }),
       });
       try {
         const response = await client.send(
