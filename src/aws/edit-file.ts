@@ -49,7 +49,8 @@ export async function editFile<T>(
   try {
     target = resolveLinks(file);
   } catch (error) {
-    throw new ConfigError(file, undefined, 'is a loop of symbolic links', { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, undefined, code === 'ELOOP' ? 'is a loop of symbolic links' : `cannot be read (${code ?? 'unknown error'})`, { cause: error });
   }
   const run = async (): Promise<EditOutcome<T>> => {
     const { text, mode } = readText(file, target);
