@@ -9,16 +9,20 @@
 // `instanceof AwsenvError` true across copies. Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { resolve } from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-/** The modules main.ts and its imports load lazily, by the specifier they use. */
+/** The modules loaded with import() only when needed, by the name of their lazy bundle. */
 const LAZY = {
-  './cli.js': 'src/cli.ts',
-  './sts-sdk.js': 'src/aws/sts-sdk.ts',
-  '../aws/process.js': 'src/aws/process.ts',
+  cli: 'src/cli.ts',
+  'sts-sdk': 'src/aws/sts-sdk.ts',
+  process: 'src/aws/process.ts',
+  'core-sso': 'src/core/sso.ts',
+  'aws-sso': 'src/aws/sso.ts',
+  login: 'src/aws/login.ts',
 };
+const lazyBySource = new Map(Object.entries(LAZY).map(([name, source]) => [resolve(source), name]));
 
 const common = {
   bundle: true,
@@ -41,9 +45,10 @@ await build({
     {
       name: 'lazy',
       setup(b) {
-        b.onResolve({ filter: /^\.\.?\/(cli|sts-sdk|aws\/process)\.js$/ }, (args) => {
-          const source = LAZY[args.path];
-          return source ? { path: `./lazy/${basename(source, '.ts')}.mjs`, external: true } : undefined;
+        b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+          if (args.kind !== 'dynamic-import') return undefined;
+          const name = lazyBySource.get(resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+          return name ? { path: `./lazy/${name}.mjs`, external: true } : undefined;
         });
       },
     },
@@ -52,7 +57,7 @@ await build({
 
 await build({
   ...common,
-  entryPoints: Object.fromEntries(Object.values(LAZY).map((source) => [basename(source, '.ts'), source])),
+  entryPoints: LAZY,
   outdir: 'dist/lazy',
   outExtension: { '.js': '.mjs' },
   format: 'esm',

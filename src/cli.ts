@@ -39,21 +39,49 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
           .option('shell', shellOption)
           .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code (else asked on the terminal)' })
           .option('duration', { type: 'number', describe: 'session lifetime in seconds (else duration_seconds, else STS\'s default)' })
-          .option('refresh', { type: 'boolean', describe: 'get a new session even if one is cached' }),
+          .option('refresh', { type: 'boolean', describe: 'get a new session even if one is cached' })
+          .option('login', { type: 'boolean', describe: 'SSO: run `aws sso login` first when the token is missing or expired' })
+          .option('save-as', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'also write the session into section [NAME] of the credentials file',
+          }),
       (a) =>
         run(() =>
-          use({ profile: a.profile, shell: a.shell, mfaCode: a.mfaCode, duration: a.duration, refresh: a.refresh }, ctx),
+          use(
+            {
+              profile: a.profile,
+              shell: a.shell,
+              mfaCode: a.mfaCode,
+              duration: a.duration,
+              refresh: a.refresh,
+              login: a.login,
+              saveAs: a.saveAs,
+            },
+            ctx,
+          ),
         )(),
     )
     .command(
       'clear',
       'print the statements that drop every AWS credential variable',
       (y) =>
-        y.option('shell', shellOption).option('all', {
-          type: 'boolean',
-          describe: 'also the regions and what aws-vault, awsume and granted leave',
-        }),
-      (a) => run(() => clear({ shell: a.shell, all: a.all }, ctx))(),
+        y
+          .option('shell', shellOption)
+          .option('all', {
+            type: 'boolean',
+            describe: 'also the regions and what aws-vault, awsume and granted leave',
+          })
+          .option('stale-tokens', {
+            type: 'boolean',
+            describe: 'also remove session tokens next to long-term keys, or expired, from the credentials file',
+          })
+          .option('dry-run', {
+            type: 'boolean',
+            describe: 'with --stale-tokens: change nothing, list what would change (on stderr)',
+          })
+          .implies('dry-run', 'stale-tokens'),
+      (a) => run(() => clear({ shell: a.shell, all: a.all, staleTokens: a.staleTokens, dryRun: a.dryRun }, ctx))(),
     )
     .command(
       'list',

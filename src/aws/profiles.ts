@@ -49,6 +49,8 @@ export interface Profile {
 export interface ProfileSet {
   paths: AwsFilePaths;
   profiles: Map<string, Profile>;
+  /** `[sso-session NAME]` sections of config (botocore's `sso_sessions`); see ssoSessionOf. */
+  ssoSessions?: Map<string, Profile>;
 }
 
 /**
@@ -62,6 +64,13 @@ export function configProfileName(section: string): string | undefined {
     return words?.length === 2 ? words[1] : undefined;
   }
   return section === 'default' ? 'default' : undefined;
+}
+
+/** botocore: `[sso-session NAME]` in config, NAME split like a shell word as for profiles. */
+export function ssoSessionName(section: string): string | undefined {
+  if (!section.startsWith('sso-session')) return undefined;
+  const words = shellWords(section);
+  return words?.length === 2 && words[0] === 'sso-session' ? words[1] : undefined;
 }
 
 /** Python's shlex.split (POSIX mode, no comments); undefined where it would raise. */
@@ -151,10 +160,13 @@ export function buildProfiles(paths: AwsFilePaths, config: IniSection[], credent
   // A later config section for the same name replaces an earlier one whole, as in
   // build_profile_map: [default] then [profile default], or [profile a] then [profile "a"].
   const configured = new Map<string, IniSection>();
+  const ssoSessions = new Map<string, Profile>();
   for (const section of config) {
     const name = configProfileName(section.name);
     // `[profile ""]` makes a profile named '', which no --profile can select; leave it out.
     if (name !== undefined && name !== '') configured.set(name, section);
+    const sso = ssoSessionName(section.name);
+    if (sso !== undefined) ssoSessions.set(sso, mergeProfile(sso, { section, file: paths.config }));
   }
   const credentialed = new Map(credentials.map((s) => [s.name, s]));
   const profiles = new Map<string, Profile>();
@@ -166,7 +178,7 @@ export function buildProfiles(paths: AwsFilePaths, config: IniSection[], credent
       mergeProfile(name, c && { section: c, file: paths.config }, k && { section: k, file: paths.credentials }),
     );
   }
-  return { paths, profiles };
+  return { paths, profiles, ssoSessions };
 }
 
 export function loadProfiles(env: Env): ProfileSet {
@@ -245,6 +257,37 @@ export function settingsOf(profile: Profile): ProfileSettings {
       ? 'is a nested block, but must be a single value'
       : issue.message;
   throw new ConfigError(where.file, where.line, `profile '${profile.name}': ${key} ${problem}`);
+}
+
+const required = z.string().check(z.minLength(1, 'is empty'));
+const SsoSessionSettings = z.looseObject({
+  sso_start_url: required,
+  sso_region: required,
+  sso_registration_scopes: z.optional(z.string()),
+});
+export type SsoSessionSettings = z.infer<typeof SsoSessionSettings>;
+
+/**
+ * The validated `[sso-session NAME]` that a profile's sso_session names; errors name the
+ * profile's line when the section is missing, else the section's file and line.
+ */
+export function ssoSessionOf(set: ProfileSet, profile: Profile, name: string): SsoSessionSettings & { file: string; line: number } {
+  const session = set.ssoSessions?.get(name);
+  if (!session) {
+    const where = profile.settings.get('sso_session') ?? { file: set.paths.config, line: undefined };
+    throw new ConfigError(where.file, where.line, `profile '${profile.name}': sso_session names '${name}', but ${set.paths.config} has no [sso-session ${name}] section`);
+  }
+  const plain: Record<string, unknown> = {};
+  for (const [key, s] of session.settings) plain[key] = s.value;
+  const result = SsoSessionSettings.safeParse(plain);
+  const { file, line } = session.sections[0]!;
+  if (!result.success) {
+    const key = String(result.error.issues[0]!.path[0] ?? '');
+    const at = session.settings.get(key);
+    const problem = at ? (typeof at.value === 'object' ? 'is a nested block, but must be a single value' : result.error.issues[0]!.message) : 'is missing';
+    throw new ConfigError(at?.file ?? file, at?.line ?? line, `[sso-session ${name}]: ${key} ${problem}`);
+  }
+  return { ...result.data, file, line };
 }
 
 /**

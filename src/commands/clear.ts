@@ -1,4 +1,6 @@
-// awsenv clear: the statements that drop every AWS credential variable.
+// awsenv clear: the statements that drop every AWS credential variable; with --stale-tokens
+// also the session tokens in the credentials file that can only fail (CONTRACT.md causes 4, 6).
+import { clearStaleTokens } from '../core/credentials-file.js';
 import { clearChange } from '../core/environment.js';
 import { detectShell } from '../shells/detect.js';
 import { render } from '../shells/index.js';
@@ -7,9 +9,19 @@ import type { Context, Output } from './context.js';
 export interface ClearArgs {
   shell?: string | undefined;
   all?: boolean | undefined;
+  /** Remove stale aws_session_token/aws_security_token lines from the credentials file. */
+  staleTokens?: boolean | undefined;
+  /** With staleTokens: change nothing (neither file nor shell), list what would change on stderr. */
+  dryRun?: boolean | undefined;
 }
 
-export function clear(args: ClearArgs, ctx: Context): Output {
+export async function clear(args: ClearArgs, ctx: Context): Promise<Output> {
   const shell = detectShell(args.shell, ctx.env, ctx.ppid);
-  return { stdout: render(shell, clearChange(ctx.env, args.all ?? false)) };
+  const stdout = render(shell, clearChange(ctx.env, args.all ?? false));
+  if (args.staleTokens) {
+    await clearStaleTokens(ctx.env, ctx.now(), args.dryRun ?? false, ctx.warn);
+    // A dry run changes nothing at all, the shell included: empty stdout is valid shell code.
+    if (args.dryRun) return { stdout: '' };
+  }
+  return { stdout };
 }

@@ -1,11 +1,14 @@
 // awsenv use PROFILE: the statements that make this shell's environment match PROFILE.
 import { cacheDir } from '../aws/cache.js';
+import { checkSectionName } from '../aws/edit.js';
 import { loadProfiles } from '../aws/profiles.js';
+import { saveSessionAs } from '../core/credentials-file.js';
 import { STATE } from '../core/variables.js';
 import { stampFor } from '../core/watch.js';
 import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';
+import { UsageError } from '../errors.js';
 import { detectShell } from '../shells/detect.js';
 import { render } from '../shells/index.js';
 import type { Context, Output } from './context.js';
@@ -16,12 +19,19 @@ export interface UseArgs {
   mfaCode?: string | undefined;
   duration?: number | undefined;
   refresh?: boolean | undefined;
+  /** SSO: run `aws sso login` when the token is missing, expired or rejected. */
+  login?: boolean | undefined;
+  /** Also write the session into section [NAME] of the credentials file. */
+  saveAs?: string | undefined;
 }
 
 export async function use(args: UseArgs, ctx: Context): Promise<Output> {
-  // Before any request: an unknown shell must not cost an MFA code.
+  // Before any request: an unknown shell or a bad section name must not cost an MFA code.
   const shell = detectShell(args.shell, ctx.env, ctx.ppid);
-  const resolver = new Resolver(loadProfiles(ctx.env), realDeps(ctx.env, ctx.now, ctx.warn), {
+  const badName = args.saveAs === undefined ? undefined : checkSectionName(args.saveAs);
+  if (badName) throw new UsageError(`--save-as: the section name ${badName}`);
+  const deps = realDeps(ctx.env, ctx.now, ctx.warn, { login: args.login, refreshProfile: args.refresh ? args.profile : undefined });
+  const resolver = new Resolver(loadProfiles(ctx.env), deps, {
     mfaCode: args.mfaCode,
     durationSeconds: args.duration,
     refresh: args.refresh,
@@ -33,5 +43,8 @@ export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   const stamp = watch ? stampFor(watch, cacheDir(ctx.env)) : undefined;
   change[STATE.watch] = stamp ? watch! : null;
   change[STATE.stamp] = stamp ?? null;
-  return { stdout: render(shell, change) };
+  // Rendered before saving: a value the shell cannot carry fails before the file changes.
+  const stdout = render(shell, change);
+  if (args.saveAs !== undefined) await saveSessionAs(args.saveAs, resolved.profile, resolved.credentials, ctx.env, ctx.warn);
+  return { stdout };
 }

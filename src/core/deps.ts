@@ -2,7 +2,7 @@
 import { cacheDir, SessionCache } from '../aws/cache.js';
 import type { Env } from '../aws/files.js';
 import { realSts } from '../aws/sts.js';
-import { AwsenvError, UnsupportedProfile } from '../errors.js';
+import { AwsenvError } from '../errors.js';
 import { spinner } from '../util/spinner.js';
 import { askTerminal } from '../util/tty.js';
 import type { ResolveDeps } from './resolve.js';
@@ -13,12 +13,21 @@ function processTimeoutMs(env: Env): number {
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : 60) * 1000;
 }
 
-export function realDeps(env: Env, now: () => Date, _warn: (message: string) => void): ResolveDeps {
+export interface DepsOptions {
+  /** Run `aws sso login` when an SSO profile's token is missing, expired or rejected. */
+  login?: boolean | undefined;
+  /** The profile whose cached SSO role credentials `--refresh` skips (the target only). */
+  refreshProfile?: string | undefined;
+}
+
+export function realDeps(env: Env, now: () => Date, warn: (message: string) => void, options: DepsOptions = {}): ResolveDeps {
+  const cache = new SessionCache(cacheDir(env));
+  const progress = (what: string) => spinner(what);
   return {
     env,
     now,
     sts: (region) => realSts(env, region),
-    cache: new SessionCache(cacheDir(env)),
+    cache,
     // The prompt hook renews sessions in the background: it must never stop for a code.
     askMfaCode: async (serial) => {
       if (env.AWSENV_NONINTERACTIVE === '1') throw new AwsenvError(`a new session needs an MFA code for ${serial}`);
@@ -28,9 +37,24 @@ export function realDeps(env: Env, now: () => Date, _warn: (message: string) => 
       const { runCredentialProcess } = await import('../aws/process.js');
       return runCredentialProcess(profile, command, env, processTimeoutMs(env));
     },
-    sso: async (profile) => {
-      throw new UnsupportedProfile(`profile '${profile}' is an SSO profile; SSO is not supported yet`);
+    sso: async (profile, settings, set) => {
+      const { ssoCredentials } = await import('./sso.js');
+      return ssoCredentials(
+        profile,
+        settings,
+        set,
+        {
+          env,
+          now,
+          cache,
+          sso: async (region) => (await import('../aws/sso.js')).realSso(env, region),
+          login: async (args) => (await import('../aws/login.js')).runAwsCli(args, env),
+          notice: (message) => warn(`${message}…`),
+          progress,
+        },
+        { login: options.login, refresh: options.refreshProfile === profile },
+      );
     },
-    progress: (what) => spinner(what),
+    progress,
   };
 }
