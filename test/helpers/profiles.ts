@@ -20,10 +20,18 @@ export const LEGACY_VARS = ['AWS_SECURITY_TOKEN', 'AWS_SESSION_EXPIRATION', 'AWS
 export const REGION_VARS = ['AWS_REGION', 'AWS_DEFAULT_REGION'];
 export const CONTRACT_VARS = [...CREDENTIAL_VARS, ...LEGACY_VARS, 'AWS_PROFILE', ...REGION_VARS, ...STATE_VARS];
 
-/** The variables an environment holds that awsenv could have touched (AWS_*, AWSENV_*). */
+/**
+ * The state variables this oracle models: what CONTRACT.md names (profile, expiry, what
+ * awsenv set). State that awsenv adds for its hook beyond these is checked only in that
+ * clear removes it (CONTRACT_VARS), so such additions do not need a change here.
+ */
+const MODELLED_STATE: string[] = [STATE.profile, STATE.keyId, STATE.expiry, STATE.region];
+const unmodelled = (name: string) => (STATE_VARS as readonly string[]).includes(name) && !MODELLED_STATE.includes(name);
+
+/** The variables of an environment that are compared with the oracle: AWS_* and AWSENV_*. */
 export function awsVars(env: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of Object.keys(env).sort()) if (/^AWS/.test(name)) out[name] = env[name]!;
+  for (const name of Object.keys(env).sort()) if (/^AWS/.test(name) && !unmodelled(name)) out[name] = env[name]!;
   return out;
 }
 
