@@ -1,0 +1,34 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cmd, CMD_LINE_MAX } from '../../src/shells/cmd.js';
+
+const lines = suite('cmd lines');
+const table: [string, string][] = [
+  ['a&b|c%PATH%"^!', 'AWS_SECRET_ACCESS_KEY=a&b|c%PATH%"^!'],
+  ['x=y==z', 'AWS_SECRET_ACCESS_KEY=x=y==z'],
+  ['é 日本 😀', 'AWS_SECRET_ACCESS_KEY=é 日本 😀'],
+];
+for (const [value, line] of table) {
+  lines(`writes ${JSON.stringify(value)} as data`, () => assert.is(cmd.set('AWS_SECRET_ACCESS_KEY', value), line));
+}
+lines('unsets with an empty value', () => assert.is(cmd.unset('AWS_SESSION_TOKEN'), 'AWS_SESSION_TOKEN='));
+
+const refuses = (value: string) => () =>
+  assert.throws(
+    () => cmd.set('AWS_SESSION_TOKEN', value),
+    (e: Error) => e.message.includes('AWS_SESSION_TOKEN') && !e.message.includes('SECRET'),
+  );
+lines('refuses LF, CR, a leading = and empty, naming the variable only', () => {
+  for (const value of ['SECRET\nx', 'SECRET\rx', '=SECRET', '']) refuses(value)();
+});
+
+// Found in Wine: `for /f` stops at a line over 8191 bytes, after setting the lines before it.
+const fits = (name: string) => CMD_LINE_MAX - name.length - 1;
+lines('takes a line of exactly CMD_LINE_MAX bytes', () => {
+  const value = 'x'.repeat(fits('AWS_SESSION_TOKEN'));
+  assert.is(cmd.set('AWS_SESSION_TOKEN', value).length, CMD_LINE_MAX);
+});
+lines('refuses a line one byte longer, naming the variable only', refuses(`SECRET${'x'.repeat(fits('AWS_SESSION_TOKEN') - 5)}`));
+lines('counts UTF-8 bytes, not characters', refuses(`SECRET${'é'.repeat(fits('AWS_SESSION_TOKEN') / 2)}`));
+lines('refuses an 8 KB token', refuses(`SECRET${'x'.repeat(8192)}`));
+lines.run();
