@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UnrepresentableValue } from '../../src/errors.js';
-import { cmd } from '../../src/shells/cmd.js';
+import { CMD_LINE_MAX, cmd } from '../../src/shells/cmd.js';
 import { fish, fishQuote } from '../../src/shells/fish.js';
 import { DIALECTS, render, SHELL_NAMES } from '../../src/shells/index.js';
 import { pwsh, pwshQuote } from '../../src/shells/pwsh.js';
@@ -20,7 +20,7 @@ const REFUSED: Record<string, (v: string) => boolean> = {
   fish: (v) => v.includes('\0'),
   pwsh: (v) => v.includes('\0'),
   tcsh: (v) => /[\0\r\n]/.test(v),
-  cmd: (v) => /[\0\r\n]/.test(v) || v === '' || v.startsWith('='),
+  cmd: (v) => /[\0\r\n]/.test(v) || v === '' || v.startsWith('=') || Buffer.byteLength(`AWS_SESSION_TOKEN=${v}`) > CMD_LINE_MAX,
   setx: (v) => /[\0\r\n]/.test(v) || v === '' || [...v].length > SETX_MAX,
 };
 
