@@ -135,6 +135,10 @@ function __awsenv_guard --on-event fish_prompt
     __awsenv_segment_update
 end
 
+function __awsenv_return -a code
+    return $code
+end
+
 # AWSENV_PROMPT=1 puts the segment in front of the prompt, unless starship draws it.
 if test "$AWSENV_PROMPT" = 1 -a -z "$STARSHIP_SHELL"; and not functions -q __awsenv_fish_prompt_orig
     functions -q fish_prompt; and functions -c fish_prompt __awsenv_fish_prompt_orig
@@ -142,8 +146,9 @@ if test "$AWSENV_PROMPT" = 1 -a -z "$STARSHIP_SHELL"; and not functions -q __aws
         set -l last $status
         test -n "$AWSENV_SEGMENT"; and printf '(%s) ' $AWSENV_SEGMENT
         if functions -q __awsenv_fish_prompt_orig
-            # Hand the original prompt the user's $status.
-            true (exit $last) 2>/dev/null
+            # Hand the original prompt the user's $status. Not with `true (exit $last)`:
+            # `exit` in a command substitution ends the whole interactive fish (3.6).
+            __awsenv_return $last
             __awsenv_fish_prompt_orig
         else
             printf '> '
