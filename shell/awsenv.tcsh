@@ -47,7 +47,10 @@ alias __awsenv_date 'set __awsenv_t = `date +%s`';
 # before, __awsenv_unbsd after.
 alias __awsenv_bsd 'set __awsenv_es = ""; if ($?echo_style) eval '\''set __awsenv_es = $echo_style:q'\''; set echo_style = bsd';
 alias __awsenv_unbsd 'if ("$__awsenv_es" == "") unset echo_style; if ("$__awsenv_es" != "") set echo_style = $__awsenv_es:q';
-alias __awsenv_say '__awsenv_bsd; echo "awsenv: $__awsenv_msg" >& /dev/stderr; __awsenv_unbsd';
+# Notices (__awsenv_msg) go to stderr through /dev/stderr: csh has no 2>&1 the other way.
+# A socket (stderr when Node starts the shell) cannot be opened by name: stdout then.
+alias __awsenv_say '__awsenv_bsd; if (-S /dev/stderr) echo "awsenv: $__awsenv_msg"; if (! -S /dev/stderr) eval __awsenv_say_stderr; __awsenv_unbsd';
+alias __awsenv_say_stderr 'echo "awsenv: $__awsenv_msg" >& /dev/stderr';
 
 # 42s, 42m, 3h5m, 3d from __awsenv_left, in __awsenv_d: the same as `awsenv current`.
 alias __awsenv_duration '@ __awsenv_m = $__awsenv_left / 60; @ __awsenv_h = $__awsenv_left / 3600; @ __awsenv_mm = $__awsenv_m % 60; @ __awsenv_dd = $__awsenv_left / 86400; set __awsenv_d = "${__awsenv_left}s"; if ($__awsenv_left >= 60) set __awsenv_d = "${__awsenv_m}m"; if ($__awsenv_left >= 3600) set __awsenv_d = "${__awsenv_h}h"; if ($__awsenv_left >= 3600 && $__awsenv_mm != 0) set __awsenv_d = "${__awsenv_h}h${__awsenv_mm}m"; if ($__awsenv_left >= 172800) set __awsenv_d = "${__awsenv_dd}d"';
@@ -108,7 +111,8 @@ set __awsenv_how = chain;
 if ("$__awsenv_precmd" =~ *__awsenv_guard*) set __awsenv_how = done;
 if ($__awsenv_how == chain && "$__awsenv_precmd" == "") set __awsenv_how = new;
 if ($__awsenv_how == chain && $#__awsenv_precmd > 1) set __awsenv_how = periodic;
-alias __awsenv_install_periodic 'set __awsenv_periodic = "`alias periodic`"; if ("$__awsenv_periodic" =~ *__awsenv_guard*) set __awsenv_how = done; if ($__awsenv_how == periodic && ("$__awsenv_periodic" != "" || $?tperiod)) set __awsenv_how = none; if ($__awsenv_how == periodic) alias periodic __awsenv_guard; if ($__awsenv_how == none) echo "awsenv: precmd is an alias of several lines and periodic is taken; source the awsenv hook before what set them" >& /dev/stderr';
+alias __awsenv_install_periodic 'set __awsenv_periodic = "`alias periodic`"; if ("$__awsenv_periodic" =~ *__awsenv_guard*) set __awsenv_how = done; if ($__awsenv_how == periodic && ("$__awsenv_periodic" != "" || $?tperiod)) set __awsenv_how = none; if ($__awsenv_how == periodic) alias periodic __awsenv_guard; if ($__awsenv_how == none) eval __awsenv_say_unhooked';
+alias __awsenv_say_unhooked 'set __awsenv_msg = "precmd is an alias of several lines and periodic is taken: source the awsenv hook before what set them"; __awsenv_say';
 if ($__awsenv_how == new) alias precmd __awsenv_guard;
 if ($__awsenv_how == chain) alias precmd "__awsenv_guard; $__awsenv_precmd";
 if ($__awsenv_how == periodic) eval __awsenv_install_periodic;
