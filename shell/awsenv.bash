@@ -157,6 +157,32 @@ elif [[ ";${PROMPT_COMMAND-};" != *";__awsenv_guard;"* ]]; then
   PROMPT_COMMAND="__awsenv_guard${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
 fi
 
+# Completion: the commands, then profile names after use/export/exec/doctor (asked of
+# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Names are
+# matched by hand, not with `compgen -W`, which expands the words it is given: a profile
+# named $(cmd) would run.
+__awsenv_complete() {
+  local cur=${COMP_WORDS[COMP_CWORD]-} name quoted
+  local -a names=()
+  COMPREPLY=()
+  if ((COMP_CWORD == 1)); then
+    names=(use clear list current doctor hook export exec)
+  elif ((COMP_CWORD == 2)); then
+    case ${COMP_WORDS[1]-} in
+      use | export | exec | doctor) mapfile -t names < <(command "$__awsenv_bin" complete profiles 2>/dev/null) ;;
+      hook) names=(bash zsh fish tcsh pwsh) ;;
+    esac
+  fi
+  for name in "${names[@]}"; do
+    if [[ $name == "$cur"* ]]; then
+      printf -v quoted '%q' "$name"
+      COMPREPLY+=("$quoted")
+    fi
+  done
+  return 0
+}
+complete -F __awsenv_complete awsenv
+
 # AWSENV_PROMPT=1 puts the segment in front of PS1, unless starship draws the prompt
 # (it shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself).
 if [[ ${AWSENV_PROMPT-} == 1 && -z ${STARSHIP_SHELL-} && ${PS1-} != *'AWSENV_SEGMENT'* ]]; then

@@ -135,6 +135,14 @@ function __awsenv_guard --on-event fish_prompt
     __awsenv_segment_update
 end
 
+# Completion: the commands, then profile names after use/export/exec/doctor (asked of
+# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Erased
+# first, so sourcing twice does not list them twice.
+complete -c awsenv -e
+complete -c awsenv -f -n __fish_use_subcommand -a 'use clear list current doctor hook export exec'
+complete -c awsenv -f -n '__fish_seen_subcommand_from use export exec doctor; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete profiles 2>/dev/null)'
+complete -c awsenv -f -n '__fish_seen_subcommand_from hook; and test (count (commandline -opc)) -eq 2' -a 'bash zsh fish tcsh pwsh'
+
 function __awsenv_return -a code
     return $code
 end

@@ -131,6 +131,23 @@ __awsenv_guard() {
   return rc
 }
 
+# Completion: the commands, then profile names after use/export/exec/doctor (asked of
+# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. compadd
+# quotes what it inserts. Registered when compinit has run (compdef exists).
+_awsenv() {
+  local -a names
+  if ((CURRENT == 2)); then
+    names=(use clear list current doctor hook export exec)
+  elif ((CURRENT == 3)); then
+    case $words[2] in
+      use | export | exec | doctor) names=(${(f)"$(command $__awsenv_bin complete profiles 2>/dev/null)"}) ;;
+      hook) names=(bash zsh fish tcsh pwsh) ;;
+    esac
+  fi
+  compadd -a names
+}
+(( ${+functions[compdef]} )) && compdef _awsenv awsenv
+
 # Install once, first among the precmd functions, so the guard sees the last $?.
 typeset -ga precmd_functions
 if (( ! ${precmd_functions[(Ie)__awsenv_guard]} )); then

@@ -172,6 +172,16 @@ export class Session {
     return { output: lines.slice(previous + 1, last).join('\n'), prompt: lines[last]! };
   }
 
+  /** Types text without Enter. */
+  type(text: string): void {
+    this.tmux('send-keys', '-l', '--', text);
+  }
+
+  /** Presses keys by tmux name (Tab, C-c, Enter). */
+  key(...names: string[]): void {
+    this.tmux('send-keys', ...names);
+  }
+
   /** Ends the tmux server and waits until the shell is gone, so its files can be removed. */
   async kill(): Promise<void> {
     let pid: number | undefined;
