@@ -69,7 +69,7 @@ __awsenv_segment_update() {
     return 0
   fi
   AWSENV_SEGMENT="aws:$AWSENV_PROFILE"
-  if [[ -n ${AWSENV_EXPIRY-} ]]; then
+  if [[ ${AWSENV_EXPIRY-} =~ ^[0-9]+$ ]]; then
     __awsenv_now
     if ((AWSENV_EXPIRY <= __awsenv_t)); then
       AWSENV_SEGMENT+=' expired'
@@ -119,7 +119,9 @@ __awsenv_guard() {
     __awsenv_drop_keys
     __awsenv_forget
   else
-    if [[ -n ${AWSENV_EXPIRY-} && -n ${AWS_ACCESS_KEY_ID-} ]]; then
+    # Digits only, checked before any arithmetic: (( )) evaluates a variable's value as an
+    # expression, and in AWSENV_EXPIRY='a[$(cmd)]' that runs cmd. Anything else is ignored.
+    if [[ ${AWSENV_EXPIRY-} =~ ^[0-9]+$ && -n ${AWS_ACCESS_KEY_ID-} ]]; then
       __awsenv_now
       if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]] && ((__awsenv_t >= AWSENV_EXPIRY - 300 && __awsenv_t >= ${__awsenv_retry_at:-0})); then
         __awsenv_retry_at=$((__awsenv_t + 60))
@@ -127,7 +129,8 @@ __awsenv_guard() {
           eval "$__awsenv_out"
         fi
       fi
-      if ((AWSENV_EXPIRY <= __awsenv_t)); then
+      # (Checked again: a renewal may have left no expiry, which (( )) would read as 0.)
+      if [[ ${AWSENV_EXPIRY-} =~ ^[0-9]+$ ]] && ((AWSENV_EXPIRY <= __awsenv_t)); then
         __awsenv_drop_keys
         __awsenv_notice "the session of '$AWSENV_PROFILE' has expired and was removed; renew it with: awsenv use $AWSENV_PROFILE"
       fi

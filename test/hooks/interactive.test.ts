@@ -137,6 +137,19 @@ for (const shell of SHELLS) {
     );
   });
 
+  t('an AWSENV_EXPIRY that is not a number is ignored, never evaluated', () =>
+    withSession(shell, {}, async (s, box) => {
+      await s.run('awsenv use p');
+      // bash arithmetic evaluates a variable's value, subscripts and their $( ) included.
+      const set = shell === 'fish' ? 'set -gx' : shell === 'tcsh' ? 'setenv' : 'export';
+      const r = await s.run(`${set} AWSENV_EXPIRY${shell === 'bash' || shell === 'zsh' ? '=' : ' '}'a[$(touch CANARY)]'`);
+      assert.is(r.output, '');
+      assert.is(r.prompt, '(aws:p) [0] >');
+      assert.is((await s.run('')).output, '');
+      assert.is(await env(s, 'AWS_ACCESS_KEY_ID'), KEY1);
+      assert.not.ok(existsSync(join(box.dir, 'CANARY')), 'the canary file was created');
+    }));
+
   t('profile names show literally in the prompt and never run as prompt code', () =>
     withSession(
       shell,
