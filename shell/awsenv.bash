@@ -69,7 +69,7 @@ __awsenv_segment_update() {
     return 0
   fi
   AWSENV_SEGMENT="aws:$AWSENV_PROFILE"
-  if [[ -n ${AWSENV_EXPIRY-} ]]; then
+  if [[ ${AWSENV_EXPIRY-} =~ ^[0-9]+$ ]]; then
     __awsenv_now
     if ((AWSENV_EXPIRY <= __awsenv_t)); then
       AWSENV_SEGMENT+=' expired'
@@ -119,7 +119,9 @@ __awsenv_guard() {
     __awsenv_drop_keys
     __awsenv_forget
   else
-    if [[ -n ${AWSENV_EXPIRY-} && -n ${AWS_ACCESS_KEY_ID-} ]]; then
+    # Digits only, checked before any arithmetic: (( )) evaluates a variable's value as an
+    # expression, and in AWSENV_EXPIRY='a[$(cmd)]' that runs cmd. Anything else is ignored.
+    if [[ ${AWSENV_EXPIRY-} =~ ^[0-9]+$ && -n ${AWS_ACCESS_KEY_ID-} ]]; then
       __awsenv_now
       if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]] && ((__awsenv_t >= AWSENV_EXPIRY - 300 && __awsenv_t >= ${__awsenv_retry_at:-0})); then
         __awsenv_retry_at=$((__awsenv_t + 60))
@@ -127,7 +129,8 @@ __awsenv_guard() {
           eval "$__awsenv_out"
         fi
       fi
-      if ((AWSENV_EXPIRY <= __awsenv_t)); then
+      # (Checked again: a renewal may have left no expiry, which (( )) would read as 0.)
+      if [[ ${AWSENV_EXPIRY-} =~ ^[0-9]+$ ]] && ((AWSENV_EXPIRY <= __awsenv_t)); then
         __awsenv_drop_keys
         __awsenv_notice "the session of '$AWSENV_PROFILE' has expired and was removed; renew it with: awsenv use $AWSENV_PROFILE"
       fi
@@ -156,6 +159,32 @@ elif [[ ";${PROMPT_COMMAND-};" != *";__awsenv_guard;"* ]]; then
   # shellcheck disable=SC2128,SC2178 # the string form of PROMPT_COMMAND, tested above
   PROMPT_COMMAND="__awsenv_guard${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
 fi
+
+# Completion: the commands, then profile names after use/export/exec/doctor (asked of
+# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Names are
+# matched by hand, not with `compgen -W`, which expands the words it is given: a profile
+# named $(cmd) would run.
+__awsenv_complete() {
+  local cur=${COMP_WORDS[COMP_CWORD]-} name quoted
+  local -a names=()
+  COMPREPLY=()
+  if ((COMP_CWORD == 1)); then
+    names=(use clear list current doctor hook export exec)
+  elif ((COMP_CWORD == 2)); then
+    case ${COMP_WORDS[1]-} in
+      use | export | exec | doctor) mapfile -t names < <(command "$__awsenv_bin" complete profiles 2>/dev/null) ;;
+      hook) names=(bash zsh fish tcsh pwsh) ;;
+    esac
+  fi
+  for name in "${names[@]}"; do
+    if [[ $name == "$cur"* ]]; then
+      printf -v quoted '%q' "$name"
+      COMPREPLY+=("$quoted")
+    fi
+  done
+  return 0
+}
+complete -F __awsenv_complete awsenv
 
 # AWSENV_PROMPT=1 puts the segment in front of PS1, unless starship draws the prompt
 # (it shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself).

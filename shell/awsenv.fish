@@ -36,6 +36,12 @@ function __awsenv_now
     math (path mtime /) + (path mtime --relative /)
 end
 
+# AWSENV_EXPIRY holds digits: anything else is ignored (test and math would complain at
+# every prompt).
+function __awsenv_has_expiry
+    string match -qr '^[0-9]+$' -- "$AWSENV_EXPIRY"
+end
+
 function __awsenv_duration -a s
     if test $s -lt 60
         echo {$s}s
@@ -58,7 +64,7 @@ function __awsenv_segment_update
         return 0
     end
     set -g AWSENV_SEGMENT "aws:$AWSENV_PROFILE"
-    if test -n "$AWSENV_EXPIRY"
+    if __awsenv_has_expiry
         set -l now (__awsenv_now)
         if test "$AWSENV_EXPIRY" -le $now
             set -g AWSENV_SEGMENT "$AWSENV_SEGMENT expired"
@@ -106,7 +112,7 @@ function __awsenv_guard --on-event fish_prompt
         __awsenv_drop_keys
         __awsenv_forget
     else
-        if test -n "$AWSENV_EXPIRY" -a -n "$AWS_ACCESS_KEY_ID"
+        if __awsenv_has_expiry; and test -n "$AWS_ACCESS_KEY_ID"
             set -l now (__awsenv_now)
             set -q __awsenv_retry_at; or set -g __awsenv_retry_at 0
             if test "$AWSENV_AUTO_REFRESH" = 1 -a $now -ge (math $AWSENV_EXPIRY - 300) -a $now -ge $__awsenv_retry_at
@@ -114,7 +120,7 @@ function __awsenv_guard --on-event fish_prompt
                 set -l out (AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use $AWSENV_PROFILE 2>/dev/null | string collect --allow-empty)
                 test $pipestatus[1] -eq 0; and eval $out
             end
-            if test "$AWSENV_EXPIRY" -le $now
+            if __awsenv_has_expiry; and test "$AWSENV_EXPIRY" -le $now
                 __awsenv_drop_keys
                 __awsenv_notice "the session of '$AWSENV_PROFILE' has expired and was removed; renew it with: awsenv use $AWSENV_PROFILE"
             end
@@ -135,6 +141,18 @@ function __awsenv_guard --on-event fish_prompt
     __awsenv_segment_update
 end
 
+# Completion: the commands, then profile names after use/export/exec/doctor (asked of
+# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Erased
+# first, so sourcing twice does not list them twice.
+complete -c awsenv -e
+complete -c awsenv -f -n __fish_use_subcommand -a 'use clear list current doctor hook export exec'
+complete -c awsenv -f -n '__fish_seen_subcommand_from use export exec doctor; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete profiles 2>/dev/null)'
+complete -c awsenv -f -n '__fish_seen_subcommand_from hook; and test (count (commandline -opc)) -eq 2' -a 'bash zsh fish tcsh pwsh'
+
+function __awsenv_return -a code
+    return $code
+end
+
 # AWSENV_PROMPT=1 puts the segment in front of the prompt, unless starship draws it.
 if test "$AWSENV_PROMPT" = 1 -a -z "$STARSHIP_SHELL"; and not functions -q __awsenv_fish_prompt_orig
     functions -q fish_prompt; and functions -c fish_prompt __awsenv_fish_prompt_orig
@@ -142,8 +160,9 @@ if test "$AWSENV_PROMPT" = 1 -a -z "$STARSHIP_SHELL"; and not functions -q __aws
         set -l last $status
         test -n "$AWSENV_SEGMENT"; and printf '(%s) ' $AWSENV_SEGMENT
         if functions -q __awsenv_fish_prompt_orig
-            # Hand the original prompt the user's $status.
-            true (exit $last) 2>/dev/null
+            # Hand the original prompt the user's $status. Not with `true (exit $last)`:
+            # `exit` in a command substitution ends the whole interactive fish (3.6).
+            __awsenv_return $last
             __awsenv_fish_prompt_orig
         else
             printf '> '

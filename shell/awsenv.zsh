@@ -56,7 +56,7 @@ __awsenv_segment_update() {
     [[ -n ${AWS_ACCESS_KEY_ID-} ]] && AWSENV_SEGMENT='aws:unmanaged'
   else
     AWSENV_SEGMENT="aws:$AWSENV_PROFILE"
-    if [[ -n ${AWSENV_EXPIRY-} ]]; then
+    if [[ ${AWSENV_EXPIRY-} == <-> ]]; then
       if ((AWSENV_EXPIRY <= EPOCHSECONDS)); then
         AWSENV_SEGMENT+=' expired'
       else
@@ -105,14 +105,16 @@ __awsenv_guard() {
     __awsenv_drop_keys
     __awsenv_forget
   else
-    if [[ -n ${AWSENV_EXPIRY-} && -n ${AWS_ACCESS_KEY_ID-} ]]; then
+    # Digits only (<->), checked before any arithmetic, which evaluates a variable's value
+    # as an expression; anything else is ignored.
+    if [[ ${AWSENV_EXPIRY-} == <-> && -n ${AWS_ACCESS_KEY_ID-} ]]; then
       if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]] && ((EPOCHSECONDS >= AWSENV_EXPIRY - 300 && EPOCHSECONDS >= ${__awsenv_retry_at:-0})); then
         typeset -g __awsenv_retry_at=$((EPOCHSECONDS + 60))
         if out=$(AWSENV_SHELL=zsh AWSENV_NONINTERACTIVE=1 command "$__awsenv_bin" use "$AWSENV_PROFILE" 2>/dev/null); then
           eval "$out"
         fi
       fi
-      if ((AWSENV_EXPIRY <= EPOCHSECONDS)); then
+      if [[ ${AWSENV_EXPIRY-} == <-> ]] && ((AWSENV_EXPIRY <= EPOCHSECONDS)); then
         __awsenv_drop_keys
         __awsenv_notice "the session of '$AWSENV_PROFILE' has expired and was removed; renew it with: awsenv use $AWSENV_PROFILE"
       fi
@@ -130,6 +132,23 @@ __awsenv_guard() {
   __awsenv_segment_update
   return rc
 }
+
+# Completion: the commands, then profile names after use/export/exec/doctor (asked of
+# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. compadd
+# quotes what it inserts. Registered when compinit has run (compdef exists).
+_awsenv() {
+  local -a names
+  if ((CURRENT == 2)); then
+    names=(use clear list current doctor hook export exec)
+  elif ((CURRENT == 3)); then
+    case $words[2] in
+      use | export | exec | doctor) names=(${(f)"$(command $__awsenv_bin complete profiles 2>/dev/null)"}) ;;
+      hook) names=(bash zsh fish tcsh pwsh) ;;
+    esac
+  fi
+  compadd -a names
+}
+(( ${+functions[compdef]} )) && compdef _awsenv awsenv
 
 # Install once, first among the precmd functions, so the guard sees the last $?.
 typeset -ga precmd_functions

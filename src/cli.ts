@@ -2,6 +2,7 @@
 // Output, errors and the exit status are run.ts's.
 import yargs from 'yargs';
 import { clear } from './commands/clear.js';
+import { complete, COMPLETIONS } from './commands/complete.js';
 import type { Context, Output } from './commands/context.js';
 import { current } from './commands/current.js';
 import { doctor } from './commands/doctor.js';
@@ -133,6 +134,12 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
       'print the shell hook: eval "$(awsenv hook bash)" (zsh, fish, tcsh, pwsh alike)',
       (y) => y.positional('shell', { choices: HOOK_SHELL_NAMES, demandOption: true }),
       (a) => run(() => hook({ shell: a.shell }, ctx))(),
+    )
+    .command(
+      'complete <what>',
+      false, // hidden: for the shell completions, which call it on TAB
+      (y) => y.positional('what', { choices: COMPLETIONS, demandOption: true }),
+      (a) => run(() => complete({ what: a.what }, ctx))(),
     )
     .demandCommand(1, 'name a command; see `awsenv --help`')
     .strict()

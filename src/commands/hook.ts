@@ -36,8 +36,12 @@ export function shellDir(): string {
 
 export function renderHook(shell: HookShell, binary: string): string {
   const { file, quote } = HOOK_SHELLS[shell];
-  const text = readFileSync(join(shellDir(), file), 'utf8');
-  return text.replace(PLACEHOLDER, quote(binary));
+  let text = readFileSync(join(shellDir(), file), 'utf8');
+  // eval "`awsenv hook tcsh`" runs the whole text as one line, where a comment would hide
+  // everything after it (and an interactive tcsh has no comments): the comment lines go.
+  if (shell === 'tcsh') text = text.replace(/^[ \t]*#.*\n/gm, '');
+  // A function, not a string: `$&`, `$'` in a path must not act as replacement patterns.
+  return text.replace(PLACEHOLDER, () => quote(binary));
 }
 
 export function hook(args: { shell: HookShell }, _ctx: Context): Output {
