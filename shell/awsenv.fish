@@ -57,6 +57,19 @@ function __awsenv_duration -a s
     end
 end
 
+# Sets __awsenv_ago to now minus the session's end (negative while it lasts); status 0
+# once it has ended. A command substitution costs fish ~50 µs, so the clock is read with
+# one: `awsenv use` leaves AWSENV_STAMP, a file named and dated after the session's end,
+# whose age is exactly now - end. Without it (state set by hand): the slower __awsenv_now.
+function __awsenv_past_expiry
+    if string match -q -- "*/until-$AWSENV_EXPIRY" "$AWSENV_STAMP"; and test -f "$AWSENV_STAMP"
+        set -g __awsenv_ago (path mtime --relative -- $AWSENV_STAMP)
+    else
+        set -g __awsenv_ago (math (__awsenv_now) - $AWSENV_EXPIRY)
+    end
+    test $__awsenv_ago -ge 0
+end
+
 function __awsenv_segment_update
     set -g AWSENV_SEGMENT
     if test -z "$AWSENV_PROFILE"
@@ -65,11 +78,10 @@ function __awsenv_segment_update
     end
     set -g AWSENV_SEGMENT "aws:$AWSENV_PROFILE"
     if __awsenv_has_expiry
-        set -l now (__awsenv_now)
-        if test "$AWSENV_EXPIRY" -le $now
+        if __awsenv_past_expiry
             set -g AWSENV_SEGMENT "$AWSENV_SEGMENT expired"
         else
-            set -g AWSENV_SEGMENT "$AWSENV_SEGMENT "(__awsenv_duration (math $AWSENV_EXPIRY - $now))
+            set -g AWSENV_SEGMENT "$AWSENV_SEGMENT "(__awsenv_duration (math -- -$__awsenv_ago))
         end
     end
     return 0
@@ -113,21 +125,26 @@ function __awsenv_guard --on-event fish_prompt
         __awsenv_forget
     else
         if __awsenv_has_expiry; and test -n "$AWS_ACCESS_KEY_ID"
-            set -l now (__awsenv_now)
-            set -q __awsenv_retry_at; or set -g __awsenv_retry_at 0
-            if test "$AWSENV_AUTO_REFRESH" = 1 -a $now -ge (math $AWSENV_EXPIRY - 300) -a $now -ge $__awsenv_retry_at
-                set -g __awsenv_retry_at (math $now + 60)
-                set -l out (AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use $AWSENV_PROFILE 2>/dev/null | string collect --allow-empty)
-                test $pipestatus[1] -eq 0; and eval $out
+            __awsenv_past_expiry
+            # Within 5 minutes of the end, and at most once a minute: renew if it needs no code.
+            if test "$AWSENV_AUTO_REFRESH" = 1 -a $__awsenv_ago -ge -300
+                set -l now (math $AWSENV_EXPIRY + $__awsenv_ago)
+                set -q __awsenv_retry_at; or set -g __awsenv_retry_at 0
+                if test $now -ge $__awsenv_retry_at
+                    set -g __awsenv_retry_at (math $now + 60)
+                    set -l out (AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use $AWSENV_PROFILE 2>/dev/null | string collect --allow-empty)
+                    test $pipestatus[1] -eq 0; and eval $out
+                    __awsenv_has_expiry; and __awsenv_past_expiry
+                end
             end
-            if __awsenv_has_expiry; and test "$AWSENV_EXPIRY" -le $now
+            if __awsenv_has_expiry; and test $__awsenv_ago -ge 0
                 __awsenv_drop_keys
                 __awsenv_notice "the session of '$AWSENV_PROFILE' has expired and was removed; renew it with: awsenv use $AWSENV_PROFILE"
             end
         end
-        # path mtime has whole seconds: a change within the second of `use` is not seen.
-        if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP"
-            and test (path mtime -- $AWSENV_WATCH; or echo 0) -gt (path mtime -- $AWSENV_STAMP; or echo 0)
+        # The key file was written after `use` read it: rotated keys. `test -nt`, not two
+        # `path mtime` substitutions (~50 µs each in fish).
+        if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP"; and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
             set -l out (AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use $AWSENV_PROFILE | string collect --allow-empty)
             if test $pipestatus[1] -eq 0
                 eval $out
@@ -138,7 +155,11 @@ function __awsenv_guard --on-event fish_prompt
             end
         end
     end
-    __awsenv_segment_update
+    # The segment of a session needs the clock and math (substitutions): keep it current
+    # each prompt only when AWSENV_PROMPT=1 shows it; awsenv_prompt always computes it.
+    if test "$AWSENV_PROMPT" = 1; or not __awsenv_has_expiry
+        __awsenv_segment_update
+    end
 end
 
 # Completion: the commands, then profile names after use/export/exec/doctor (asked of

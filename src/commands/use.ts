@@ -4,7 +4,7 @@ import { checkSectionName } from '../aws/edit.js';
 import { loadProfiles } from '../aws/profiles.js';
 import { saveSessionAs } from '../core/credentials-file.js';
 import { STATE } from '../core/variables.js';
-import { stampFor } from '../core/watch.js';
+import { stampFor, untilStamp } from '../core/watch.js';
 import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';
@@ -38,10 +38,12 @@ export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   });
   const resolved = await resolver.resolve(args.profile);
   const change = useChange(resolved.profile, resolved.credentials, resolved.region, ctx.env);
-  // Static keys are watched by the prompt hook, so rotated keys are picked up.
+  // The prompt hook watches the file static keys came from, so rotated keys are picked up;
+  // for a session it gets a stamp dated at the session's end instead (fish's clock).
   const watch = resolved.from === 'files' ? resolved.keyFile : undefined;
-  const stamp = watch ? stampFor(watch, cacheDir(ctx.env)) : undefined;
-  change[STATE.watch] = stamp ? watch! : null;
+  const expiry = resolved.credentials.expiration;
+  const stamp = watch ? stampFor(watch, cacheDir(ctx.env)) : expiry ? untilStamp(expiry, cacheDir(ctx.env)) : undefined;
+  change[STATE.watch] = watch && stamp ? watch : null;
   change[STATE.stamp] = stamp ?? null;
   // Rendered before saving: a value the shell cannot carry fails before the file changes.
   const stdout = render(shell, change);

@@ -17,7 +17,8 @@ export const STATE = {
   region: 'AWSENV_REGION',
   /** For static keys: the file they came from, which the hook watches for rotation… */
   watch: 'AWSENV_WATCH',
-  /** …and the stamp file that holds that file's mtime when the keys were read. */
+  /** …and the stamp file that holds that file's mtime when the keys were read; for a
+   * session, a stamp dated at its end (fish reads its clock from it). */
   stamp: 'AWSENV_STAMP',
 } as const;
 export const STATE_VARS = Object.values(STATE);

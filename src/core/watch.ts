@@ -27,3 +27,17 @@ export function stampFor(file: string, cacheDir: string): string | undefined {
   utimesSync(stamp, ceilMs / 1000, ceilMs / 1000);
   return stamp;
 }
+
+/**
+ * For a session: a stamp dated at its end (`until-EPOCH`), so that fish, which has no clock
+ * variable, reads the time left with one `path mtime --relative` (see shell/awsenv.fish).
+ */
+export function untilStamp(expiration: Date, cacheDir: string): string {
+  const epoch = Math.floor(expiration.getTime() / 1000);
+  const dir = join(cacheDir, 'stamps');
+  const stamp = join(dir, `until-${epoch}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(stamp, 'a', 0o600));
+  utimesSync(stamp, epoch, epoch);
+  return stamp;
+}

@@ -233,7 +233,8 @@ sts('ten concurrent `use` with a cold cache: all succeed, one STS request, one v
   const keys = new Set(runs.map((r) => exportsOf(r.stdout).AWS_ACCESS_KEY_ID));
   assert.is(keys.size, 1, 'every shell got the same session');
   assert.is(await moto.requests() - before, 1);
-  const files = readdirSync(cold.AWSENV_CACHE_DIR).filter((f) => !f.startsWith('.'));
+  const files = readdirSync(cold.AWSENV_CACHE_DIR).filter((f) => f.endsWith('.json'));
+  assert.equal(readdirSync(cold.AWSENV_CACHE_DIR).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock')), [], 'no temporary file or lock left');
   assert.equal(files.length, 1, files.join(', '));
   JSON.parse(readFileSync(join(cold.AWSENV_CACHE_DIR, files[0]!), 'utf8'));
 });
