@@ -1,5 +1,7 @@
 // Builds the CLI into dist/:
-//   dist/awsenv.js      the entry, CommonJS (dist/package.json says so): use, clear and
+//   dist/awsenv.js      a small loader (scripts/loader.cjs) that runs dist/main.cjs from
+//                       V8's code cache, dist/main.cjs.cache, made here by one run.
+//   dist/main.cjs       the entry, CommonJS (dist/package.json says so): use, clear and
 //                       current run from this one file. CommonJS because Node loads a
 //                       built-in module imported from ESM with all its lazy parts (node:fs
 //                       brings fs/promises, streams and readline): several ms per `use`.
@@ -8,8 +10,10 @@
 // The lazy parts carry their own copies of shared modules; errors.ts's brand keeps
 // `instanceof AwsenvError` true across copies. Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -21,6 +25,7 @@ const LAZY = {
   'core-sso': 'src/core/sso.ts',
   'aws-sso': 'src/aws/sso.ts',
   login: 'src/aws/login.ts',
+  'credentials-file': 'src/core/credentials-file.ts',
 };
 const lazyBySource = new Map(Object.entries(LAZY).map(([name, source]) => [resolve(source), name]));
 
@@ -39,7 +44,7 @@ writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 await build({
   ...common,
   entryPoints: ['src/main.ts'],
-  outfile: 'dist/awsenv.js',
+  outfile: 'dist/main.cjs',
   format: 'cjs',
   plugins: [
     {
@@ -49,6 +54,11 @@ await build({
           if (args.kind !== 'dynamic-import') return undefined;
           const name = lazyBySource.get(resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
           return name ? { path: `./lazy/${name}.mjs`, external: true } : undefined;
+        });
+        // The loader runs this bundle through vm, where import() needs the loader's help.
+        b.onEnd(() => {
+          const text = readFileSync('dist/main.cjs', 'utf8');
+          writeFileSync('dist/main.cjs', text.replaceAll('import("./lazy/', '__awsenvImport("./lazy/'));
         });
       },
     },
@@ -66,4 +76,26 @@ await build({
   // Bundled CommonJS dependencies call require(); give the ESM bundles one.
   banner: { js: "import { createRequire as __awsenvRequire } from 'node:module'; const require = __awsenvRequire(import.meta.url);" },
 });
+copyFileSync('scripts/loader.cjs', 'dist/awsenv.js');
 chmodSync('dist/awsenv.js', 0o755);
+
+// The code cache, from a representative run (`use` of a static profile) in a scratch HOME.
+const scratch = mkdtempSync(join(tmpdir(), 'awsenv-build-'));
+try {
+  writeFileSync(join(scratch, 'credentials'), '[p]\naws_access_key_id = AKIABUILDCACHE000001\naws_secret_access_key = build\n');
+  writeFileSync(join(scratch, 'config'), '[profile p]\nregion = eu-west-1\n');
+  const run = spawnSync(process.execPath, ['dist/awsenv.js', 'use', 'p', '--shell', 'bash'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: scratch,
+      AWS_CONFIG_FILE: join(scratch, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'credentials'),
+      AWSENV_CACHE_DIR: join(scratch, 'cache'),
+      AWSENV_WRITE_CODE_CACHE: '1',
+    },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`making the code cache failed: ${run.stderr}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

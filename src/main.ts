@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-// Entry point of the bundled CLI (dist/awsenv.js): the plain forms of use/clear/current run
+// Entry point of the bundled CLI (dist/main.cjs, started by dist/awsenv.js): the plain forms of use/clear/current run
 // without loading yargs; everything else loads the full command line (a chunk of its own).
 import { clear } from './commands/clear.js';
 import { current } from './commands/current.js';

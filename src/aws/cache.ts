@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import type { Env } from './files.js';
 import { homeOf } from './files.js';
 import { hexDigest } from '../util/hash.js';
+import { lazy } from '../util/lazy.js';
 
 let writes = 0;
 
@@ -19,7 +20,8 @@ export function cacheDir(env: Env): string {
   return join(homeOf(env), '.cache', 'awsenv');
 }
 
-export const CachedSession = z.object({
+const buildCachedSession = () =>
+  z.object({
   version: z.literal(1),
   profile: z.string(),
   accessKeyId: z.string().check(z.minLength(1)),
@@ -29,7 +31,8 @@ export const CachedSession = z.object({
   /** Whether MFA was used to get it (doctor reports IAM calls made without). */
   mfa: z.boolean(),
 });
-export type CachedSession = z.infer<typeof CachedSession>;
+const cachedSession = lazy(buildCachedSession);
+export type CachedSession = z.infer<ReturnType<typeof buildCachedSession>>;
 
 /** How long before its end a cached session stops being handed out. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -67,7 +70,7 @@ export class SessionCache {
     } catch {
       return undefined;
     }
-    const parsed = CachedSession.safeParse(json);
+    const parsed = cachedSession().safeParse(json);
     if (!parsed.success) return undefined;
     if (Date.parse(parsed.data.expiration) - REFRESH_MARGIN_MS <= now.getTime()) return undefined;
     return parsed.data;

@@ -13,6 +13,7 @@
 import * as z from 'zod/mini';
 import { ConfigError, ProfileNotFound, UsageError } from '../errors.js';
 import { closest } from '../util/closest.js';
+import { lazy } from '../util/lazy.js';
 import { type AwsFilePaths, awsFilePaths, type Env, readIniFile } from './files.js';
 import { type IniSection } from './ini.js';
 
@@ -198,16 +199,17 @@ export function getProfile(set: ProfileSet, name: string): Profile {
 // `aws_access_key_id =` as a key and fails only at the first request, and it takes a nested
 // block under a key (`aws_access_key_id =` then indented lines) as the key "{'a': 'b'}".
 // awsenv refuses both here, naming the file, line and key.
-const nonEmpty = z.optional(z.string().check(z.minLength(1, 'is empty')));
-const seconds = z.optional(
+function buildProfileSettings() {
+  const nonEmpty = z.optional(z.string().check(z.minLength(1, 'is empty')));
+  const seconds = z.optional(
   z.pipe(
     z.pipe(z.string().check(z.regex(/^\d+$/, 'is not a whole number of seconds')), z.transform(Number)),
     z.number().check(z.gte(900, 'is under 900 seconds, the least STS grants'), z.lte(129600, 'is over 36 hours')),
   ),
 );
 
-/** The settings awsenv reads, validated; unknown keys (s3, cli_pager, …) pass untouched. */
-export const ProfileSettings = z
+  /** The settings awsenv reads, validated; unknown keys (s3, cli_pager, …) pass untouched. */
+  return z
   .looseObject({
     aws_access_key_id: nonEmpty,
     aws_secret_access_key: nonEmpty,
@@ -240,14 +242,17 @@ export const ProfileSettings = z
       }
     }),
   );
-export type ProfileSettings = z.infer<typeof ProfileSettings>;
+}
+/** The profile settings schema (built on first use). */
+export const profileSettings = lazy(buildProfileSettings);
+export type ProfileSettings = z.infer<ReturnType<typeof buildProfileSettings>>;
 
 /** Validates a profile's settings; the error names file, line and key, never the value. */
 export function settingsOf(profile: Profile): ProfileSettings {
   // No prototype: a key named __proto__ in a file is only a key.
   const plain = Object.create(null) as Record<string, unknown>;
   for (const [key, s] of profile.settings) plain[key] = s.value;
-  const result = ProfileSettings.safeParse(plain);
+  const result = profileSettings().safeParse(plain);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const key = String(issue.path[0] ?? '');
@@ -259,13 +264,16 @@ export function settingsOf(profile: Profile): ProfileSettings {
   throw new ConfigError(where.file, where.line, `profile '${profile.name}': ${key} ${problem}`);
 }
 
-const required = z.string().check(z.minLength(1, 'is empty'));
-const SsoSessionSettings = z.looseObject({
-  sso_start_url: required,
-  sso_region: required,
-  sso_registration_scopes: z.optional(z.string()),
-});
-export type SsoSessionSettings = z.infer<typeof SsoSessionSettings>;
+const buildSsoSessionSettings = () => {
+  const required = z.string().check(z.minLength(1, 'is empty'));
+  return z.looseObject({
+    sso_start_url: required,
+    sso_region: required,
+    sso_registration_scopes: z.optional(z.string()),
+  });
+};
+const ssoSessionSettings = lazy(buildSsoSessionSettings);
+export type SsoSessionSettings = z.infer<ReturnType<typeof buildSsoSessionSettings>>;
 
 /**
  * The validated `[sso-session NAME]` that a profile's sso_session names; errors name the
@@ -279,7 +287,7 @@ export function ssoSessionOf(set: ProfileSet, profile: Profile, name: string): S
   }
   const plain: Record<string, unknown> = {};
   for (const [key, s] of session.settings) plain[key] = s.value;
-  const result = SsoSessionSettings.safeParse(plain);
+  const result = ssoSessionSettings().safeParse(plain);
   const { file, line } = session.sections[0]!;
   if (!result.success) {
     const key = String(result.error.issues[0]!.path[0] ?? '');

@@ -1,6 +1,5 @@
 // awsenv clear: the statements that drop every AWS credential variable; with --stale-tokens
 // also the session tokens in the credentials file that can only fail (CONTRACT.md causes 4, 6).
-import { clearStaleTokens } from '../core/credentials-file.js';
 import { clearChange } from '../core/environment.js';
 import { detectShell } from '../shells/detect.js';
 import { render } from '../shells/index.js';
@@ -19,6 +18,8 @@ export async function clear(args: ClearArgs, ctx: Context): Promise<Output> {
   const shell = detectShell(args.shell, ctx.env, ctx.ppid);
   const stdout = render(shell, clearChange(ctx.env, args.all ?? false));
   if (args.staleTokens) {
+    // Editing the credentials file is rare: its code loads only for --stale-tokens.
+    const { clearStaleTokens } = await import('../core/credentials-file.js');
     await clearStaleTokens(ctx.env, ctx.now(), args.dryRun ?? false, ctx.warn);
     // A dry run changes nothing at all, the shell included: empty stdout is valid shell code.
     if (args.dryRun) return { stdout: '' };

@@ -1,8 +1,6 @@
 // awsenv use PROFILE: the statements that make this shell's environment match PROFILE.
 import { cacheDir } from '../aws/cache.js';
-import { checkSectionName } from '../aws/edit.js';
 import { loadProfiles } from '../aws/profiles.js';
-import { saveSessionAs } from '../core/credentials-file.js';
 import { STATE } from '../core/variables.js';
 import { stampFor, untilStamp } from '../core/watch.js';
 import { realDeps } from '../core/deps.js';
@@ -28,7 +26,9 @@ export interface UseArgs {
 export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   // Before any request: an unknown shell or a bad section name must not cost an MFA code.
   const shell = detectShell(args.shell, ctx.env, ctx.ppid);
-  const badName = args.saveAs === undefined ? undefined : checkSectionName(args.saveAs);
+  // Editing the credentials file is rare: its code loads only for --save-as.
+  const files = args.saveAs === undefined ? undefined : await import('../core/credentials-file.js');
+  const badName = args.saveAs === undefined ? undefined : files!.checkSectionName(args.saveAs);
   if (badName) throw new UsageError(`--save-as: the section name ${badName}`);
   const deps = realDeps(ctx.env, ctx.now, ctx.warn, { login: args.login, refreshProfile: args.refresh ? args.profile : undefined });
   const resolver = new Resolver(loadProfiles(ctx.env), deps, {
@@ -47,6 +47,6 @@ export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   change[STATE.stamp] = stamp ?? null;
   // Rendered before saving: a value the shell cannot carry fails before the file changes.
   const stdout = render(shell, change);
-  if (args.saveAs !== undefined) await saveSessionAs(args.saveAs, resolved.profile, resolved.credentials, ctx.env, ctx.warn);
+  if (args.saveAs !== undefined) await files!.saveSessionAs(args.saveAs, resolved.profile, resolved.credentials, ctx.env, ctx.warn);
   return { stdout };
 }

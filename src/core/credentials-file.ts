@@ -71,3 +71,5 @@ export async function clearStaleTokens(env: Env, now: Date, dryRun: boolean, war
   if (!dryRun) modeNotice(file, out.previousMode, warn);
   return changes;
 }
+
+export { checkSectionName } from '../aws/edit.js';
