@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import type { Env } from './files.js';
 import { homeOf } from './files.js';
-import { hexDigest } from '../util/hash.js';
+import { sha256Hex } from '../util/hash.js';
 import { lazy } from '../util/lazy.js';
 
 let writes = 0;
@@ -40,7 +40,7 @@ export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** A cache key from everything that decides a session; secrets only as a salted hash input. */
 export function sessionKey(parts: Record<string, string | number | undefined>): string {
   const canonical = JSON.stringify(Object.keys(parts).sort().map((k) => [k, parts[k] ?? null]));
-  return hexDigest('sha256', `awsenv-session-v1\0${canonical}`).slice(0, 40);
+  return sha256Hex(`awsenv-session-v1\0${canonical}`).slice(0, 40);
 }
 
 export class SessionCache {

@@ -7,7 +7,7 @@ import type { Env } from '../aws/files.js';
 import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../aws/profiles.js';
 import type { StsPort } from '../aws/sts.js';
 import { AwsenvError, UnsupportedProfile } from '../errors.js';
-import { hexDigest } from '../util/hash.js';
+import { sha256Hex } from '../util/hash.js';
 import { staticCredentials } from './credentials.js';
 import type { Credentials } from './environment.js';
 
@@ -49,7 +49,7 @@ export class NeedsRequest extends AwsenvError {}
 const MFA_CODE = /^\d{6}$/;
 
 function hashSecret(secret: string): string {
-  return hexDigest('sha256', secret);
+  return sha256Hex(secret);
 }
 
 /** A default RoleSessionName: awsenv-USER, limited to what STS accepts ([\w+=,.@-]{2,64}). */
