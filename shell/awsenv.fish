@@ -124,7 +124,8 @@ function __awsenv_guard --on-event fish_prompt
         __awsenv_drop_keys
         __awsenv_forget
     else
-        if __awsenv_has_expiry; and test -n "$AWS_ACCESS_KEY_ID"
+        # `test -n` first: the digit check (a regex) only when there is a session.
+        if test -n "$AWSENV_EXPIRY" -a -n "$AWS_ACCESS_KEY_ID"; and __awsenv_has_expiry
             __awsenv_past_expiry
             # Within 5 minutes of the end, and at most once a minute: renew if it needs no code.
             if test "$AWSENV_AUTO_REFRESH" = 1 -a $__awsenv_ago -ge -300
@@ -157,7 +158,10 @@ function __awsenv_guard --on-event fish_prompt
     end
     # The segment of a session needs the clock and math (substitutions): keep it current
     # each prompt only when AWSENV_PROMPT=1 shows it; awsenv_prompt always computes it.
-    if test "$AWSENV_PROMPT" = 1; or not __awsenv_has_expiry
+    # Without a session it changes only with the state, so it is rebuilt only then.
+    if test -n "$AWSENV_EXPIRY"
+        test "$AWSENV_PROMPT" = 1; and __awsenv_segment_update
+    else if test "$AWSENV_SEGMENT" != "aws:$AWSENV_PROFILE"
         __awsenv_segment_update
     end
 end
