@@ -7,6 +7,7 @@ import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import { join } from 'node:path';
 // zod/mini: the same validation as zod, a fraction of the size on the path every `use` takes.
 import * as z from 'zod/mini';
+import type { Credentials } from '../core/environment.js';
 import type { Env } from './files.js';
 import { homeOf } from './files.js';
 import { sha256Hex } from '../util/hash.js';
@@ -122,4 +123,22 @@ export class SessionCache {
       rmSync(lock, { force: true });
     }
   }
+}
+
+/** A session as the cache keeps it. */
+export function toCached(profile: string, c: Required<Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>>, mfa: boolean): CachedSession {
+  return {
+    version: 1,
+    profile,
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    sessionToken: c.sessionToken,
+    expiration: c.expiration.toISOString(),
+    mfa,
+  };
+}
+
+/** A cached session as credentials. */
+export function fromCached(c: CachedSession): Credentials {
+  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: new Date(c.expiration) };
 }

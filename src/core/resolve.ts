@@ -2,7 +2,7 @@
 // roles from STS (through the shared cache), credential_process, SSO. The dependencies
 // are passed in, so the logic is tested with a fake STS and a temporary cache.
 import { userInfo } from 'node:os';
-import { type CachedSession, type SessionCache, sessionKey } from '../aws/cache.js';
+import { fromCached, type SessionCache, sessionKey, toCached } from '../aws/cache.js';
 import type { Env } from '../aws/files.js';
 import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../aws/profiles.js';
 import type { StsPort } from '../aws/sts.js';
@@ -218,29 +218,15 @@ export class Resolver {
     fetch: () => Promise<Required<Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>>>,
   ): Promise<{ session: Credentials; fresh: boolean }> {
     const { cache, now } = this.deps;
-    const fromCache = (c: CachedSession): Credentials => ({
-      accessKeyId: c.accessKeyId,
-      secretAccessKey: c.secretAccessKey,
-      sessionToken: c.sessionToken,
-      expiration: new Date(c.expiration),
-    });
     const hit = refresh ? undefined : cache.read(key, now());
-    if (hit) return { session: fromCache(hit), fresh: false };
+    if (hit) return { session: fromCached(hit), fresh: false };
     if (this.options.offline) throw new NeedsRequest(`profile '${profile}' has no cached session`);
     return cache.withLock(key, async () => {
       // Another process may have filled it while we waited for the lock.
       const filled = refresh ? undefined : cache.read(key, now());
-      if (filled) return { session: fromCache(filled), fresh: false };
+      if (filled) return { session: fromCached(filled), fresh: false };
       const c = await fetch();
-      cache.write(key, {
-        version: 1,
-        profile,
-        accessKeyId: c.accessKeyId,
-        secretAccessKey: c.secretAccessKey,
-        sessionToken: c.sessionToken,
-        expiration: c.expiration.toISOString(),
-        mfa,
-      });
+      cache.write(key, toCached(profile, c, mfa));
       return { session: c, fresh: true };
     });
   }

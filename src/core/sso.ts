@@ -2,7 +2,7 @@
 // good, else from GetRoleCredentials with the token `aws sso login` cached. Without a usable
 // token the error names the exact login command; with --login awsenv runs it and goes on.
 // Dependencies are passed in, so the flow is tested with a fake portal and login.
-import { type SessionCache, sessionKey } from '../aws/cache.js';
+import { fromCached, type SessionCache, sessionKey, toCached } from '../aws/cache.js';
 import type { Env } from '../aws/files.js';
 import type { ProfileSet, ProfileSettings } from '../aws/profiles.js';
 import { loginCommand, readSsoToken, SsoLoginNeeded, type SsoPort, ssoTarget, type SsoTarget, SsoTokenRejected } from '../aws/sso.js';
@@ -40,7 +40,7 @@ export async function ssoCredentials(
   const key = sessionKey({ op: 'sso-role', startUrl: target.startUrl, accountId: target.accountId, roleName: target.roleName });
   const cached = () => {
     const hit = options.refresh ? undefined : cache.read(key, now());
-    return hit && { accessKeyId: hit.accessKeyId, secretAccessKey: hit.secretAccessKey, sessionToken: hit.sessionToken, expiration: new Date(hit.expiration) };
+    return hit && fromCached(hit);
   };
   // Cached role credentials outlive the token that got them, as in botocore's SSO provider.
   const hit = cached();
@@ -70,15 +70,7 @@ export async function ssoCredentials(
         const c = await (await deps.sso(target.ssoRegion))
           .getRoleCredentials({ accessToken: token, accountId: target.accountId, roleName: target.roleName })
           .finally(() => stop?.());
-        cache.write(key, {
-          version: 1,
-          profile,
-          accessKeyId: c.accessKeyId,
-          secretAccessKey: c.secretAccessKey,
-          sessionToken: c.sessionToken,
-          expiration: c.expiration.toISOString(),
-          mfa: false,
-        });
+        cache.write(key, toCached(profile, c, false));
         return c;
       });
     } catch (error) {

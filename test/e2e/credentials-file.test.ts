@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { awsenv, type Sandbox, sandbox } from '../helpers/env.js';
+import { exportsOf } from '../helpers/exports.js';
 import { ACCOUNT, type Moto, startMoto } from '../helpers/moto.js';
 
 const FUTURE = new Date(Date.now() + 3 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -51,16 +52,6 @@ const FIXTURE = [
 
 const linesOf = (text: string) => text.split(/(?<=\n)/);
 
-function exportsOf(stdout: string): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const line of stdout.split('\n')) {
-    const set = /^export (\w+)='(.*)';$/.exec(line);
-    if (set) out[set[1]!] = set[2]!.replaceAll(`'\\''`, "'");
-    const unset = /^unset (\w+);$/.exec(line);
-    if (unset) out[unset[1]!] = null;
-  }
-  return out;
-}
 
 const secretsOf = (text: string) => [SESSION.secretAccessKey, SESSION.sessionToken, 'wJalrXUtnFEMI', 'LEFTOVER-TOKEN', 'old-secret', 'OLD-TOKEN'].filter((s) => text.includes(s));
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { awsenv, type Sandbox, sandbox } from '../helpers/env.js';
+import { exportsOf } from '../helpers/exports.js';
 
 const GOOD_TOKEN = 'sso-bearer-token-0123456789-GOOD';
 const ACCOUNT = '111122223333';
@@ -128,16 +129,6 @@ function writeToken(key: string, accessToken: string, expiresInS: number, startU
   );
 }
 
-function exportsOf(stdout: string): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const line of stdout.split('\n')) {
-    const set = /^export (\w+)='(.*)';$/.exec(line);
-    if (set) out[set[1]!] = set[2]!.replaceAll(`'\\''`, "'");
-    const unset = /^unset (\w+);$/.exec(line);
-    if (unset) out[unset[1]!] = null;
-  }
-  return out;
-}
 
 const noSecrets = (text: string) => {
   assert.not.match(text, GOOD_TOKEN);

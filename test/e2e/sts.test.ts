@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { awsenv, ROOT, type Sandbox, sandbox } from '../helpers/env.js';
+import { exportsOf } from '../helpers/exports.js';
 import { ACCOUNT, type Keys, type Moto, startMoto } from '../helpers/moto.js';
 
 const sts = suite('STS sessions (moto_server)');
@@ -21,17 +22,6 @@ const cacheFiles = () => {
   }
 };
 
-/** Parses `use --shell bash` output (only what this suite needs: export/unset lines). */
-function exportsOf(stdout: string): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const line of stdout.split('\n')) {
-    const set = /^export (\w+)='(.*)';$/.exec(line);
-    if (set) out[set[1]!] = set[2]!.replaceAll(`'\\''`, "'");
-    const unset = /^unset (\w+);$/.exec(line);
-    if (unset) out[unset[1]!] = null;
-  }
-  return out;
-}
 
 sts.before(async () => {
   moto = await startMoto();
