@@ -23,16 +23,16 @@ export function cacheDir(env: Env): string {
 
 const buildCachedSession = () =>
   z.object({
-  version: z.literal(1),
-  profile: z.string(),
-  accessKeyId: z.string().check(z.minLength(1)),
-  secretAccessKey: z.string().check(z.minLength(1)),
-  sessionToken: z.string().check(z.minLength(1)),
-  // Any date Date.parse reads: z.iso.datetime's regex costs more than the rest of a read.
-  expiration: z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'is not a date')),
-  /** Whether MFA was used to get it (doctor reports IAM calls made without). */
-  mfa: z.boolean(),
-});
+    version: z.literal(1),
+    profile: z.string(),
+    accessKeyId: z.string().check(z.minLength(1)),
+    secretAccessKey: z.string().check(z.minLength(1)),
+    sessionToken: z.string().check(z.minLength(1)),
+    // Any date Date.parse reads: z.iso.datetime's regex costs more than the rest of a read.
+    expiration: z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'is not a date')),
+    /** Whether MFA was used to get it (doctor reports IAM calls made without). */
+    mfa: z.boolean(),
+  });
 const cachedSession = lazy(buildCachedSession);
 export type CachedSession = z.infer<ReturnType<typeof buildCachedSession>>;
 
