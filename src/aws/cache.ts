@@ -30,7 +30,7 @@ const buildCachedSession = () =>
     sessionToken: z.string().check(z.minLength(1)),
     // Any date Date.parse reads: z.iso.datetime's regex costs more than the rest of a read.
     expiration: z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'is not a date')),
-    /** Whether MFA was used to get it (doctor reports IAM calls made without). */
+    /** Whether MFA was used to get it. */
     mfa: z.boolean(),
   });
 const cachedSession = lazy(buildCachedSession);
