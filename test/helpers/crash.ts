@@ -3,7 +3,6 @@
 // directory's files (temporaries, locks) after a crash. Every wait has a deadline.
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { CLI } from './env.js';
 
 export { WRITE_POINTS, type WritePoint } from '../../src/util/atomic.js';
@@ -80,5 +79,3 @@ export function filesIn(dir: string): string[] {
 export const tempsIn = (dir: string) => filesIn(dir).filter((f) => /^\..+\.\d+\.[0-9a-f]{8}\.\d+\.tmp$/.test(f));
 /** Lock files (and takeover guards) in the cache directory. */
 export const locksIn = (dir: string) => filesIn(dir).filter((f) => /\.lock(\.takeover)?$/.test(f));
-export const read = (file: string) => readFileSync(file);
-export const pathIn = (dir: string, name: string) => join(dir, name);
