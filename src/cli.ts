@@ -148,7 +148,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
     .wrap(Math.min(100, process.stdout.columns || 80))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      throw error ?? new UsageError(withoutCodes(message));
     });
 
   let helpText = '';
@@ -156,6 +156,18 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
     helpText = output;
   });
   return result ?? { stdout: helpText ? `${helpText}\n` : '' };
+}
+
+/**
+ * yargs echoes stray arguments ("Unknown argument: 924673"); the one secret that arrives on
+ * the command line is an MFA code typed without --mfa-code (`awsenv use admin 924673`), so
+ * an all-digit one is not shown (CONTRACT.md: no MFA code on stderr).
+ */
+export function withoutCodes(message: string): string {
+  const m = /^(Unknown (?:argument|command)s?: )(.*)$/s.exec(message);
+  if (!m) return message;
+  const args = m[2]!.split(', ').map((a) => (/^\d+$/.test(a) ? '(a number, not shown: an MFA code goes after --mfa-code)' : a));
+  return m[1] + args.join(', ');
 }
 
 /** The full command line, through yargs. */

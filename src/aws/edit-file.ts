@@ -2,10 +2,11 @@
 // lock (concurrent awsenv processes edit one after another, each on the other's result),
 // validated before and after, written atomically with mode 0600 (it holds secrets).
 import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type SessionCache, sessionKey } from './cache.js';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, parseIni } from './ini.js';
-import { resolveLinks, writeFileAtomic } from '../util/atomic.js';
+import { resolveLinks, sweepTemps, writeFileAtomic } from '../util/atomic.js';
 
 export interface EditOutcome<T> {
   /** The file as the user names it (a symlink stays named as the link). */
@@ -53,6 +54,9 @@ export async function editFile<T>(
     throw new ConfigError(file, undefined, code === 'ELOOP' ? 'is a loop of symbolic links' : `cannot be read (${code ?? 'unknown error'})`, { cause: error });
   }
   const run = async (): Promise<EditOutcome<T>> => {
+    // Under the lock, written or not: what a writer killed mid-write left (a temporary copy
+    // of the file, secrets and all) goes at the next edit.
+    if (!options.dryRun) sweepTemps(dirname(target), target);
     const { text, mode } = readText(file, target);
     const { text: next, result } = edit(text);
     const changed = next !== text;
