@@ -21,3 +21,15 @@ export function refuseLineBreaks(name: string, shell: string, value: string): vo
     throw new UnrepresentableValue(name, shell, 'contains a line break, which this shell cannot hold');
   }
 }
+
+/**
+ * For dialects whose lines are read by cmd's `for /f` (cmd, setx): it stops reading at a
+ * Ctrl-Z (0x1A), from a file and from a command's output alike, so the value holding it is
+ * cut there and the variables on later lines are never set: half a profile. Found by the
+ * fuzz test (test/fuzz/) in Wine 8's cmd.
+ */
+export function refuseCtrlZ(name: string, shell: string, value: string): void {
+  if (value.includes('\x1a')) {
+    throw new UnrepresentableValue(name, shell, "contains Ctrl-Z (0x1A), at which cmd's `for /f` stops reading");
+  }
+}

@@ -21,6 +21,11 @@ const refuses = (value: string) => () =>
 lines('refuses LF, CR, a leading = and empty, naming the variable only', () => {
   for (const value of ['SECRET\nx', 'SECRET\rx', '=SECRET', '']) refuses(value)();
 });
+// Found by the fuzz test in Wine: `for /f` stops reading at Ctrl-Z, so the lines after it
+// (the rest of the profile) were never set.
+lines('refuses Ctrl-Z (0x1A), naming the variable only', () => {
+  for (const value of ['SECRET\x1a', '\x1aSECRET', 'SE\x1aCRET']) refuses(value)();
+});
 
 // Found in Wine: `for /f` stops at a line over 8191 bytes, after setting the lines before it.
 const fits = (name: string) => CMD_LINE_MAX - name.length - 1;

@@ -20,8 +20,8 @@ const REFUSED: Record<string, (v: string) => boolean> = {
   fish: (v) => v.includes('\0'),
   pwsh: (v) => v.includes('\0'),
   tcsh: (v) => /[\0\r\n]/.test(v),
-  cmd: (v) => /[\0\r\n]/.test(v) || v === '' || v.startsWith('=') || Buffer.byteLength(`AWS_SESSION_TOKEN=${v}`) > CMD_LINE_MAX,
-  setx: (v) => /[\0\r\n]/.test(v) || v === '' || [...v].length > SETX_MAX,
+  cmd: (v) => /[\0\r\n\x1a]/.test(v) || v === '' || v.startsWith('=') || Buffer.byteLength(`AWS_SESSION_TOKEN=${v}`) > CMD_LINE_MAX,
+  setx: (v) => /[\0\r\n\x1a]/.test(v) || v === '' || [...v].length > SETX_MAX,
 };
 
 const refusal = suite('refusals name the variable, never the value');
