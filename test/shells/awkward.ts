@@ -23,4 +23,6 @@ export const AWKWARD: Record<string, string> = {
   newline: 'line1\nline2\n',
   // cmd's `for /f` stops reading at it (found by the fuzz test in Wine).
   'ctrl-z': 'before\x1aafter',
+  // cmd's FOR variables in awsenv.cmd and the README's loops (found by the fuzz test in Wine).
+  'for variables': 'x%Ay%~nxB%b',
 };
