@@ -3,10 +3,12 @@
 //   for /f "tokens=1,* delims==" %%A in (...) do set "%%A=%%B"
 // FOR variables are substituted after cmd has parsed % and special characters, so no
 // character of the value is interpreted. What this cannot carry is refused:
-// a line break ends the line; a leading '=' is swallowed as a delimiter; an empty value
-// would read as "unset"; a line too long for cmd would be dropped (see CMD_LINE_MAX).
+// a line break ends the line; a Ctrl-Z ends `for /f`'s reading (see refuseCtrlZ); '%A',
+// '%B' are the loop's own variables (see refuseForVariables); a leading '=' is swallowed
+// as a delimiter; an empty value would read as "unset"; a line too long for cmd would be
+// dropped (see CMD_LINE_MAX).
 import { UnrepresentableValue } from '../errors.js';
-import { type Dialect, refuseLineBreaks } from './dialect.js';
+import { type Dialect, refuseCtrlZ, refuseForVariables, refuseLineBreaks } from './dialect.js';
 
 /**
  * The longest `NAME=value` line, in UTF-8 bytes, that still reaches `set`. cmd's lines end at
@@ -21,6 +23,8 @@ export const CMD_LINE_MAX = 8191 - 'set ""'.length;
 export const cmd: Dialect = {
   set(name, value) {
     refuseLineBreaks(name, 'cmd', value);
+    refuseCtrlZ(name, 'cmd', value);
+    refuseForVariables(name, 'cmd', value);
     if (value === '') throw new UnrepresentableValue(name, 'cmd', 'is empty, which cmd cannot hold');
     if (value.startsWith('=')) {
       throw new UnrepresentableValue(name, 'cmd', "starts with '=', which `for /f` would drop");

@@ -5,7 +5,7 @@
 // setx truncates values at 1024 characters, so longer ones are refused. An empty setx does
 // not delete a persisted variable; `reg delete HKCU\Environment /v NAME /f` does.
 import { UnrepresentableValue } from '../errors.js';
-import { type Dialect, refuseLineBreaks } from './dialect.js';
+import { type Dialect, refuseCtrlZ, refuseForVariables, refuseLineBreaks } from './dialect.js';
 
 export const SETX_MAX = 1024;
 
@@ -31,6 +31,9 @@ export function windowsArgQuote(value: string): string {
 export const setx: Dialect = {
   set(name, value) {
     refuseLineBreaks(name, 'setx', value);
+    // Its lines are run as FOR variables too (see above).
+    refuseCtrlZ(name, 'setx', value);
+    refuseForVariables(name, 'setx', value);
     if (value === '') throw new UnrepresentableValue(name, 'setx', 'is empty, which setx cannot store');
     if ([...value].length > SETX_MAX) {
       throw new UnrepresentableValue(

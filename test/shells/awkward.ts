@@ -21,4 +21,8 @@ export const AWKWARD: Record<string, string> = {
   'quote escape sequence': "'\\''",
   'carriage return': 'a\rb',
   newline: 'line1\nline2\n',
+  // cmd's `for /f` stops reading at it (found by the fuzz test in Wine).
+  'ctrl-z': 'before\x1aafter',
+  // cmd's FOR variables in awsenv.cmd and the README's loops (found by the fuzz test in Wine).
+  'for variables': 'x%Ay%~nxB%b',
 };

@@ -21,6 +21,19 @@ const refuses = (value: string) => () =>
 lines('refuses LF, CR, a leading = and empty, naming the variable only', () => {
   for (const value of ['SECRET\nx', 'SECRET\rx', '=SECRET', '']) refuses(value)();
 });
+// Found by the fuzz test in Wine: `for /f` stops reading at Ctrl-Z, so the lines after it
+// (the rest of the profile) were never set.
+lines('refuses Ctrl-Z (0x1A), naming the variable only', () => {
+  for (const value of ['SECRET\x1a', '\x1aSECRET', 'SE\x1aCRET']) refuses(value)();
+});
+// Found by the fuzz test in Wine: FOR variables are substituted again inside a value, so
+// `%A` arrived as the variable's name and `%B` crashed cmd (every later line lost).
+lines("refuses a reference to the loops' FOR variables (%A %B, %a %b, with ~modifiers)", () => {
+  for (const value of ['SECRET%A', 'SECRET%B', 'SECRET%a', 'SECRET%~b', 'SECRET%~nxA', 'SECRET%~$PATH:B', 'SECRET%%A', 'SECRET%~dpa']) refuses(value)();
+});
+lines('takes other percent sequences as data', () => {
+  for (const value of ['%PATH%', '%%', '%~dp0', '%C', '%1', '%*', '%~$PATH:C', '100%']) assert.is(cmd.set('AWS_SESSION_TOKEN', value), `AWS_SESSION_TOKEN=${value}`);
+});
 
 // Found in Wine: `for /f` stops at a line over 8191 bytes, after setting the lines before it.
 const fits = (name: string) => CMD_LINE_MAX - name.length - 1;

@@ -12,6 +12,9 @@ import { SETX_MAX, setx, windowsArgQuote } from '../../src/shells/setx.js';
 import { tcsh, tcshQuote } from '../../src/shells/tcsh.js';
 import { AWKWARD } from './awkward.js';
 
+/** `%A`, `%~nxb`…: the FOR variables of the loops that apply cmd and setx lines. */
+const FOR_VARIABLE = /%(~[fdpnxsatz]*(\$[^:%]*:)?)?[ab]/i;
+
 /** What each dialect must refuse: the reason it gives is checked loosely. */
 const REFUSED: Record<string, (v: string) => boolean> = {
   bash: (v) => v.includes('\0'),
@@ -20,8 +23,8 @@ const REFUSED: Record<string, (v: string) => boolean> = {
   fish: (v) => v.includes('\0'),
   pwsh: (v) => v.includes('\0'),
   tcsh: (v) => /[\0\r\n]/.test(v),
-  cmd: (v) => /[\0\r\n]/.test(v) || v === '' || v.startsWith('=') || Buffer.byteLength(`AWS_SESSION_TOKEN=${v}`) > CMD_LINE_MAX,
-  setx: (v) => /[\0\r\n]/.test(v) || v === '' || [...v].length > SETX_MAX,
+  cmd: (v) => /[\0\r\n\x1a]/.test(v) || FOR_VARIABLE.test(v) || v === '' || v.startsWith('=') || Buffer.byteLength(`AWS_SESSION_TOKEN=${v}`) > CMD_LINE_MAX,
+  setx: (v) => /[\0\r\n\x1a]/.test(v) || FOR_VARIABLE.test(v) || v === '' || [...v].length > SETX_MAX,
 };
 
 const refusal = suite('refusals name the variable, never the value');
