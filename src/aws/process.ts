@@ -56,17 +56,29 @@ export async function runCredentialProcess(
   const [file, ...args] = splitCommand(command);
   if (!file) throw new ProcessError(`profile '${profile}': credential_process is empty`);
   const { execa } = await import('execa');
-  const result = await execa(file, args, {
+  // In a process group of its own, so that the timeout stops the whole group: a script
+  // whose child (a `sleep`, a browser login) holds stdout open would otherwise outlive it.
+  const child = execa(file, args, {
     env: env as Record<string, string>,
     extendEnv: false,
     stdin: 'ignore',
     stderr: 'inherit',
     reject: false,
-    timeout: timeoutMs,
+    detached: true,
     maxBuffer: 1024 * 1024,
   });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }, timeoutMs);
+  const result = await child.finally(() => clearTimeout(timer));
   const name = `credential_process of profile '${profile}'`;
-  if (result.timedOut) throw new ProcessError(`${name} did not finish within ${Math.round(timeoutMs / 1000)} s; it was stopped`);
+  if (timedOut) throw new ProcessError(`${name} did not finish within ${Math.round(timeoutMs / 1000)} s; it was stopped`);
   if (result.failed && result.exitCode === undefined) {
     throw new ProcessError(`${name} could not be started: ${(result as { code?: string }).code ?? 'unknown error'} (${file})`);
   }

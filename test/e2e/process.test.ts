@@ -25,6 +25,8 @@ proc.before(() => {
   );
   const failing = script('failing', 'echo "login required" >&2\nexit 4');
   const slow = script('slow', 'exec sleep 30');
+  // A child that keeps stdout open after the script itself is stopped.
+  const slowChild = script('slow-child', 'printf "{"\nsleep 30\necho "}"');
   const malformed = script('malformed', `echo '{"Version": 2, "AccessKeyId": "x"}'`);
   const notJson = script('notjson', 'echo hello');
   box.write(
@@ -33,6 +35,7 @@ proc.before(() => {
       `[profile good]\ncredential_process = "${good}" --flag 'with space'\nregion = ap-south-1`,
       `[profile failing]\ncredential_process = ${failing}`,
       `[profile slow]\ncredential_process = ${slow}`,
+      `[profile slow-child]\ncredential_process = ${slowChild}`,
       `[profile malformed]\ncredential_process = ${malformed}`,
       `[profile notjson]\ncredential_process = ${notJson}`,
       `[profile missing]\ncredential_process = ${join(box.dir, 'nope')}`,
@@ -69,12 +72,17 @@ for (const [name, pattern] of [
   });
 }
 
-proc('slow: stopped after AWSENV_PROCESS_TIMEOUT with a clear message', async () => {
-  const r = await awsenv(['use', 'slow', '--shell', 'bash'], { ...box.env, AWSENV_PROCESS_TIMEOUT: '1' });
-  assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
-  assert.match(r.stderr, /did not finish within 1 s/);
-});
+for (const name of ['slow', 'slow-child']) {
+  proc(`${name}: stopped after AWSENV_PROCESS_TIMEOUT with a clear message`, async () => {
+    const started = Date.now();
+    const r = await awsenv(['use', name, '--shell', 'bash'], { ...box.env, AWSENV_PROCESS_TIMEOUT: '1' });
+    assert.is(r.exitCode, 1);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /did not finish within 1 s/);
+    // The whole process group is stopped, not only the script: far below the child's 30 s.
+    assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+  });
+}
 proc.run();
 
 const exp = suite('export --format process');
