@@ -498,8 +498,9 @@ export async function fuzzTarget(target: Target, options: Options): Promise<Repo
     report.fileValues = checked.fileValues;
     report.dialectValues = checked.dialectValues;
 
+    // First in the report: a value that ran is the worst failure there is.
     const ran = nothingRan(w);
-    if (ran) fail({ level: 'canary', what: ran });
+    if (ran) report.failures.unshift({ target: target.id, seed: options.seed, level: 'canary', what: ran });
 
     // 5. Shrink the first failures to a minimal value, with a reproducer.
     for (const f of report.failures.slice(0, options.maxFailures ?? 3)) await minimise(target, f, options, options.log);
