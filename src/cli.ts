@@ -155,7 +155,11 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
   await parser.parseAsync(argv, {}, (_err, _argv, output) => {
     helpText = output;
   });
-  return result ?? { stdout: helpText ? `${helpText}\n` : '' };
+  if (result) return result;
+  // Help or version of a command whose stdout is eval'd goes to stderr: `eval "$(awsenv use
+  // --help)"` must not run the help text.
+  const text = helpText ? `${helpText}\n` : '';
+  return ['use', 'clear', 'hook'].includes(argv[0] ?? '') ? { stdout: '', stderr: text } : { stdout: text };
 }
 
 /**

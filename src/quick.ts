@@ -17,6 +17,11 @@ export function parseQuick(argv: readonly string[]): Quick | undefined {
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
+    if (arg === '--') {
+      // Everything after `--` is a name, even one that starts with '-'.
+      positional.push(...rest.slice(i + 1));
+      break;
+    }
     if (arg === '--shell' || arg.startsWith('--shell=')) {
       if (shell !== undefined) return undefined;
       shell = arg === '--shell' ? rest[++i] : arg.slice('--shell='.length);

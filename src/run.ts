@@ -39,6 +39,7 @@ export async function finish(command: (ctx: Context) => Output | Promise<Output>
   try {
     const out = await command(processContext());
     if (out.stdout) write(1, out.stdout);
+    if (out.stderr) write(2, out.stderr);
     code = out.exitCode ?? 0;
   } catch (error) {
     code = report(error, process.env.AWSENV_DEBUG === '1');

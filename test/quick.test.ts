@@ -9,6 +9,7 @@ q('recognises the plain forms', () => {
   assert.equal(parseQuick(['use', '--shell=tcsh', 'admin']), { command: 'use', profile: 'admin', shell: 'tcsh' });
   assert.equal(parseQuick(['clear', '--all']), { command: 'clear', shell: undefined, all: true });
   assert.equal(parseQuick(['current', '--json']), { command: 'current', json: true });
+  assert.equal(parseQuick(['use', '--shell', 'bash', '--', '-dash-profile']), { command: 'use', profile: '-dash-profile', shell: 'bash' });
 });
 q('leaves everything else to yargs (help, unknown flags, bad shells, extra words)', () => {
   for (const argv of [

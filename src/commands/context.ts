@@ -14,5 +14,7 @@ export interface Context {
 
 export interface Output {
   stdout: string;
+  /** Text for people that must not reach an eval'd stdout (help of use/clear/hook). */
+  stderr?: string;
   exitCode?: number;
 }
