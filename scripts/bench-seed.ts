@@ -1,6 +1,7 @@
-// Fills the session cache for the benchmark's MFA and role profiles exactly as
+// Fills the session cache for the given profiles exactly as
 // `awsenv use` would, with an STS that answers at once, so the benchmark can time a
-// cached `use` without a network. Bundled and run by scripts/bench.mjs.
+// cached `use` without a network, and the build can make its code cache from one.
+// Bundled and run by scripts/bench.mjs and scripts/build.mjs.
 import { SessionCache } from '../src/aws/cache.js';
 import { loadProfiles } from '../src/aws/profiles.js';
 import type { StsPort } from '../src/aws/sts.js';

@@ -79,20 +79,31 @@ await build({
 copyFileSync('scripts/loader.cjs', 'dist/awsenv.js');
 chmodSync('dist/awsenv.js', 0o755);
 
-// The code cache, from a representative run (`use` of a static profile) in a scratch HOME.
+// The code cache, from a representative run in a scratch HOME: `use` of a role whose
+// source is an MFA profile, both sessions cached (seeded by scripts/bench-seed.ts with an
+// STS that answers in-process), so the cache holds the session code as well as the
+// static-key code it shares.
 const scratch = mkdtempSync(join(tmpdir(), 'awsenv-build-'));
 try {
   writeFileSync(join(scratch, 'credentials'), '[p]\naws_access_key_id = AKIABUILDCACHE000001\naws_secret_access_key = build\n');
-  writeFileSync(join(scratch, 'config'), '[profile p]\nregion = eu-west-1\n');
-  const run = spawnSync(process.execPath, ['dist/awsenv.js', 'use', 'p', '--shell', 'bash'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: scratch,
-      AWS_CONFIG_FILE: join(scratch, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'credentials'),
-      AWSENV_CACHE_DIR: join(scratch, 'cache'),
-      AWSENV_WRITE_CODE_CACHE: '1',
-    },
+  writeFileSync(
+    join(scratch, 'config'),
+    '[profile p]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/build\n' +
+      '[profile r]\nrole_arn = arn:aws:iam::123456789012:role/build\nsource_profile = p\nregion = eu-west-1\n',
+  );
+  const env = {
+    PATH: process.env.PATH,
+    HOME: scratch,
+    AWS_CONFIG_FILE: join(scratch, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'credentials'),
+    AWSENV_CACHE_DIR: join(scratch, 'cache'),
+    AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
+  };
+  await build({ ...common, entryPoints: ['scripts/bench-seed.ts'], outfile: join(scratch, 'seed.mjs'), format: 'esm' });
+  const seed = spawnSync(process.execPath, [join(scratch, 'seed.mjs'), 'p', 'r'], { env, encoding: 'utf8' });
+  if (seed.status !== 0) throw new Error(`seeding the build cache failed: ${seed.stderr}`);
+  const run = spawnSync(process.execPath, ['dist/awsenv.js', 'use', 'r', '--shell', 'bash'], {
+    env: { ...env, AWSENV_WRITE_CODE_CACHE: '1' },
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`making the code cache failed: ${run.stderr}`);
