@@ -67,17 +67,7 @@ export const CLEARED = linesOf(FIXTURE)
 export const savedBlock = (name: string) =>
   `\n[${name}]\naws_access_key_id = ${SESSION.accessKeyId}\naws_secret_access_key = ${SESSION.secretAccessKey}\naws_session_token = ${SESSION.sessionToken}\nexpiration = ${FUTURE}\n`;
 
-/** Parses `use --shell bash` output: export/unset lines only. */
-export function exportsOf(stdout: string): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const line of stdout.split('\n')) {
-    const set = /^export (\w+)='(.*)';$/.exec(line);
-    if (set) out[set[1]!] = set[2]!.replaceAll(`'\\''`, "'");
-    const unset = /^unset (\w+);$/.exec(line);
-    if (unset) out[unset[1]!] = null;
-  }
-  return out;
-}
+export { exportsOf } from './exports.js';
 
 /** A session cache file as the contract describes it (an oracle, not src/aws/cache.ts). */
 export const CacheFile = z.object({
