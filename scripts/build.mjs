@@ -46,6 +46,10 @@ await build({
   entryPoints: ['src/main.ts'],
   outfile: 'dist/main.cjs',
   format: 'cjs',
+  // Whitespace and syntax only (names stay, for AWSENV_DEBUG's stack traces): a third less
+  // text for every run to read, about 0.3 ms of a `use`.
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [
     {
       name: 'lazy',

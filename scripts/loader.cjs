@@ -8,7 +8,6 @@
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const vm = require('node:vm');
-const { wrap } = require('node:module');
 
 const file = join(__dirname, 'main.cjs');
 const cacheFile = `${file}.cache`;
@@ -18,7 +17,9 @@ try {
 } catch {
   // no cache: compile
 }
-const script = new vm.Script(wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+// Module.wrap's text, written out: requiring node:module for it costs 0.15 ms.
+const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n});`;
+const script = new vm.Script(source, { filename: file, cachedData });
 // Code compiled by vm cannot import() on its own in Node 20; the bundle's lazy imports
 // (dist/lazy/*.mjs) go through this function, which resolves them next to this file.
 globalThis.__awsenvImport = (specifier) => import(join(__dirname, specifier));

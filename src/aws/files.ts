@@ -12,15 +12,15 @@
 // a volume that is not mounted is a real setup), and a path that is not a regular file
 // (/dev/null, a FIFO, which reading would block on). Checked against aws-cli 2.9.19.
 import { readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
+import { os } from '../util/os.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export function homeOf(env: Env): string {
-  return env.HOME || homedir();
+  return env.HOME || os().homedir();
 }
 
 /**

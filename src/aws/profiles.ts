@@ -199,69 +199,85 @@ export function getProfile(set: ProfileSet, name: string): Profile {
 // `aws_access_key_id =` as a key and fails only at the first request, and it takes a nested
 // block under a key (`aws_access_key_id =` then indented lines) as the key "{'a': 'b'}".
 // awsenv refuses both here, naming the file, line and key.
-function buildProfileSettings() {
-  const nonEmpty = z.optional(z.string().check(z.minLength(1, 'is empty')));
-  const seconds = z.optional(
-  z.pipe(
-    z.pipe(z.string().check(z.regex(/^\d+$/, 'is not a whole number of seconds')), z.transform(Number)),
-    z.number().check(z.gte(900, 'is under 900 seconds, the least STS grants'), z.lte(129600, 'is over 36 hours')),
+//
+// Each key has its own schema, built the first time a profile has that key: a `use` reads
+// a profile of two to four keys, and building and running one object schema of all twenty
+// cost a millisecond of a 25 ms run (see the speed issue), mostly zod code running for the
+// first time. Validated key by key, a role profile builds one string schema and shares it.
+const nonEmpty = lazy(() => z.string().check(z.minLength(1, 'is empty')));
+const anyString = lazy(() => z.string());
+const SETTING_SCHEMAS = {
+  aws_access_key_id: nonEmpty,
+  aws_secret_access_key: nonEmpty,
+  // An empty token line is tolerated here (treated as no token) and reported by doctor.
+  aws_session_token: anyString,
+  aws_security_token: anyString,
+  expiration: lazy(() => z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'is not a date and time (RFC 3339)'))),
+  region: nonEmpty,
+  mfa_serial: nonEmpty,
+  role_arn: nonEmpty,
+  source_profile: nonEmpty,
+  credential_source: lazy(() => z.enum(['Environment', 'Ec2InstanceMetadata', 'EcsContainer'])),
+  external_id: nonEmpty,
+  role_session_name: nonEmpty,
+  duration_seconds: lazy(() =>
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d+$/, 'is not a whole number of seconds')), z.transform(Number)),
+      z.number().check(z.gte(900, 'is under 900 seconds, the least STS grants'), z.lte(129600, 'is over 36 hours')),
+    ),
   ),
-);
+  credential_process: nonEmpty,
+  sso_session: nonEmpty,
+  sso_start_url: nonEmpty,
+  sso_region: nonEmpty,
+  sso_account_id: nonEmpty,
+  sso_role_name: nonEmpty,
+};
+type SettingSchemas = typeof SETTING_SCHEMAS;
 
-  /** The settings awsenv reads, validated; unknown keys (s3, cli_pager, …) pass untouched. */
-  return z
-  .looseObject({
-    aws_access_key_id: nonEmpty,
-    aws_secret_access_key: nonEmpty,
-    // An empty token line is tolerated here (treated as no token) and reported by doctor.
-    aws_session_token: z.optional(z.string()),
-    aws_security_token: z.optional(z.string()),
-    expiration: z.optional(z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'is not a date and time (RFC 3339)'))),
-    region: nonEmpty,
-    mfa_serial: nonEmpty,
-    role_arn: nonEmpty,
-    source_profile: nonEmpty,
-    credential_source: z.optional(z.enum(['Environment', 'Ec2InstanceMetadata', 'EcsContainer'])),
-    external_id: nonEmpty,
-    role_session_name: nonEmpty,
-    duration_seconds: seconds,
-    credential_process: nonEmpty,
-    sso_session: nonEmpty,
-    sso_start_url: nonEmpty,
-    sso_region: nonEmpty,
-    sso_account_id: nonEmpty,
-    sso_role_name: nonEmpty,
-  })
-  .check(
-    z.superRefine((s, ctx) => {
-      if (s.aws_access_key_id && !s.aws_secret_access_key) {
-        ctx.issues.push({ code: 'custom', input: s, path: ['aws_access_key_id'], message: 'is set but aws_secret_access_key is missing' });
-      }
-      if (s.aws_secret_access_key && !s.aws_access_key_id) {
-        ctx.issues.push({ code: 'custom', input: s, path: ['aws_secret_access_key'], message: 'is set but aws_access_key_id is missing' });
-      }
-    }),
-  );
+/** The settings awsenv reads, validated; unknown keys (s3, cli_pager, …) pass untouched. */
+export type ProfileSettings = { [K in keyof SettingSchemas]?: z.output<ReturnType<SettingSchemas[K]>> } & Record<string, unknown>;
+
+/** A problem with one key of a profile's settings. */
+export interface SettingIssue {
+  key: string;
+  message: string;
 }
-/** The profile settings schema (built on first use). */
-export const profileSettings = lazy(buildProfileSettings);
-export type ProfileSettings = z.infer<ReturnType<typeof buildProfileSettings>>;
+
+/** Validates settings given as plain values; the issue names the key, never the value. */
+export function parseSettings(plain: Readonly<Record<string, unknown>>): { settings: ProfileSettings } | { issue: SettingIssue } {
+  // No prototype: a key named __proto__ in a file is only a key.
+  const settings = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(plain)) {
+    const value = plain[key];
+    const schema = Object.hasOwn(SETTING_SCHEMAS, key) ? SETTING_SCHEMAS[key as keyof SettingSchemas]() : undefined;
+    if (!schema) {
+      settings[key] = value;
+      continue;
+    }
+    if (typeof value === 'object') return { issue: { key, message: 'is a nested block, but must be a single value' } };
+    const result = schema.safeParse(value);
+    if (!result.success) return { issue: { key, message: result.error.issues[0]!.message } };
+    settings[key] = result.data;
+  }
+  if (settings.aws_access_key_id && !settings.aws_secret_access_key) {
+    return { issue: { key: 'aws_access_key_id', message: 'is set but aws_secret_access_key is missing' } };
+  }
+  if (settings.aws_secret_access_key && !settings.aws_access_key_id) {
+    return { issue: { key: 'aws_secret_access_key', message: 'is set but aws_access_key_id is missing' } };
+  }
+  return { settings: settings as ProfileSettings };
+}
 
 /** Validates a profile's settings; the error names file, line and key, never the value. */
 export function settingsOf(profile: Profile): ProfileSettings {
-  // No prototype: a key named __proto__ in a file is only a key.
-  const plain = Object.create(null) as Record<string, unknown>;
+  const plain: Record<string, unknown> = Object.create(null);
   for (const [key, s] of profile.settings) plain[key] = s.value;
-  const result = profileSettings().safeParse(plain);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const key = String(issue.path[0] ?? '');
+  const result = parseSettings(plain);
+  if ('settings' in result) return result.settings;
+  const { key, message } = result.issue;
   const where = profile.settings.get(key) ?? { file: profile.sections[0]!.file, line: profile.sections[0]!.line };
-  const problem =
-    issue.code === 'invalid_type' && typeof plain[key] === 'object'
-      ? 'is a nested block, but must be a single value'
-      : issue.message;
-  throw new ConfigError(where.file, where.line, `profile '${profile.name}': ${key} ${problem}`);
+  throw new ConfigError(where.file, where.line, `profile '${profile.name}': ${key} ${message}`);
 }
 
 const buildSsoSessionSettings = () => {

@@ -1,7 +1,6 @@
 // From a profile of any kind to credentials: static keys from the files, MFA sessions and
 // roles from STS (through the shared cache), credential_process, SSO. The dependencies
 // are passed in, so the logic is tested with a fake STS and a temporary cache.
-import { userInfo } from 'node:os';
 import { fromCached, type SessionCache, sessionKey, toCached } from '../aws/cache.js';
 import type { Env } from '../aws/files.js';
 import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../aws/profiles.js';
@@ -9,6 +8,7 @@ import type { StsPort } from '../aws/sts.js';
 import { AwsenvError, UnsupportedProfile } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { staticCredentials } from './credentials.js';
+import { os } from '../util/os.js';
 import type { Credentials } from './environment.js';
 
 export interface ResolveDeps {
@@ -56,7 +56,7 @@ function hashSecret(secret: string): string {
 export function defaultSessionName(): string {
   let user = 'user';
   try {
-    user = userInfo().username;
+    user = os().userInfo().username;
   } catch {
     // no passwd entry (containers): keep "user"
   }

@@ -3,7 +3,7 @@
 // millisecond, so `[[ FILE -nt STAMP ]]` is false until the file is written again), and
 // exports both paths. Stamps are shared by every shell and named by file and mtime.
 import { closeSync, mkdirSync, openSync, statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** FNV-1a, 32 bits: a short, stable name for a path (not a secret, so no crypto needed). */
 function fnv1a(text: string): string {
@@ -20,12 +20,7 @@ export function stampFor(file: string, cacheDir: string): string | undefined {
     return undefined;
   }
   const ceilMs = Math.ceil(mtimeMs);
-  const dir = join(cacheDir, 'stamps');
-  const stamp = join(dir, `${fnv1a(file)}-${ceilMs}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  closeSync(openSync(stamp, 'a', 0o600));
-  utimesSync(stamp, ceilMs / 1000, ceilMs / 1000);
-  return stamp;
+  return stampAt(join(cacheDir, 'stamps', `${fnv1a(file)}-${ceilMs}`), ceilMs);
 }
 
 /**
@@ -34,10 +29,19 @@ export function stampFor(file: string, cacheDir: string): string | undefined {
  */
 export function untilStamp(expiration: Date, cacheDir: string): string {
   const epoch = Math.floor(expiration.getTime() / 1000);
-  const dir = join(cacheDir, 'stamps');
-  const stamp = join(dir, `until-${epoch}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  closeSync(openSync(stamp, 'a', 0o600));
-  utimesSync(stamp, epoch, epoch);
-  return stamp;
+  return stampAt(join(cacheDir, 'stamps', `until-${epoch}`), epoch * 1000);
+}
+
+/**
+ * The stamp file at `path` with mtime `ms`, made if needed. Every `use` of the same profile
+ * names the same stamp, so it is usually there already: one stat instead of four calls.
+ */
+function stampAt(path: string, ms: number): string {
+  // Rounded: the same utimes() call as below made it, so it is what that call would make.
+  const mtimeMs = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+  if (mtimeMs !== undefined && Math.round(mtimeMs) === ms) return path;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  utimesSync(path, ms / 1000, ms / 1000);
+  return path;
 }

@@ -18,8 +18,8 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { os } from './os.js';
 
 /** Linux's MAXSYMLINKS: more hops than this is a loop (ELOOP). */
 const MAX_LINKS = 40;
@@ -61,7 +61,7 @@ let host: string | undefined;
 /** A tag for this host, so that a process id is only ever judged on the host that owns it
  * (a home directory on NFS is shared by hosts whose process ids mean different things). */
 export function hostTag(): string {
-  host ??= fnv1a(hostname());
+  host ??= fnv1a(os().hostname());
   return host;
 }
 

@@ -17,7 +17,7 @@ import {
   kindOf,
   loadProfiles,
   type ProfileKind,
-  profileSettings,
+  parseSettings,
   settingsOf,
 } from '../../src/aws/profiles.js';
 import { ConfigError, ProfileNotFound, UsageError } from '../../src/errors.js';
@@ -219,7 +219,11 @@ const kindTable: [string, Record<string, string>, boolean, ProfileKind][] = [
   ['role_arn with web_identity_token_file (web identity) is a role', { role_arn: 'arn:aws:iam::1:role/r', web_identity_token_file: '/t' }, false, 'role'],
 ];
 for (const [name, settings, inCredentials, kind] of kindTable) {
-  kinds(`${name} → ${kind}`, () => assert.is(kindOf(profileSettings().parse(settings), inCredentials), kind));
+  kinds(`${name} → ${kind}`, () => {
+    const parsed = parseSettings(settings);
+    if (!('settings' in parsed)) throw new Error(`invalid: ${parsed.issue.key} ${parsed.issue.message}`);
+    assert.is(kindOf(parsed.settings, inCredentials), kind);
+  });
 }
 kinds.run();
 
