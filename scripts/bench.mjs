@@ -60,17 +60,33 @@ function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
-/** Median wall time (ms) of a command, spawned directly (no shell in between). */
+/** Wall time (ms) of one run of a command, spawned directly (no shell in between). */
+function runOnce(argv, opts = {}) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { env: opts.env ?? env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0 && !opts.allowFailure) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+/** Median wall time (ms) of a command, after 3 warm-up runs. */
 function time(argv, opts = {}) {
-  const run = () => {
-    const t = process.hrtime.bigint();
-    const r = spawnSync(argv[0], argv.slice(1), { env: opts.env ?? env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (r.status !== 0 && !opts.allowFailure) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
-    return ms;
-  };
-  for (let i = 0; i < 3; i++) run();
-  return median(Array.from({ length: opts.runs ?? RUNS }, run));
+  for (let i = 0; i < 3; i++) runOnce(argv, opts);
+  return median(Array.from({ length: opts.runs ?? RUNS }, () => runOnce(argv, opts)));
+}
+/**
+ * Median wall times (ms) of several commands run in turn, one run of each per round: a
+ * machine that speeds up or slows down during the benchmark (other work, CPU frequency)
+ * then moves the floor and the commands measured against it alike.
+ */
+function timeInTurn(argvs, opts = {}) {
+  const times = argvs.map(() => []);
+  for (let round = -3; round < (opts.runs ?? RUNS); round++) {
+    argvs.forEach((argv, i) => {
+      const ms = runOnce(argv, { env: opts.envs?.[i] });
+      if (round >= 0) times[i].push(ms);
+    });
+  }
+  return times.map(median);
 }
 /** Peak resident memory (KB) through GNU time, when it is installed. */
 function peakKb(argv) {
@@ -86,18 +102,16 @@ const rows = [];
 const notes = [];
 const row = (what, value, unit, ratio, target, ok) => rows.push({ what, value, unit, ratio, target, ok });
 
-const floor = time(['node', '-e', '0']);
-row('node -e 0 (floor)', floor, 'ms', 1, '', undefined);
-for (const [what, args] of [
+const commands = [
   ['awsenv use (static keys)', ['use', 'static', '--shell', 'bash']],
   ['awsenv use (MFA, cached session)', ['use', 'mfa', '--shell', 'bash']],
   ['awsenv use (role, cached session)', ['use', 'role', '--shell', 'bash']],
   ['awsenv clear', ['clear', '--shell', 'bash']],
   ['awsenv current', ['current']],
-]) {
-  const ms = time(['node', CLI, ...args]);
-  row(what, ms, 'ms', ms / floor, '≤ 1.3 ×', ms / floor <= 1.3);
-}
+];
+const [floor, ...medians] = timeInTurn([['node', '-e', '0'], ...commands.map(([, args]) => ['node', CLI, ...args])]);
+row('node -e 0 (floor)', floor, 'ms', 1, '', undefined);
+commands.forEach(([what], i) => row(what, medians[i], 'ms', medians[i] / floor, '≤ 1.3 ×', medians[i] / floor <= 1.3));
 const aws = ['/usr/bin/aws', which('aws')].find((p) => p && spawnSync(p, ['--version'], { encoding: 'utf8' }).stdout.startsWith('aws-cli/2'));
 if (aws) {
   const ms = time([aws, 'configure', 'export-credentials', '--profile', 'static', '--format', 'env'], { runs: 7 });
@@ -134,8 +148,10 @@ for (const shell of ['bash', 'zsh', 'fish']) {
   }
   const setup = shell === 'fish' ? `source ${hooks.fish}; awsenv use static >/dev/null` : `source ${hooks[shell]}; awsenv use static >/dev/null`;
   // The fish loop needs seq (a process, once): subtract it by timing the same loop body empty.
-  const base = time(loops[shell](N, shell === 'fish' ? `source ${hooks.fish}; function __awsenv_guard; end` : `${setup}; __awsenv_guard() { :; }`), { runs: 5 });
-  const full = time(loops[shell](N, setup), { runs: 5 });
+  const [base, full] = timeInTurn(
+    [loops[shell](N, shell === 'fish' ? `source ${hooks.fish}; function __awsenv_guard; end` : `${setup}; __awsenv_guard() { :; }`), loops[shell](N, setup)],
+    { runs: 5 },
+  );
   const us = ((full - base) * 1000) / N;
   row(`prompt guard, ${shell} (nothing changed)`, us, 'µs', undefined, '≤ 50 µs', us <= 50);
 }
@@ -143,8 +159,13 @@ if (which('direnv')) {
   const n = 200;
   const hook = '_direnv_hook';
   const setup = 'eval "$(direnv hook bash)"';
-  const base = time(['bash', '--noprofile', '--norc', '-c', `${setup}; ${hook}() { :; }; for ((i = 0; i < ${n}; i++)); do ${hook}; done`], { runs: 5 });
-  const full = time(['bash', '--noprofile', '--norc', '-c', `${setup}; for ((i = 0; i < ${n}; i++)); do ${hook}; done`], { runs: 5 });
+  const [base, full] = timeInTurn(
+    [
+      ['bash', '--noprofile', '--norc', '-c', `${setup}; ${hook}() { :; }; for ((i = 0; i < ${n}; i++)); do ${hook}; done`],
+      ['bash', '--noprofile', '--norc', '-c', `${setup}; for ((i = 0; i < ${n}; i++)); do ${hook}; done`],
+    ],
+    { runs: 5 },
+  );
   row('prompt hook, direnv in bash (peer)', ((full - base) * 1000) / n, 'µs', undefined, '', undefined);
 } else {
   notes.push('direnv not installed: its prompt hook not measured');
@@ -162,15 +183,17 @@ for (const [shell, rc, argv] of [
   mkdirSync(withHook, { recursive: true });
   writeFileSync(join(bare, rc), '');
   writeFileSync(join(withHook, rc), `# >>> awsenv >>>\n[ -f ${hooks[shell]} ] && . ${hooks[shell]}\n# <<< awsenv <<<\n`);
-  const a = time(argv, { env: { ...env, HOME: bare }, runs: 15 });
-  const b = time(argv, { env: { ...env, HOME: withHook }, runs: 15 });
+  const [a, b] = timeInTurn([argv, argv], { envs: [{ ...env, HOME: bare }, { ...env, HOME: withHook }], runs: 15 });
   row(`${shell} start-up, extra with the rc block`, b - a, 'ms', undefined, '≤ 5 ms', b - a <= 5);
 }
 if (which('fish')) {
-  const a = time(['fish', '-i', '-c', 'exit'], { env: { ...env, XDG_CONFIG_HOME: join(dir, 'fish-bare') }, runs: 15 });
   mkdirSync(join(dir, 'fish-with/fish/conf.d'), { recursive: true });
   writeFileSync(join(dir, 'fish-with/fish/conf.d/awsenv.fish'), `source ${hooks.fish}\n`);
-  const b = time(['fish', '-i', '-c', 'exit'], { env: { ...env, XDG_CONFIG_HOME: join(dir, 'fish-with') }, runs: 15 });
+  const fish = ['fish', '-i', '-c', 'exit'];
+  const [a, b] = timeInTurn([fish, fish], {
+    envs: [{ ...env, XDG_CONFIG_HOME: join(dir, 'fish-bare') }, { ...env, XDG_CONFIG_HOME: join(dir, 'fish-with') }],
+    runs: 15,
+  });
   row('fish start-up, extra with conf.d/awsenv.fish', b - a, 'ms', undefined, '≤ 5 ms', b - a <= 5);
 }
 
@@ -186,7 +209,7 @@ const lines = rows.map((r) => [
 const header = ['what', 'median', 'vs floor', 'target', ''];
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
 const print = (cells) => console.log(cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
-console.log(`awsenv benchmark: ${RUNS} runs per command after 3 warm-up runs, medians; node ${process.version}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`);
+console.log(`awsenv benchmark: ${RUNS} runs per command after 3 warm-up runs, each compared pair or group run in turn, medians; node ${process.version}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`);
 print(header);
 for (const l of lines) print(l);
 for (const n of notes) console.log(`note: ${n}`);

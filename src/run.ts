@@ -1,7 +1,7 @@
 // The process edge, and the only place that writes output, prints errors (`awsenv: …`)
 // and sets the exit status. stdout is written once, at the end, and only on success, so a
 // failed `eval "$(awsenv use x)"` changes nothing.
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import type { Context, Output } from './commands/context.js';
 import { AwsenvError } from './errors.js';
 
@@ -26,9 +26,16 @@ export function processContext(): Context {
     env: process.env,
     now: () => new Date(),
     ppid: process.ppid,
-    // node:tty loads net and the stream modules: only asked when a command prints for people.
+    // node:tty loads net and the stream modules (1.5 ms): asked only when a command prints
+    // for people, and only about a character device, since a pipe or a file is no terminal.
     get stdoutIsTTY() {
-      return (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(1);
+      let device = false;
+      try {
+        device = fstatSync(1).isCharacterDevice();
+      } catch {
+        // fd 1 closed: no terminal
+      }
+      return device && (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(1);
     },
     warn: (message) => write(2, `awsenv: ${message}\n`),
   };

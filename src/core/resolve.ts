@@ -155,13 +155,15 @@ export class Resolver {
       }
     }
 
-    const sessionName = s.role_session_name ?? defaultSessionName();
+    // The key names the session only when the profile does: the default name comes from the
+    // user that owns the cache directory anyway, and asking the system for it (userInfo)
+    // costs 0.3 ms of a cached `use`, so it is asked only when a request is made.
     const key = sessionKey({
       op: 'assume-role',
       source: source.accessKeyId,
       roleArn: s.role_arn,
       externalId: s.external_id,
-      sessionName,
+      sessionName: s.role_session_name,
       duration,
       mfaSerial: mfaOnRole,
     });
@@ -171,7 +173,7 @@ export class Resolver {
       return (await this.deps.sts(region)).assumeRole({
         source,
         roleArn: s.role_arn!,
-        sessionName,
+        sessionName: s.role_session_name ?? defaultSessionName(),
         externalId: s.external_id,
         durationSeconds: duration,
         mfaSerial: mfaOnRole,

@@ -2,7 +2,7 @@
 // ids, MFA sessions used for AssumeRole) is checked here; the rest also runs end to end
 // in test/e2e/sts.test.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -165,6 +165,20 @@ r('source_profile naming itself uses its own keys; credential_source = Environme
   assert.is(sts.roles[0]!.source.accessKeyId, 'AKIASELF');
   await new Resolver(set, deps({ AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'x' })).resolve('env');
   assert.is(sts.roles[1]!.source.accessKeyId, 'AKIAENV');
+});
+
+r('RoleSessionName: awsenv-USER by default, role_session_name when set, and changing it gets a new session', async () => {
+  const config = (name?: string) => `[profile named]\nrole_arn = arn:aws:iam::1:role/n\nsource_profile = base\n${name ? `role_session_name = ${name}\n` : ''}`;
+  await new Resolver(profilesFrom(config(), CREDENTIALS), deps()).resolve('named');
+  assert.is(sts.roles[0]!.sessionName, `awsenv-${userInfo().username}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64));
+  await new Resolver(profilesFrom(config(), CREDENTIALS), deps()).resolve('named');
+  assert.is(sts.roles.length, 1, 'the default name: served from the cache');
+  await new Resolver(profilesFrom(config('ci-job'), CREDENTIALS), deps()).resolve('named');
+  assert.is(sts.roles.length, 2, 'a named session is another session');
+  assert.is(sts.roles[1]!.sessionName, 'ci-job');
+  await new Resolver(profilesFrom(config('ci-job'), CREDENTIALS), deps()).resolve('named');
+  await new Resolver(profilesFrom(config('other'), CREDENTIALS), deps()).resolve('named');
+  assert.equal(sts.roles.map((role) => role.sessionName).slice(1), ['ci-job', 'other']);
 });
 
 r('offline: a cached session is served, a missing one is not fetched', async () => {
