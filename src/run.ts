@@ -17,9 +17,12 @@ function write(fd: 1 | 2, text: string): void {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    streaming = true;
     (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(done));
   }
 }
+/** Whether some output went to a stream, which writes later: the process must not exit before. */
+let streaming = false;
 
 export function processContext(): Context {
   return {
@@ -52,6 +55,9 @@ export async function finish(command: (ctx: Context) => Output | Promise<Output>
     code = report(error, process.env.AWSENV_DEBUG === '1');
   }
   process.exitCode = code;
+  // Everything is written: exit now rather than through Node's natural end (the event loop
+  // once more, beforeExit, freeing the environment), which costs 0.4 ms of a 23 ms `use`.
+  if (!streaming) process.exit();
 }
 
 function report(error: unknown, debug: boolean): number {

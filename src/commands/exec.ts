@@ -27,6 +27,8 @@ export async function exec(
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   for (const [k, v] of Object.entries(useChange(resolved.profile, resolved.credentials, resolved.region, ctx.env))) {
     if (v === null) delete env[k];
+    // A value from credential_process or SSO may hold a NUL, which no environment can carry.
+    else if (v.includes('\0')) throw new AwsenvError(`${k} for profile '${resolved.profile}' contains a NUL byte, which no environment variable can hold`);
     else env[k] = v;
   }
   const { execa } = await import('execa');

@@ -1,6 +1,6 @@
 // credential_process, export and exec through the built CLI.
 import { execa } from 'execa';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -136,5 +136,16 @@ ex('a command that cannot run: 127 and a message', async () => {
   const r = await awsenv(['exec', 'static', '--', join(box.dir, 'no-such-command')], box.env);
   assert.is(r.exitCode, 127);
   assert.match(r.stderr, 'cannot run');
+});
+ex('a credential with a NUL byte: refused before the command runs, naming the variable', async () => {
+  const nul = join(box.dir, 'nul');
+  writeFileSync(nul, `#!/bin/sh\necho '{"Version": 1, "AccessKeyId": "ASIANUL", "SecretAccessKey": "nul\\u0000secret", "SessionToken": "t"}'\n`);
+  chmodSync(nul, 0o755);
+  box.write('config', `[profile static]\nregion = eu-north-1\n[profile nul]\ncredential_process = ${nul}\n`);
+  const marker = join(box.dir, 'ran');
+  const r = await awsenv(['exec', 'nul', '--', 'touch', marker], box.env);
+  assert.is(r.exitCode, 1);
+  assert.is(r.stderr, "awsenv: AWS_SECRET_ACCESS_KEY for profile 'nul' contains a NUL byte, which no environment variable can hold\n");
+  assert.not.ok(existsSync(marker), 'the command did not run');
 });
 ex.run();
