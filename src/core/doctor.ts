@@ -170,8 +170,9 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
     if (!list.has('wrong-profile') && !list.has('files')) list.problem('source', 'wrong-profile', 'no credentials in the environment or for the profile', 'awsenv list');
   }
 
-  // --- session tokens
+  // --- session tokens, and values damaged by a copy and paste
   if (creds) tokenChecks(creds, env, settings, source, list, now, intended);
+  const damaged = creds ? damageChecks(creds, source, list, intended) : false;
 
   // --- MFA
   if (creds && settings?.mfa_serial && !creds.sessionToken) {
@@ -187,7 +188,7 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
 
   // --- the live answer
   let identity: DoctorReport['identity'] = null;
-  if (creds && !offline) {
+  if (creds && !offline && !damaged) {
     try {
       const sts = await deps.sts(region);
       const id = await sts.callerIdentity(creds);
@@ -240,6 +241,43 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
     const left = Math.min(...ends.map((e) => Date.parse(e))) - now.getTime();
     list.ok('expiry', `the session has ${formatDuration(Math.floor(left / 1000))} left`);
   }
+}
+
+/**
+ * A key, secret or token with a line break or another control character (a value pasted
+ * with its newline), or with spaces at its ends. The SDK refuses to put a control character
+ * in a header, and retries for seconds before it says so; AWS takes spaces as part of the
+ * value. Either way the credentials are wrong (cause 2), and STS is not asked.
+ */
+function damageChecks(creds: Credentials, source: string, list: Checklist, intended: string): boolean {
+  const fromEnv = source === 'environment';
+  const values: [string, string | undefined][] = [
+    [fromEnv ? 'AWS_ACCESS_KEY_ID' : `the access key id of '${intended}'`, creds.accessKeyId],
+    [fromEnv ? 'AWS_SECRET_ACCESS_KEY' : `the secret access key of '${intended}'`, creds.secretAccessKey],
+    [fromEnv ? 'AWS_SESSION_TOKEN' : `the session token of '${intended}'`, creds.sessionToken],
+  ];
+  let damaged = false;
+  for (const [name, value] of values) {
+    if (!value) continue;
+    const control = /[\x00-\x1f\x7f]/.exec(value)?.[0];
+    const problem =
+      control === '\n' || control === '\r'
+        ? 'contains a line break'
+        : control !== undefined
+          ? `contains a control character (U+${control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`
+          : value !== value.trim()
+            ? 'begins or ends with a space'
+            : undefined;
+    if (!problem) continue;
+    damaged = true;
+    const fix = fromEnv
+      ? `export ${name}="$(printf %s "$${name}" | tr -d '[:space:][:cntrl:]')"`
+      : value === creds.sessionToken
+        ? `eval "$(awsenv use ${sh(intended)} --refresh)"`
+        : `aws configure --profile ${sh(intended)}  # re-enter the key`;
+    list.problem('damaged-value', 'wrong-secret', `${name} ${problem}, so AWS cannot match it (pasted with its newline?); STS not asked`, fix);
+  }
+  return damaged;
 }
 
 function fileChecks(set: ProfileSet, list: Checklist) {

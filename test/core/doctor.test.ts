@@ -61,4 +61,16 @@ d('an opt-in region with a session from the global endpoint: a warning with the 
   assert.is(w.fix, 'export AWS_STS_REGIONAL_ENDPOINTS=regional');
   assert.ok(r.healthy, 'a warning alone is healthy');
 });
+const damaged: [string, Record<string, string>, string][] = [
+  ['a token with a bell character', { AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEKEY000001', AWS_SECRET_ACCESS_KEY: 's', AWS_SESSION_TOKEN: 'to\x07ken' }, 'AWS_SESSION_TOKEN contains a control character (U+0007)'],
+  ['a secret with a trailing space', { ...keysEnv, AWS_SECRET_ACCESS_KEY: 's ' }, 'AWS_SECRET_ACCESS_KEY begins or ends with a space'],
+  ['a token with a carriage return', { AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEKEY000001', AWS_SECRET_ACCESS_KEY: 's', AWS_SESSION_TOKEN: 'token\r' }, 'AWS_SESSION_TOKEN contains a line break'],
+];
+for (const [name, env, message] of damaged) {
+  d(`${name}: wrong-secret, named, STS not asked`, async () => {
+    const r = await diagnose(undefined, false, deps(env, { callerIdentity: async () => assert.unreachable('STS asked') as never }));
+    assert.equal(causes(r), ['wrong-secret']);
+    assert.match(r.checks.find((c) => c.id === 'damaged-value')!.message, message);
+  });
+}
 d.run();

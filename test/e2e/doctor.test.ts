@@ -93,6 +93,25 @@ doc('a leftover AWS_SESSION_TOKEN with long-term keys in the environment → lef
   assert.match(String(after.stdout), 'healthy');
 });
 
+doc('a key pasted with its newline → wrong-secret, STS not asked; its fix makes doctor healthy', async () => {
+  if (!moto) return;
+  const extra = { AWS_ACCESS_KEY_ID: `${alice.accessKeyId}\n`, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey };
+  const before = await moto.requests();
+  const { r, report, causes } = await doctor([], extra);
+  assert.is(await moto.requests(), before, 'STS not asked');
+  assert.is(r.exitCode, 1);
+  assert.equal(causes, ['wrong-secret']);
+  const check = report.checks.find((c) => c.id === 'damaged-value')!;
+  assert.match(check.message, 'AWS_ACCESS_KEY_ID contains a line break');
+  const after = await execa('bash', ['--noprofile', '--norc', '-c', `${check.fix}; node ${JSON.stringify(CLI)} doctor`], {
+    env: { ...env, ...extra },
+    extendEnv: false,
+    reject: false,
+  });
+  assert.is(after.exitCode, 0, String(after.stdout));
+  assert.match(String(after.stdout), 'healthy');
+});
+
 doc('an ASIA key without its token → token-missing', async () => {
   if (!moto) return;
   const { r, causes } = await doctor([], { AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEKEY000001', AWS_SECRET_ACCESS_KEY: 'x' });
