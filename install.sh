@@ -107,6 +107,9 @@ main() {
     *) config_home=$HOME/.config ;;
     esac
     zdotdir=${ZDOTDIR:-}
+    if [ -z "$zdotdir" ] && [ "$action" != uninstall ]; then
+        zdotdir=$(zsh_zdotdir)
+    fi
     case "$zdotdir" in
     /*) ;;
     *) zdotdir=$HOME ;; # zsh itself would take a relative one from wherever it starts
@@ -290,6 +293,15 @@ put_file() {
     fi
     _wrote=$((_wrote + 1))
     say "wrote $2"
+}
+
+# zsh_zdotdir: ZDOTDIR as zsh sets it for itself, when it is not in our environment: it is
+# usually set in ~/.zshenv (ZDOTDIR=~/.config/zsh), which every zsh reads first, and then
+# ~/.zshrc is not read at all. The value follows a marker line, in case ~/.zshenv prints.
+zsh_zdotdir() {
+    command -v zsh >/dev/null 2>&1 || return 0
+    zsh -c 'printf "\n%s\n%s" awsenv-zdotdir: "${ZDOTDIR:-}"' </dev/null 2>/dev/null |
+        sed -n '/^awsenv-zdotdir:$/{n;p;}'
 }
 
 # rc_files: the start-up files, one a line: SHELL, PATH, and WHEN it gets a block: `always`

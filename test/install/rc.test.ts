@@ -339,6 +339,26 @@ test('no PowerShell profile or ~/.tcshrc is created; ZDOTDIR and XDG_CONFIG_HOME
   }
 });
 
+test('ZDOTDIR set in ~/.zshenv (not exported to the installer): the block goes to $ZDOTDIR/.zshrc', async () => {
+  if (!requireTool('zsh', 'zsh is asked for its ZDOTDIR')) return;
+  const sb = sandbox();
+  try {
+    // As XDG-minded setups do; the echo shows that whatever ~/.zshenv prints is not taken for the path.
+    writeFileSync(join(sb.home, '.zshenv'), 'echo "hello from zshenv"\nZDOTDIR=$HOME/.config/zsh\n');
+    const zdot = join(sb.home, '.config/zsh');
+    const before = tree(sb);
+    await install([], sb.env);
+    assert.is(blocks(join(zdot, '.zshrc')), 1);
+    assert.not.ok(existsSync(join(sb.home, '.zshrc')), 'zsh would not read ~/.zshrc');
+    const s = await newShell(sb, 'zsh', 'whence -w awsenv');
+    assert.match(s.stdout, 'awsenv: function', s.stderr);
+    await install(['--uninstall'], sb.env);
+    assert.equal(tree(sb), before);
+  } finally {
+    sb.cleanup();
+  }
+});
+
 // Awkward characters in each part of the path: in HOME itself (the block reads $HOME), and
 // in the part written out (escaped for each shell; tcsh gets single quotes).
 const AWKWARD = `it's "a" $HOME \`x\` !y \\z “c”`;
