@@ -3,14 +3,14 @@
 // a table of figures, ratios and the targets of the speed issue. Nothing here is asserted
 // by the tests: timings depend on the machine.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/awsenv.js');
-const RUNS = Number(process.env.BENCH_RUNS ?? 25);
+const RUNS = Number(process.env.BENCH_RUNS ?? 41);
 const which = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
 
 if (!existsSync(CLI)) {
@@ -112,6 +112,19 @@ const commands = [
 const [floor, ...medians] = timeInTurn([['node', '-e', '0'], ...commands.map(([, args]) => ['node', CLI, ...args])]);
 row('node -e 0 (floor)', floor, 'ms', 1, '', undefined);
 commands.forEach(([what], i) => row(what, medians[i], 'ms', medians[i] / floor, '≤ 1.3 ×', medians[i] / floor <= 1.3));
+// "No STS request, the AWS SDK not even loaded": STS is 127.0.0.1:9 here, so a request
+// would have failed the runs above; and a copy of the CLI without its SDK bundle must serve
+// the cached sessions as well.
+{
+  const copy = join(dir, 'no-sdk');
+  cpSync(join(ROOT, 'dist'), copy, { recursive: true });
+  rmSync(join(copy, 'lazy/sts-sdk.mjs'));
+  for (const profile of ['mfa', 'role']) {
+    const r = spawnSync('node', [join(copy, 'awsenv.js'), 'use', profile, '--shell', 'bash'], { env, encoding: 'utf8' });
+    const loaded = r.status !== 0;
+    rows.push({ what: `awsenv use (${profile}, cached): AWS SDK loaded`, text: loaded ? 'yes' : 'no', target: 'no', ok: !loaded });
+  }
+}
 const aws = ['/usr/bin/aws', which('aws')].find((p) => p && spawnSync(p, ['--version'], { encoding: 'utf8' }).stdout.startsWith('aws-cli/2'));
 if (aws) {
   const ms = time([aws, 'configure', 'export-credentials', '--profile', 'static', '--format', 'env'], { runs: 7 });
@@ -201,7 +214,7 @@ if (which('fish')) {
 const fmt = (n, unit) => (unit === 'µs' ? n.toFixed(1) : n.toFixed(unit === 'MB' ? 1 : 1));
 const lines = rows.map((r) => [
   r.what,
-  `${fmt(r.value, r.unit)} ${r.unit}`,
+  r.text ?? `${fmt(r.value, r.unit)} ${r.unit}`,
   r.ratio === undefined ? '' : `${r.ratio.toFixed(2)} ×`,
   r.target,
   r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED',

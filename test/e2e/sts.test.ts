@@ -1,6 +1,6 @@
 // STS sessions end to end: the built CLI, the real AWS SDK, moto_server as STS, real bash.
 import { execa } from 'execa';
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -164,6 +164,27 @@ sts('the cached role session is reused by another process, and renewed once it h
   assert.is(second.exitCode, 0, second.stderr);
   assert.is(await moto.requests() - before, 1, 'one new AssumeRole');
   assert.is.not(exportsOf(second.stdout).AWS_ACCESS_KEY_ID, exportsOf(first.stdout).AWS_ACCESS_KEY_ID);
+});
+
+sts('a cached session is served without the AWS SDK: a copy of the CLI without its SDK bundle still does it', async () => {
+  if (!moto) return;
+  const warm = await awsenv(['use', 'admin', '--shell', 'bash'], env);
+  assert.is(warm.exitCode, 0, warm.stderr);
+  // The built CLI with the SDK's bundle taken out (its code cache kept: same main.cjs).
+  const copy = join(box.dir, 'no-sdk');
+  cpSync(join(ROOT, 'dist'), copy, { recursive: true });
+  rmSync(join(copy, 'lazy/sts-sdk.mjs'));
+  const run = (args: string[]) => execa('node', [join(copy, 'awsenv.js'), ...args], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+  const before = await moto.requests();
+  const cached = await run(['use', 'admin', '--shell', 'bash']);
+  assert.is(cached.exitCode, 0, String(cached.stderr));
+  assert.is(String(cached.stdout), warm.stdout.replace(/\n$/, ''));
+  assert.is(await moto.requests(), before, 'no request');
+  // The control: a request needs the bundle, and the copy has none.
+  const refresh = await run(['use', 'admin', '--shell', 'bash', '--refresh']);
+  assert.is.not(refresh.exitCode, 0);
+  assert.match(String(refresh.stderr), 'sts-sdk.mjs');
+  assert.is(String(refresh.stdout), '');
 });
 
 sts('a two-hop role chain', async () => {
