@@ -7,6 +7,7 @@ import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';
 import { AwsenvError, UsageError } from '../errors.js';
+import { refuseNul } from '../shells/dialect.js';
 
 /** Exit status 127, as a shell reports a command it cannot run. */
 class CommandNotRun extends AwsenvError {
@@ -26,10 +27,13 @@ export async function exec(
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   for (const [k, v] of Object.entries(useChange(resolved.profile, resolved.credentials, resolved.region, ctx.env))) {
-    if (v === null) delete env[k];
-    // A value from credential_process or SSO may hold a NUL, which no environment can carry.
-    else if (v.includes('\0')) throw new AwsenvError(`${k} for profile '${resolved.profile}' contains a NUL byte, which no environment variable can hold`);
-    else env[k] = v;
+    if (v === null) {
+      delete env[k];
+    } else {
+      // A value from credential_process or SSO may hold a NUL, which no environment can carry.
+      refuseNul(k, "the command's environment", v);
+      env[k] = v;
+    }
   }
   const { execa } = await import('execa');
   const child = execa(file, rest, { env, extendEnv: false, stdio: 'inherit', reject: false });

@@ -145,7 +145,7 @@ ex('a credential with a NUL byte: refused before the command runs, naming the va
   const marker = join(box.dir, 'ran');
   const r = await awsenv(['exec', 'nul', '--', 'touch', marker], box.env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stderr, "awsenv: AWS_SECRET_ACCESS_KEY for profile 'nul' contains a NUL byte, which no environment variable can hold\n");
+  assert.is(r.stderr, "awsenv: cannot set AWS_SECRET_ACCESS_KEY in the command's environment: the value contains a NUL byte\n");
   assert.not.ok(existsSync(marker), 'the command did not run');
 });
 ex.run();
