@@ -251,13 +251,15 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
  */
 function damageChecks(creds: Credentials, source: string, list: Checklist, intended: string): boolean {
   const fromEnv = source === 'environment';
-  const values: [string, string | undefined][] = [
-    [fromEnv ? 'AWS_ACCESS_KEY_ID' : `the access key id of '${intended}'`, creds.accessKeyId],
-    [fromEnv ? 'AWS_SECRET_ACCESS_KEY' : `the secret access key of '${intended}'`, creds.secretAccessKey],
-    [fromEnv ? 'AWS_SESSION_TOKEN' : `the session token of '${intended}'`, creds.sessionToken],
+  // Each value with its variable, its name in a profile, and the fix there.
+  const reEnter = `aws configure --profile ${sh(intended)}  # re-enter the key`;
+  const values: [string, string, string | undefined, string][] = [
+    ['AWS_ACCESS_KEY_ID', 'the access key id', creds.accessKeyId, reEnter],
+    ['AWS_SECRET_ACCESS_KEY', 'the secret access key', creds.secretAccessKey, reEnter],
+    ['AWS_SESSION_TOKEN', 'the session token', creds.sessionToken, `eval "$(awsenv use ${sh(intended)} --refresh)"`],
   ];
   let damaged = false;
-  for (const [name, value] of values) {
+  for (const [variable, what, value, profileFix] of values) {
     if (!value) continue;
     const control = /[\x00-\x1f\x7f]/.exec(value)?.[0];
     const problem =
@@ -270,11 +272,8 @@ function damageChecks(creds: Credentials, source: string, list: Checklist, inten
             : undefined;
     if (!problem) continue;
     damaged = true;
-    const fix = fromEnv
-      ? `export ${name}="$(printf %s "$${name}" | tr -d '[:space:][:cntrl:]')"`
-      : value === creds.sessionToken
-        ? `eval "$(awsenv use ${sh(intended)} --refresh)"`
-        : `aws configure --profile ${sh(intended)}  # re-enter the key`;
+    const name = fromEnv ? variable : `${what} of '${intended}'`;
+    const fix = fromEnv ? `export ${variable}="$(printf %s "$${variable}" | tr -d '[:space:][:cntrl:]')"` : profileFix;
     list.problem('damaged-value', 'wrong-secret', `${name} ${problem}, so AWS cannot match it (pasted with its newline?); STS not asked`, fix);
   }
   return damaged;
