@@ -26,6 +26,15 @@ async function doctor(args: string[], extra: Record<string, string> = {}) {
   return { r, report, causes };
 }
 
+/** A printed fix run in bash as a user would paste it (`awsenv` as a command), then doctor. */
+function doctorAfter(fix: string, extra: Record<string, string>) {
+  return execa('bash', ['--noprofile', '--norc', '-c', `awsenv() { node ${JSON.stringify(CLI)} "$@"; }; ${fix}; awsenv doctor`], {
+    env: { ...env, ...extra },
+    extendEnv: false,
+    reject: false,
+  });
+}
+
 doc.before(async () => {
   moto = await startMoto();
   if (!moto) return;
@@ -84,11 +93,7 @@ doc('a leftover AWS_SESSION_TOKEN with long-term keys in the environment → lef
   assert.is(r.exitCode, 1);
   assert.equal(causes, ['leftover-token']);
   const fix = report.checks.find((c) => c.cause === 'leftover-token' && c.fix)!.fix!;
-  const after = await execa('bash', ['--noprofile', '--norc', '-c', `${fix}; node ${JSON.stringify(CLI)} doctor`], {
-    env: { ...env, ...extra },
-    extendEnv: false,
-    reject: false,
-  });
+  const after = await doctorAfter(fix, extra);
   assert.is(after.exitCode, 0, String(after.stdout));
   assert.match(String(after.stdout), 'healthy');
 });
@@ -103,11 +108,7 @@ doc('a key pasted with its newline → wrong-secret, STS not asked; its fix make
   assert.equal(causes, ['wrong-secret']);
   const check = report.checks.find((c) => c.id === 'damaged-value')!;
   assert.match(check.message, 'AWS_ACCESS_KEY_ID contains a line break');
-  const after = await execa('bash', ['--noprofile', '--norc', '-c', `${check.fix}; node ${JSON.stringify(CLI)} doctor`], {
-    env: { ...env, ...extra },
-    extendEnv: false,
-    reject: false,
-  });
+  const after = await doctorAfter(check.fix!, extra);
   assert.is(after.exitCode, 0, String(after.stdout));
   assert.match(String(after.stdout), 'healthy');
 });
@@ -127,11 +128,7 @@ doc('exported keys shadowing AWS_PROFILE → wrong-profile; `awsenv use` (its fi
   assert.equal(causes, ['wrong-profile']);
   const fix = report.checks.find((c) => c.cause === 'wrong-profile')!.fix!;
   assert.is(fix, 'eval "$(awsenv use carol)"');
-  const after = await execa('bash', ['--noprofile', '--norc', '-c', `awsenv() { node ${JSON.stringify(CLI)} "$@"; }; ${fix}; awsenv doctor`], {
-    env: { ...env, ...extra },
-    extendEnv: false,
-    reject: false,
-  });
+  const after = await doctorAfter(fix, extra);
   assert.is(after.exitCode, 0, String(after.stdout));
 });
 
