@@ -61,28 +61,23 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 /** Wall time (ms) of one run of a command, spawned directly (no shell in between). */
-function runOnce(argv, opts = {}) {
+function runOnce(argv, runEnv = env) {
   const t = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { env: opts.env ?? env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(argv[0], argv.slice(1), { env: runEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0 && !opts.allowFailure) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
   return ms;
 }
-/** Median wall time (ms) of a command, after 3 warm-up runs. */
-function time(argv, opts = {}) {
-  for (let i = 0; i < 3; i++) runOnce(argv, opts);
-  return median(Array.from({ length: opts.runs ?? RUNS }, () => runOnce(argv, opts)));
-}
 /**
- * Median wall times (ms) of several commands run in turn, one run of each per round: a
- * machine that speeds up or slows down during the benchmark (other work, CPU frequency)
- * then moves the floor and the commands measured against it alike.
+ * Median wall times (ms) of several commands run in turn after 3 warm-up rounds, one run of
+ * each per round: a machine that speeds up or slows down during the benchmark (other work,
+ * CPU frequency) then moves the floor and the commands measured against it alike.
  */
 function timeInTurn(argvs, opts = {}) {
   const times = argvs.map(() => []);
   for (let round = -3; round < (opts.runs ?? RUNS); round++) {
     argvs.forEach((argv, i) => {
-      const ms = runOnce(argv, { env: opts.envs?.[i] });
+      const ms = runOnce(argv, opts.envs?.[i]);
       if (round >= 0) times[i].push(ms);
     });
   }
@@ -127,7 +122,7 @@ commands.forEach(([what], i) => row(what, medians[i], 'ms', medians[i] / floor, 
 }
 const aws = ['/usr/bin/aws', which('aws')].find((p) => p && spawnSync(p, ['--version'], { encoding: 'utf8' }).stdout.startsWith('aws-cli/2'));
 if (aws) {
-  const ms = time([aws, 'configure', 'export-credentials', '--profile', 'static', '--format', 'env'], { runs: 7 });
+  const [ms] = timeInTurn([[aws, 'configure', 'export-credentials', '--profile', 'static', '--format', 'env']], { runs: 7 });
   row('aws configure export-credentials (peer)', ms, 'ms', ms / floor, '', undefined);
 } else {
   notes.push('AWS CLI v2 not installed: `aws configure export-credentials` not measured (apt-get install awscli)');
