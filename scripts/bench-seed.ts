@@ -2,9 +2,9 @@
 // `awsenv use` would, with an STS that answers at once, so the benchmark can time a
 // cached `use` without a network, and the build can make its code cache from one.
 // Bundled and run by scripts/bench.mjs and scripts/build.mjs.
-import { SessionCache } from '../src/aws/cache.js';
-import { loadProfiles } from '../src/aws/profiles.js';
-import type { StsPort } from '../src/aws/sts.js';
+import { SessionCache } from '../src/sessions/cache.js';
+import { loadProfiles } from '../src/files/profiles.js';
+import type { StsPort } from '../src/sessions/sts.js';
 import { Resolver } from '../src/core/resolve.js';
 
 const session = () => ({

@@ -20,11 +20,11 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 /** The modules loaded with import() only when needed, by the name of their lazy bundle. */
 const LAZY = {
   cli: 'src/cli.ts',
-  'sts-sdk': 'src/aws/sts-sdk.ts',
-  process: 'src/aws/process.ts',
+  'sts-sdk': 'src/sessions/sts-sdk.ts',
+  process: 'src/sessions/process.ts',
   'core-sso': 'src/core/sso.ts',
-  'aws-sso': 'src/aws/sso.ts',
-  login: 'src/aws/login.ts',
+  'aws-sso': 'src/sessions/sso.ts',
+  login: 'src/sessions/login.ts',
   'credentials-file': 'src/core/credentials-file.ts',
 };
 const lazyBySource = new Map(Object.entries(LAZY).map(([name, source]) => [resolve(source), name]));

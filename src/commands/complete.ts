@@ -1,7 +1,7 @@
 // awsenv complete profiles: the profile names of both files, one a line, for the shell
 // completions in shell/ (called only when the user presses TAB). Hidden from --help. It reads
 // the two files and nothing else: no validation, no session cache, no STS.
-import { loadProfiles } from '../aws/profiles.js';
+import { loadProfiles } from '../files/profiles.js';
 import type { Context, Output } from './context.js';
 
 export const COMPLETIONS = ['profiles'] as const;

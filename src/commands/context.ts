@@ -1,6 +1,6 @@
 // What every command gets from the edge: the environment, the clock and the terminal.
 // Commands return their output; cli.ts alone writes it and picks the exit status.
-import type { Env } from '../aws/files.js';
+import type { Env } from '../files/files.js';
 
 export interface Context {
   env: Env;

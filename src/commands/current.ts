@@ -1,5 +1,5 @@
 // awsenv current: what the shell holds now and whether it is consistent.
-import { loadProfiles } from '../aws/profiles.js';
+import { loadProfiles } from '../files/profiles.js';
 import { describeCurrent, formatDuration } from '../core/current.js';
 import { styleFor } from '../util/table.js';
 import type { Context, Output } from './context.js';

@@ -1,7 +1,7 @@
 // awsenv doctor [PROFILE]: the checklist for "The security token included in the request
 // is invalid", one line per check with the command that fixes it. Exit 0 when healthy.
-import { loadProfiles } from '../aws/profiles.js';
-import { realSts } from '../aws/sts.js';
+import { loadProfiles } from '../files/profiles.js';
+import { realSts } from '../sessions/sts.js';
 import { realDeps } from '../core/deps.js';
 import { diagnose, type DoctorReport } from '../core/doctor.js';
 import { Resolver } from '../core/resolve.js';

@@ -2,7 +2,7 @@
 // would leave), stdio inherited, its exit status passed through (128+N for a signal, as
 // shells report it).
 import { constants } from 'node:os';
-import { loadProfiles } from '../aws/profiles.js';
+import { loadProfiles } from '../files/profiles.js';
 import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';

@@ -3,7 +3,7 @@
 //   [profile admin-shared]
 //   credential_process = awsenv export admin --format process
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-process-credentials.html
-import { loadProfiles } from '../aws/profiles.js';
+import { loadProfiles } from '../files/profiles.js';
 import { realDeps } from '../core/deps.js';
 import { Resolver } from '../core/resolve.js';
 import type { Context, Output } from './context.js';

@@ -1,5 +1,5 @@
 // awsenv list: every profile of both files with its kind, region and whether it is active.
-import { kindOf, loadProfiles, type ProfileKind, type ProfileSet, settingsOf } from '../aws/profiles.js';
+import { kindOf, loadProfiles, type ProfileKind, type ProfileSet, settingsOf } from '../files/profiles.js';
 import { realDeps } from '../core/deps.js';
 import { formatDuration } from '../core/current.js';
 import { Resolver } from '../core/resolve.js';

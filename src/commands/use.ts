@@ -1,6 +1,6 @@
 // awsenv use PROFILE: the statements that make this shell's environment match PROFILE.
-import { cacheDir } from '../aws/cache.js';
-import { loadProfiles } from '../aws/profiles.js';
+import { cacheDir } from '../sessions/cache.js';
+import { loadProfiles } from '../files/profiles.js';
 import { STATE } from '../core/variables.js';
 import { stampFor, untilStamp } from '../core/watch.js';
 import { realDeps } from '../core/deps.js';

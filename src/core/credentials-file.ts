@@ -1,10 +1,10 @@
 // The two edits awsenv makes to the credentials file: `use PROFILE --save-as NAME` and
 // `clear --stale-tokens`. The text work is in aws/edit.ts, the disk work in aws/edit-file.ts;
 // this wires them to the environment and says on stderr what changed (never a secret).
-import { cacheDir, SessionCache } from '../aws/cache.js';
-import { checkSectionName, dropStaleTokens, saveSession, type StaleChange } from '../aws/edit.js';
-import { editFile } from '../aws/edit-file.js';
-import { awsFilePaths, type Env } from '../aws/files.js';
+import { cacheDir, SessionCache } from '../sessions/cache.js';
+import { checkSectionName, dropStaleTokens, saveSession, type StaleChange } from '../files/edit.js';
+import { editFile } from '../files/edit-file.js';
+import { awsFilePaths, type Env } from '../files/files.js';
 import { AwsenvError, UsageError } from '../errors.js';
 import type { Credentials } from './environment.js';
 import { maskKeyId } from './variables.js';
@@ -72,4 +72,4 @@ export async function clearStaleTokens(env: Env, now: Date, dryRun: boolean, war
   return changes;
 }
 
-export { checkSectionName } from '../aws/edit.js';
+export { checkSectionName } from '../files/edit.js';

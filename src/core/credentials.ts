@@ -1,6 +1,6 @@
 // From a validated profile to credentials. Static kinds are read from the files; the STS
 // kinds (mfa, role, process, sso) are resolved by the session code.
-import type { ProfileKind, ProfileSettings } from '../aws/profiles.js';
+import type { ProfileKind, ProfileSettings } from '../files/profiles.js';
 import { AwsenvError, UnsupportedProfile } from '../errors.js';
 import type { Credentials } from './environment.js';
 

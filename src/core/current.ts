@@ -1,7 +1,7 @@
 // What the shell holds now, and whether it hangs together: the offline checks behind
 // `awsenv current` (and, later, the first checks of `doctor`).
-import type { Env } from '../aws/files.js';
-import { getProfile, kindOf, type ProfileSet, settingsOf } from '../aws/profiles.js';
+import type { Env } from '../files/files.js';
+import { getProfile, kindOf, type ProfileSet, settingsOf } from '../files/profiles.js';
 import { AwsenvError } from '../errors.js';
 import { maskKeyId, STATE } from './variables.js';
 

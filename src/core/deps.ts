@@ -1,7 +1,7 @@
 // The real dependencies of credential resolution, wired at the edge.
-import { cacheDir, SessionCache } from '../aws/cache.js';
-import type { Env } from '../aws/files.js';
-import { realSts } from '../aws/sts.js';
+import { cacheDir, SessionCache } from '../sessions/cache.js';
+import type { Env } from '../files/files.js';
+import { realSts } from '../sessions/sts.js';
 import { AwsenvError } from '../errors.js';
 import { spinner } from '../util/spinner.js';
 import { askTerminal } from '../util/tty.js';
@@ -34,7 +34,7 @@ export function realDeps(env: Env, now: () => Date, warn: (message: string) => v
       return askTerminal(`MFA code for ${serial}: `);
     },
     runProcess: async (profile, command) => {
-      const { runCredentialProcess } = await import('../aws/process.js');
+      const { runCredentialProcess } = await import('../sessions/process.js');
       return runCredentialProcess(profile, command, env, processTimeoutMs(env));
     },
     sso: async (profile, settings, set) => {
@@ -47,8 +47,8 @@ export function realDeps(env: Env, now: () => Date, warn: (message: string) => v
           env,
           now,
           cache,
-          sso: async (region) => (await import('../aws/sso.js')).realSso(env, region),
-          login: async (args) => (await import('../aws/login.js')).runAwsCli(args, env),
+          sso: async (region) => (await import('../sessions/sso.js')).realSso(env, region),
+          login: async (args) => (await import('../sessions/login.js')).runAwsCli(args, env),
           notice: (message) => warn(`${message}…`),
           progress,
         },

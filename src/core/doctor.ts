@@ -4,10 +4,10 @@
 // the environment, the files and the cache; the live one asks STS GetCallerIdentity with
 // the credentials a tool in this shell would actually send, and maps its answer to a cause.
 import { statSync } from 'node:fs';
-import type { Env } from '../aws/files.js';
-import { readIniFile } from '../aws/files.js';
-import { configProfileName, getProfile, kindOf, type Profile, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../aws/profiles.js';
-import type { StsPort } from '../aws/sts.js';
+import type { Env } from '../files/files.js';
+import { readIniFile } from '../files/files.js';
+import { configProfileName, getProfile, kindOf, type Profile, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
+import type { StsPort } from '../sessions/sts.js';
 import { AwsenvError } from '../errors.js';
 import { formatDuration } from './current.js';
 import type { Credentials } from './environment.js';

@@ -1,6 +1,6 @@
 // Turning a profile's credentials into the one EnvChange the contract describes, and the
 // change that clears it. Pure: the current environment and the clock are passed in.
-import type { Env } from '../aws/files.js';
+import type { Env } from '../files/files.js';
 import type { EnvChange } from '../shells/index.js';
 import { CREDENTIAL_VARS, LEGACY_VARS, OTHER_TOOLS, REGION_VARS, STATE, STATE_VARS } from './variables.js';
 

@@ -1,10 +1,10 @@
 // From a profile of any kind to credentials: static keys from the files, MFA sessions and
 // roles from STS (through the shared cache), credential_process, SSO. The dependencies
 // are passed in, so the logic is tested with a fake STS and a temporary cache.
-import { fromCached, type SessionCache, sessionKey, toCached } from '../aws/cache.js';
-import type { Env } from '../aws/files.js';
-import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../aws/profiles.js';
-import type { StsPort } from '../aws/sts.js';
+import { fromCached, type SessionCache, sessionKey, toCached } from '../sessions/cache.js';
+import type { Env } from '../files/files.js';
+import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
+import type { StsPort } from '../sessions/sts.js';
 import { AwsenvError, UnsupportedProfile } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { staticCredentials } from './credentials.js';

@@ -2,10 +2,10 @@
 // good, else from GetRoleCredentials with the token `aws sso login` cached. Without a usable
 // token the error names the exact login command; with --login awsenv runs it and goes on.
 // Dependencies are passed in, so the flow is tested with a fake portal and login.
-import { fromCached, type SessionCache, sessionKey, toCached } from '../aws/cache.js';
-import type { Env } from '../aws/files.js';
-import type { ProfileSet, ProfileSettings } from '../aws/profiles.js';
-import { loginCommand, readSsoToken, SsoLoginNeeded, type SsoPort, ssoTarget, type SsoTarget, SsoTokenRejected } from '../aws/sso.js';
+import { fromCached, type SessionCache, sessionKey, toCached } from '../sessions/cache.js';
+import type { Env } from '../files/files.js';
+import type { ProfileSet, ProfileSettings } from '../files/profiles.js';
+import { loginCommand, readSsoToken, SsoLoginNeeded, type SsoPort, ssoTarget, type SsoTarget, SsoTokenRejected } from '../sessions/sso.js';
 import type { Credentials } from './environment.js';
 
 export interface SsoDeps {

@@ -2,7 +2,7 @@
 // shell that started us (Linux /proc, no process spawned), then $SHELL.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Env } from '../aws/files.js';
+import type { Env } from '../files/files.js';
 import { UsageError } from '../errors.js';
 import { isShellName, type ShellName } from './index.js';
 

@@ -2,9 +2,9 @@
 // an injected STS and clock.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ProfileSet } from '../../src/aws/profiles.js';
-import type { StsPort } from '../../src/aws/sts.js';
-import { StsError } from '../../src/aws/sts-sdk.js';
+import type { ProfileSet } from '../../src/files/profiles.js';
+import type { StsPort } from '../../src/sessions/sts.js';
+import { StsError } from '../../src/sessions/sts-sdk.js';
 import { type DoctorDeps, diagnose, partitionOf } from '../../src/core/doctor.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');

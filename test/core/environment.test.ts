@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { clearChange, useChange } from '../../src/core/environment.js';
 import { staticCredentials } from '../../src/core/credentials.js';
 import { describeCurrent } from '../../src/core/current.js';
-import type { ProfileSet } from '../../src/aws/profiles.js';
+import type { ProfileSet } from '../../src/files/profiles.js';
 
 const KEYS = { accessKeyId: 'AKIAEXAMPLE0000WXYZ', secretAccessKey: 'secret' };
 

@@ -6,10 +6,10 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SessionCache } from '../../src/aws/cache.js';
-import { loadProfiles, type ProfileSet } from '../../src/aws/profiles.js';
-import { explain } from '../../src/aws/sts-sdk.js';
-import type { AssumeRoleRequest, SessionRequest, StsPort } from '../../src/aws/sts.js';
+import { SessionCache } from '../../src/sessions/cache.js';
+import { loadProfiles, type ProfileSet } from '../../src/files/profiles.js';
+import { explain } from '../../src/sessions/sts-sdk.js';
+import type { AssumeRoleRequest, SessionRequest, StsPort } from '../../src/sessions/sts.js';
 import { type ResolveDeps, Resolver } from '../../src/core/resolve.js';
 
 function profilesFrom(config: string, credentials: string): ProfileSet {

@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseIni } from '../../src/aws/ini.js';
+import { parseIni } from '../../src/files/ini.js';
 import { continuationCarries, fileValue, fuzzValue, iniEntry, profileName, pyStrip, truncateBytes, withInvalidUtf8 } from './generate.js';
 import { refusal, shrink } from './engine.js';
 import { mulberry32, subSeed } from './prng.js';

@@ -1,7 +1,7 @@
 // Value generators for the fuzz tests, pure functions of a seeded Rng: random UTF-8 from
 // every plane, dense mixes of shell metacharacters, commands that must never run, long runs,
 // and the bytes the files must refuse. Plus the rules for what the AWS files can carry,
-// written from src/aws/ini.ts's documented rules (configparser), not by calling it.
+// written from src/files/ini.ts's documented rules (configparser), not by calling it.
 import type { Rng } from './prng.js';
 
 /** The file a value would create if any shell ever ran it as code, relative to the empty working directory. */
@@ -64,7 +64,7 @@ export const INJECTIONS: readonly string[] = [
 /** Shell metacharacters of every dialect, curly and PowerShell quotes included. */
 export const METACHARACTERS = [..."'\"`$!^%&|<>(){}[];,*?~#=\\@:+-./ \t", '\u2018', '\u2019', '\u201c', '\u201d', '\u201a', '\u201b', '\u201e', '\u00ab', '\u00bb'];
 
-/** Python's str.isspace(): what the INI reader strips from the ends of values (src/aws/ini.ts PY_SPACE). */
+/** Python's str.isspace(): what the INI reader strips from the ends of values (src/files/ini.ts PY_SPACE). */
 export const PY_SPACE: ReadonlySet<number> = new Set([
   0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680,
   ...Array.from({ length: 11 }, (_, i) => 0x2000 + i),

@@ -1,14 +1,14 @@
 // The locks and leftovers a killed writer leaves (Hardening, item 3): a lock whose holder is
 // gone is taken over at once, a live holder's is not (until staleMs), concurrent takeovers
 // of one dead lock let exactly one waiter in at a time, and a write removes the temporary
-// files of dead writers only. In-process, on src/aws/cache.ts and src/util/atomic.ts.
+// files of dead writers only. In-process, on src/sessions/cache.ts and src/util/atomic.ts.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SessionCache } from '../../src/aws/cache.js';
+import { SessionCache } from '../../src/sessions/cache.js';
 import { hostTag, sweepTemps, writeFileAtomic } from '../../src/util/atomic.js';
 
 let dir: string;
@@ -148,7 +148,7 @@ locks('twenty processes, some killed while holding the lock: never two holders, 
   // Each worker takes the lock three times and logs enter/exit with O_APPEND; every fourth
   // one SIGKILLs itself inside its first turn, leaving its lock to be taken over.
   const log = join(dir, 'log');
-  const cacheJs = new URL('../../src/aws/cache.js', import.meta.url).href;
+  const cacheJs = new URL('../../src/sessions/cache.js', import.meta.url).href;
   const worker = `
     const { SessionCache } = await import(${JSON.stringify(cacheJs)});
     const { appendFileSync } = await import('node:fs');

@@ -69,7 +69,7 @@ export const savedBlock = (name: string) =>
 
 export { exportsOf } from './exports.js';
 
-/** A session cache file as the contract describes it (an oracle, not src/aws/cache.ts). */
+/** A session cache file as the contract describes it (an oracle, not src/sessions/cache.ts). */
 export const CacheFile = z.object({
   version: z.literal(1),
   profile: z.string(),

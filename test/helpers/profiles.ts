@@ -80,7 +80,7 @@ function dropOurRegion(before: Record<string, string>, env: Record<string, strin
   delete env[STATE.region];
 }
 
-// --- Writing the files. What the INI reader (src/aws/ini.ts, after Python's configparser)
+// --- Writing the files. What the INI reader (src/files/ini.ts, after Python's configparser)
 // keeps as is: values are stripped of Python whitespace at both ends; a line whose first
 // non-blank character is '#' or ';' is a comment, but `key = ;x` is not; an indented line
 // continues the value above as a new line (so a value CAN hold LF that way), a blank line

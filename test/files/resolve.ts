@@ -1,7 +1,7 @@
 // awsenv's side of a case: what it resolves for a profile, in the shape of an Outcome, so a
 // table row can be compared with it (profiles.test.ts) and with the CLI (awscli.test.ts).
-import type { AwsFilePaths, Env } from '../../src/aws/files.js';
-import { getProfile, kindOf, loadProfiles, type ProfileKind, settingsOf } from '../../src/aws/profiles.js';
+import type { AwsFilePaths, Env } from '../../src/files/files.js';
+import { getProfile, kindOf, loadProfiles, type ProfileKind, settingsOf } from '../../src/files/profiles.js';
 import { staticCredentials } from '../../src/core/credentials.js';
 import { ConfigError, ProfileNotFound } from '../../src/errors.js';
 import type { Outcome } from './cases.js';

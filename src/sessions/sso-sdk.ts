@@ -6,7 +6,7 @@ import { GetRoleCredentialsCommand, SSOClient } from '@aws-sdk/client-sso';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
-import type { Env } from './files.js';
+import type { Env } from '../files/files.js';
 import { type RoleCredentialsRequest, type SsoPort, SsoTokenRejected } from './sso.js';
 
 export class SsoError extends AwsenvError {

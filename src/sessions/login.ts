@@ -2,7 +2,7 @@
 // browser URL must reach the person, not the eval: stdin and stderr are the terminal's,
 // and its stdout goes to our stderr (fd 2), since our stdout is being eval'd.
 import { AwsenvError } from '../errors.js';
-import type { Env } from './files.js';
+import type { Env } from '../files/files.js';
 import { shellWord } from './sso.js';
 
 export async function runAwsCli(args: string[], env: Env): Promise<void> {

@@ -3,7 +3,7 @@
 // validated before and after, written atomically with mode 0600 (it holds secrets).
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type SessionCache, sessionKey } from './cache.js';
+import { type SessionCache, sessionKey } from '../sessions/cache.js';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, parseIni } from './ini.js';
 import { resolveLinks, sweepTemps, writeFileAtomic } from '../util/atomic.js';

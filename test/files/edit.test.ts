@@ -1,7 +1,7 @@
 // The credentials-file edits as tables: text in, text out, every other byte kept.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkSectionName, dropStaleTokens, RefusedEdit, saveSession, scan, splitLines } from '../../src/aws/edit.js';
+import { checkSectionName, dropStaleTokens, RefusedEdit, saveSession, scan, splitLines } from '../../src/files/edit.js';
 
 const S = { accessKeyId: 'ASIANEW0000000000NEW', secretAccessKey: 'new/secret+key', sessionToken: 'NEWTOKEN==', expiration: '2030-01-01T00:00:00Z' };
 const NEW_KEYS = 'aws_access_key_id = ASIANEW0000000000NEW\naws_secret_access_key = new/secret+key\naws_session_token = NEWTOKEN==\nexpiration = 2030-01-01T00:00:00Z\n';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 // zod/mini: the same validation as zod, a fraction of the size on the path every `use` takes.
 import * as z from 'zod/mini';
 import type { Credentials } from '../core/environment.js';
-import type { Env } from './files.js';
-import { homeOf } from './files.js';
+import type { Env } from '../files/files.js';
+import { homeOf } from '../files/files.js';
 import { sha256Hex } from '../util/hash.js';
 import { lazy } from '../util/lazy.js';
 import { hostTag, processGone, sweepTemps, writeFileAtomic } from '../util/atomic.js';

@@ -6,7 +6,7 @@
 // marked. awscli.test.ts re-checks the committed fixtures with the CLI itself.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeUtf8, type IniSection, parseIni, pyStrip } from '../../src/aws/ini.js';
+import { decodeUtf8, type IniSection, parseIni, pyStrip } from '../../src/files/ini.js';
 import { ConfigError } from '../../src/errors.js';
 
 type View = Record<string, Record<string, [string | Record<string, string>, number]>>;

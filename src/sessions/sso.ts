@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import type { Credentials } from '../core/environment.js';
 import { AwsenvError, ConfigError } from '../errors.js';
-import { type Env, homeOf } from './files.js';
-import { getProfile, type ProfileSet, type ProfileSettings, ssoSessionOf } from './profiles.js';
+import { type Env, homeOf } from '../files/files.js';
+import { getProfile, type ProfileSet, type ProfileSettings, ssoSessionOf } from '../files/profiles.js';
 
 export interface SsoTarget {
   profile: string;

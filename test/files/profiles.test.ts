@@ -8,8 +8,8 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { awsFilePaths, expandPath } from '../../src/aws/files.js';
-import { parseIni } from '../../src/aws/ini.js';
+import { awsFilePaths, expandPath } from '../../src/files/files.js';
+import { parseIni } from '../../src/files/ini.js';
 import {
   buildProfiles,
   configProfileName,
@@ -19,7 +19,7 @@ import {
   type ProfileKind,
   parseSettings,
   settingsOf,
-} from '../../src/aws/profiles.js';
+} from '../../src/files/profiles.js';
 import { ConfigError, ProfileNotFound, UsageError } from '../../src/errors.js';
 import { closest, editDistance } from '../../src/util/closest.js';
 import { sandbox } from '../helpers/env.js';

@@ -36,7 +36,7 @@ export type Outcome =
   | { process: true }
   /**
    * The CLI takes it, awsenv refuses it on purpose with FILE:LINE, or FILE alone for a file
-   * that is no file (see the comments in src/aws/); `cli` is what the CLI made of it.
+   * that is no file (see the comments in src/files/); `cli` is what the CLI made of it.
    */
   | { refusedByAwsenv: Which; line?: number; cli: { id: unknown; secret: string } };
 

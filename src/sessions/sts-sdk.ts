@@ -6,7 +6,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
 import type { Credentials } from '../core/environment.js';
-import type { Env } from './files.js';
+import type { Env } from '../files/files.js';
 import type { StsPort } from './sts.js';
 
 export class StsError extends AwsenvError {

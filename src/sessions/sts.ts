@@ -2,7 +2,7 @@
 // real one loads the AWS SDK only when a request is actually needed (a cached session
 // never loads it; see the speed issue).
 import type { Credentials } from '../core/environment.js';
-import type { Env } from './files.js';
+import type { Env } from '../files/files.js';
 
 export interface SessionRequest {
   source: Credentials;
