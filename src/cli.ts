@@ -13,7 +13,8 @@ import { list } from './commands/list.js';
 import { use } from './commands/use.js';
 import { UsageError } from './errors.js';
 import { finish } from './run.js';
-import { SHELL_NAMES } from './shells/index.js';
+import { failStatement, isShellName, SHELL_NAMES } from './shells/index.js';
+import { failureFor, shellFlagIn } from './shells/detect.js';
 
 declare const AWSENV_VERSION: string;
 
@@ -46,7 +47,8 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
             type: 'string',
             requiresArg: true,
             describe: 'also write the session into section [NAME] of the credentials file',
-          }),
+          })
+          .option('print', { type: 'boolean', describe: 'print the statements even when stdout is a terminal' }),
       (a) =>
         run(() =>
           use(
@@ -58,6 +60,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
               refresh: a.refresh,
               login: a.login,
               saveAs: a.saveAs,
+              print: a.print,
             },
             ctx,
           ),
@@ -176,5 +179,13 @@ export function withoutCodes(message: string): string {
 
 /** The full command line, through yargs. */
 export async function runCli(argv: string[]): Promise<void> {
-  await finish((ctx) => main(argv, ctx));
+  // use, clear and hook are eval'd: on failure their stdout holds one failing statement.
+  const command = argv[0];
+  const failure =
+    command === 'use' || command === 'clear'
+      ? (ctx: Context) => failureFor(shellFlagIn(argv), ctx.env, ctx.ppid)
+      : command === 'hook'
+        ? () => failStatement(argv[1] !== undefined && isShellName(argv[1]) ? argv[1] : undefined)
+        : undefined;
+  await finish((ctx) => main(argv, ctx), failure);
 }

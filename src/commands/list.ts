@@ -6,6 +6,7 @@ import { Resolver } from '../core/resolve.js';
 import { AwsenvError } from '../errors.js';
 import { STATE } from '../core/variables.js';
 import { styleFor, table } from '../util/table.js';
+import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 /** The documented `list --json` shape (README, "JSON output"). */
@@ -69,13 +70,14 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
     return { stdout: '' };
   }
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
+  // Names, regions and problems come from the files: control characters escaped.
   const rows = entries.map((e) => [
     e.active ? '*' : '',
-    e.name,
+    printable(e.name),
     e.kind,
-    e.region ?? '-',
+    printable(e.region ?? '-'),
     e.sessionExpiresAt ? sessionLeft(e.sessionExpiresAt, ctx.now()) : '-',
-    e.problem ?? '',
+    printable(e.problem ?? ''),
   ]);
   return {
     stdout: table(['', 'PROFILE', 'KIND', 'REGION', 'SESSION', 'PROBLEM'], rows, (cell, row, col) => {

@@ -8,7 +8,13 @@ import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';
 import { UsageError } from '../errors.js';
 import { detectShell } from '../shells/detect.js';
-import { render } from '../shells/index.js';
+import { render, type ShellName } from '../shells/index.js';
+import { fishQuote } from '../shells/fish.js';
+import { posixQuote } from '../shells/posix.js';
+import { pwshQuote } from '../shells/pwsh.js';
+import { tcshQuote } from '../shells/tcsh.js';
+import { windowsArgQuote } from '../shells/setx.js';
+import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 export interface UseArgs {
@@ -21,11 +27,57 @@ export interface UseArgs {
   login?: boolean | undefined;
   /** Also write the session into section [NAME] of the credentials file. */
   saveAs?: string | undefined;
+  /** Print the statements even when stdout is a terminal. */
+  print?: boolean | undefined;
+}
+
+/** A plain name is shown as is; anything else quoted for the shell that will read the line. */
+function shellWord(shell: ShellName, word: string): string {
+  if (/^[A-Za-z0-9_.@:+-]+$/.test(word) && !word.startsWith('-')) return word;
+  const quoted =
+    shell === 'fish' ? fishQuote(word) : shell === 'tcsh' ? tcshQuote(word) : shell === 'pwsh' ? pwshQuote(word) : shell === 'cmd' || shell === 'setx' ? windowsArgQuote(word) : posixQuote(word);
+  return word.startsWith('-') ? `-- ${quoted}` : quoted;
+}
+
+/** The line that applies `awsenv use PROFILE` in this shell without the hook. */
+export function applyLine(shell: ShellName, profile: string): string {
+  const p = shellWord(shell, profile);
+  switch (shell) {
+    case 'fish':
+      return `awsenv use ${p} | source`;
+    case 'tcsh':
+      return `eval "\`awsenv use ${p}\`"`;
+    case 'pwsh':
+      return `awsenv use ${p} --shell pwsh | Out-String | Invoke-Expression`;
+    case 'cmd':
+      return `shell\\awsenv.cmd use ${p}`;
+    case 'setx':
+      return `for /f "delims=" %a in ('awsenv use ${p} --shell setx') do @%a`;
+    default:
+      return `eval "$(awsenv use ${p})"`;
+  }
+}
+
+/**
+ * `awsenv use admin` typed without eval and without the hook would print the secret key and
+ * token into the terminal and its scrollback, and apply nothing. Said instead, exit 2.
+ */
+function notOnTerminal(shell: ShellName, profile: string): Output {
+  const hook = shell === 'cmd' || shell === 'setx' ? '' : ", or install the hook (./install.sh) so that plain `awsenv use` applies them";
+  return {
+    stdout: '',
+    stderr:
+      `awsenv: stdout is a terminal: the statements would only be shown (secrets and all), not applied.\n` +
+      `awsenv: apply them with: ${printable(applyLine(shell, profile))}${hook}; --print prints them anyway\n`,
+    exitCode: 2,
+  };
 }
 
 export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   // Before any request: an unknown shell or a bad section name must not cost an MFA code.
   const shell = detectShell(args.shell, ctx.env, ctx.ppid);
+  // Before any request too: nothing printed to a terminal is applied.
+  if (ctx.stdoutIsTTY && !args.print) return notOnTerminal(shell, args.profile);
   // Editing the credentials file is rare: its code loads only for --save-as.
   const files = args.saveAs === undefined ? undefined : await import('../core/credentials-file.js');
   const badName = args.saveAs === undefined ? undefined : files!.checkSectionName(args.saveAs);
