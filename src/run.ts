@@ -4,7 +4,7 @@
 import { fstatSync, writeSync } from 'node:fs';
 import type { Context, Output } from './commands/context.js';
 import { AwsenvError } from './errors.js';
-import { printableLines } from './util/printable.js';
+import { printable, printableLines } from './util/printable.js';
 
 /**
  * Writes all of `text` to fd 1 or 2 with writeSync: process.stdout would load Node's
@@ -41,8 +41,9 @@ export function processContext(): Context {
       }
       return device && (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(1);
     },
-    // Messages name profiles, regions and files from outside: control characters escaped.
-    warn: (message) => write(2, `awsenv: ${printableLines(message)}\n`),
+    // Messages name profiles, regions and files from outside: control characters escaped,
+    // line breaks too (one message, one line: a name cannot fake a line of its own).
+    warn: (message) => write(2, `awsenv: ${printable(message)}\n`),
   };
 }
 
@@ -83,7 +84,7 @@ export async function finish(command: (ctx: Context) => Output | Promise<Output>
 function report(error: unknown, debug: boolean): number {
   // Messages quote profile names, paths and endpoints' words: control characters escaped.
   if (error instanceof AwsenvError) {
-    write(2, `awsenv: ${printableLines(error.message)}\n`);
+    write(2, `awsenv: ${printable(error.message)}\n`);
     return error.exitCode;
   }
   // An unexpected error: its message may come from a library, but ours never put a secret
