@@ -6,7 +6,7 @@ import { stampFor, untilStamp } from '../core/watch.js';
 import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';
-import { UsageError } from '../errors.js';
+import { AwsenvError, UsageError } from '../errors.js';
 import { detectShell } from '../shells/detect.js';
 import { render, type ShellName } from '../shells/index.js';
 import { fishQuote } from '../shells/fish.js';
@@ -94,7 +94,15 @@ export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   // for a session it gets a stamp dated at the session's end instead (fish's clock).
   const watch = resolved.from === 'files' ? resolved.keyFile : undefined;
   const expiry = resolved.credentials.expiration;
-  const stamp = watch ? stampFor(watch, cacheDir(ctx.env)) : expiry ? untilStamp(expiry, cacheDir(ctx.env)) : undefined;
+  let stamp: string | undefined;
+  try {
+    stamp = watch ? stampFor(watch, cacheDir(ctx.env)) : expiry ? untilStamp(expiry, cacheDir(ctx.env)) : undefined;
+  } catch (error) {
+    // The statements matter more than the watch: without a usable cache directory the
+    // prompt hook just does not see rotated keys (or, in fish, the time left).
+    const why = error instanceof AwsenvError ? error.message : `cannot write a stamp (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`;
+    ctx.warn(`${why}; the prompt hook's ${watch ? 'watch for rotated keys' : 'session clock'} is off for this profile`);
+  }
   change[STATE.watch] = watch && stamp ? watch : null;
   change[STATE.stamp] = stamp ?? null;
   // Rendered before saving: a value the shell cannot carry fails before the file changes.
