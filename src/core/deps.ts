@@ -35,7 +35,7 @@ export function realDeps(env: Env, now: () => Date, warn: (message: string) => v
     },
     runProcess: async (profile, command) => {
       const { runCredentialProcess } = await import('../sessions/process.js');
-      return runCredentialProcess(profile, command, env, processTimeoutMs(env));
+      return runCredentialProcess(profile, command, env, processTimeoutMs(env), now);
     },
     sso: async (profile, settings, set) => {
       const { ssoCredentials } = await import('./sso.js');
