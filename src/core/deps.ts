@@ -48,6 +48,7 @@ export function realDeps(env: Env, now: () => Date, warn: (message: string) => v
           now,
           cache,
           sso: async (region) => (await import('../sessions/sso.js')).realSso(env, region),
+          oidc: async (region) => (await import('../sessions/sso.js')).realOidc(env, region),
           login: async (args) => (await import('../sessions/login.js')).runAwsCli(args, env),
           notice: (message) => warn(`${message}…`),
           progress,
