@@ -129,7 +129,9 @@ async function run(file: string, rest: string[], env: Record<string, string>): P
     if (result.exitCode === undefined) {
       const code = (result.cause as NodeJS.ErrnoException | undefined)?.code ?? result.code;
       if (code === 'EACCES') throw new CommandNotRun(`permission denied: ${file}`, 126);
-      if (code === 'ENOENT') throw new CommandNotRun(`command not found: ${file}`, 127);
+      // A six-digit "command" is an MFA code typed in the wrong place: never echoed.
+      const shown = /^\d{6}$/.test(file) ? '(a number, not shown: an MFA code goes after --mfa-code, before the profile)' : file;
+      if (code === 'ENOENT') throw new CommandNotRun(`command not found: ${shown}`, 127);
       throw new CommandNotRun(`cannot run ${file}: ${code ?? 'unknown error'}`, 127);
     }
     return { stdout: '', exitCode: result.exitCode };

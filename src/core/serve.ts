@@ -131,6 +131,7 @@ export async function startServing(o: ServeOptions, ctx: { env: Env; now(): Date
   const lifeSeconds = Number(env.AWSENV_TEST_SESSION_LIFE);
   const renewer = new Renewer({
     what: `the session of '${o.profile}'`,
+    hint: `renew it on a terminal with \`awsenv use ${o.profile}\`, and the command gets it within a minute`,
     now,
     warn,
     lifeMs: Number.isFinite(lifeSeconds) && lifeSeconds > 0 ? lifeSeconds * 1000 : undefined,

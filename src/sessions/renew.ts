@@ -6,7 +6,7 @@
 // JS v3 and Go v2 5 min). A session renewed 20 minutes before its end is one that no SDK
 // ever sees inside its window; a short session (STS's minimum is 15 minutes) is renewed
 // after two thirds of its life instead, so that it is not renewed over and over.
-import { CannotServe, type ServedCredentials } from './server.js';
+import { CannotServe, rfc3339, type ServedCredentials } from './server.js';
 
 export const RENEW_BEFORE_MS = 20 * 60_000;
 /** After a failed renewal, the next try (sooner when a request finds the session ended). */
@@ -25,6 +25,8 @@ export interface RenewerOptions {
   warn(message: string): void;
   /** What the session is of, for messages: "the session of 'admin'". */
   what: string;
+  /** How a person can help when a renewal fails: "renew it with `awsenv use admin` …". */
+  hint?: string | undefined;
   /** Test-only: hand sessions out as if they lasted this many ms (AWSENV_TEST_SESSION_LIFE). */
   lifeMs?: number | undefined;
   setTimer?: (f: () => void, ms: number) => { clear(): void };
@@ -119,8 +121,8 @@ export class Renewer {
       // One line per distinct problem, not one per try.
       if (message !== this.failure) {
         const c = this.current;
-        const ends = c ? `; the command's credentials ${c.expiration.getTime() > this.o.now().getTime() ? 'end' : 'ended'} at ${c.expiration.toISOString()}` : '';
-        this.o.warn(`cannot renew ${this.o.what}: ${message}${ends}`);
+        const ends = c ? `; the command's credentials ${c.expiration.getTime() > this.o.now().getTime() ? 'end' : 'ended'} at ${rfc3339(c.expiration)}` : '';
+        this.o.warn(`cannot renew ${this.o.what}: ${message}${ends}${this.o.hint ? `; ${this.o.hint}` : ''}`);
       }
       this.failure = message;
       this.schedule(RETRY_MS);

@@ -94,9 +94,10 @@ export async function startCredentialsServer(options: ServerOptions): Promise<Cr
   );
   // Connections beyond this are closed at once by Node.
   server.maxConnections = options.maxConnections ?? 16;
-  server.on('clientError', (_error, socket) => {
-    // Malformed or oversized requests: Node's own answer when it can, else just close.
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // Malformed or oversized requests are answered and closed; nothing is logged.
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
 
