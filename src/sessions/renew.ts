@@ -98,6 +98,11 @@ export class Renewer {
     this.timer = (this.o.setTimer ?? defaultTimer)(() => void this.renew(), ms);
   }
 
+  /** Resolves once no renewal is in flight. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** One renewal at a time; callers share it. */
   renew(): Promise<void> {
     this.running ??= this.renewOnce().finally(() => {
