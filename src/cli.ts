@@ -6,7 +6,7 @@ import { complete, COMPLETIONS } from './commands/complete.js';
 import type { Context, Output } from './commands/context.js';
 import { current } from './commands/current.js';
 import { doctor } from './commands/doctor.js';
-import { exec } from './commands/exec.js';
+import { execCommandLine } from './commands/exec.js';
 import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
 import { HOOK_SHELL_NAMES, hook } from './commands/hook.js';
 import { list } from './commands/list.js';
@@ -19,6 +19,7 @@ import { failureFor, shellFlagIn } from './shells/detect.js';
 declare const AWSENV_VERSION: string;
 
 export async function main(argv: string[], ctx: Context): Promise<Output> {
+  if (argv[0] === 'exec') return execCommandLine(argv.slice(1), ctx);
   let result: Output | undefined;
   const run = (f: () => Output | Promise<Output>) => async () => {
     result = await f();
@@ -110,17 +111,9 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
       (a) => run(() => exportCredentials({ profile: a.profile, format: a.format, mfaCode: a.mfaCode }, ctx))(),
     )
     .command(
-      'exec <profile>',
-      'run a command with PROFILE\'s environment: awsenv exec PROFILE -- CMD [ARG…]',
-      (y) =>
-        y
-          .positional('profile', { type: 'string', demandOption: true })
-          .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code (else asked on the terminal)' })
-          .parserConfiguration({ 'populate--': true }),
-      (a) =>
-        run(() =>
-          exec({ profile: a.profile, command: ((a as { '--'?: unknown[] })['--'] ?? []).map(String), mfaCode: a.mfaCode }, ctx),
-        )(),
+      'exec <profile> [command..]',
+      'run CMD with PROFILE\'s credentials: awsenv exec [--server] [--mfa-code CODE] PROFILE CMD [ARG…]',
+      // Parsed by commands/exec.ts before yargs sees it (everything after PROFILE is the command).
     )
     .command(
       'doctor [profile]',
