@@ -19,7 +19,7 @@ __awsenv_retry_at=0
 # then only shell code); anything else runs as it is. An alias named awsenv would be
 # expanded in `awsenv() {` (a syntax error at start-up) and would shadow the function: it
 # goes, and the `function` form is used, whose name bash never alias-expands.
-unalias awsenv 2>/dev/null
+unalias awsenv 2>/dev/null || true
 function awsenv {
   local __awsenv_out __awsenv_status __awsenv_arg
   case ${1-} in

@@ -178,7 +178,8 @@ function __awsenv_drop_keys
     return 0
 end
 
-function __awsenv_guard --on-event fish_prompt
+# The check before every prompt, run by __awsenv_guard below.
+function __awsenv_check
     # AWSENV_PROMPT is read at every prompt: `set -g AWSENV_PROMPT 1` in config.fish, which
     # fish reads after conf.d/, counts.
     if test "$AWSENV_PROMPT" = 1; and not set -q __awsenv_prompt_on
@@ -253,6 +254,21 @@ function __awsenv_guard --on-event fish_prompt
         test "$AWSENV_PROMPT" = 1; and __awsenv_segment_update
     else if test "$AWSENV_SEGMENT" != "aws:$AWSENV_PROFILE"
         __awsenv_segment_update
+    end
+end
+
+# fish runs the handlers of an event in the order they were defined, and defining one again
+# moves it last. direnv's (and any other prompt hook that exports) is usually defined after
+# this file in config.fish: so at its first run the guard defines itself again, once the
+# rc files are all read, and from the next prompt on it checks what they exported (direnv's
+# AWS_PROFILE on `cd`) before the next command runs. A hook defined later still is rare.
+function __awsenv_guard --on-event fish_prompt
+    __awsenv_check
+    if not set -q __awsenv_guard_last
+        set -g __awsenv_guard_last 1
+        function __awsenv_guard --on-event fish_prompt
+            __awsenv_check
+        end
     end
 end
 

@@ -17,7 +17,7 @@ zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 
 # An alias named awsenv would be expanded in `awsenv() {` and would shadow the function: it
 # goes, and the `function` form is used, whose name zsh does not alias-expand.
-unalias awsenv 2>/dev/null
+unalias awsenv 2>/dev/null || true
 
 function awsenv {
   emulate -L zsh
@@ -36,7 +36,6 @@ function awsenv {
       if ((rc == 0)); then
         eval "$out"
         __awsenv_segment_update
-        __awsenv_prompt_put
       fi
       return rc
       ;;
@@ -254,21 +253,19 @@ function __awsenv_prompt_put {
   local subst=0
   [[ -o prompt_subst ]] && subst=1
   emulate -L zsh
-  local prefix=
-  if [[ ${AWSENV_PROMPT-} == 1 && -z ${STARSHIP_SHELL-} && ${PROMPT-} != *'$AWSENV_SEGMENT_PROMPT'* ]]; then
+  local prefix= base=${PROMPT-}
+  if [[ -n $__awsenv_prompt_prefix && $base == "$__awsenv_prompt_prefix"* ]]; then
+    base=${base#"$__awsenv_prompt_prefix"}
+  fi
+  if [[ ${AWSENV_PROMPT-} == 1 && -z ${STARSHIP_SHELL-} && $base != *'$AWSENV_SEGMENT_PROMPT'* ]]; then
     if ((subst)); then
       prefix='${AWSENV_SEGMENT_PROMPT:+($AWSENV_SEGMENT_PROMPT) }'
     elif [[ -n $AWSENV_SEGMENT_PROMPT ]]; then
       prefix="($AWSENV_SEGMENT_PROMPT) "
     fi
   fi
-  if [[ $prefix != "$__awsenv_prompt_prefix" || -n $prefix ]]; then
-    if [[ -n $__awsenv_prompt_prefix && ${PROMPT-} == "$__awsenv_prompt_prefix"* ]]; then
-      PROMPT=${PROMPT#"$__awsenv_prompt_prefix"}
-    fi
-    [[ -n $prefix ]] && PROMPT=$prefix${PROMPT-}
-    __awsenv_prompt_prefix=$prefix
-  fi
+  [[ $prefix$base == "${PROMPT-}" ]] || PROMPT=$prefix$base
+  __awsenv_prompt_prefix=$prefix
   return rc
 }
 
