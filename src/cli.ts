@@ -8,8 +8,9 @@ import { current } from './commands/current.js';
 import { doctor } from './commands/doctor.js';
 import { execCommandLine } from './commands/exec.js';
 import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
-import { HOOK_SHELL_NAMES, hook } from './commands/hook.js';
+import { HOOK_SHELL_NAMES, type HookShell, hook } from './commands/hook.js';
 import { list } from './commands/list.js';
+import { setup } from './commands/setup.js';
 import { use } from './commands/use.js';
 import { UsageError } from './errors.js';
 import { finish } from './run.js';
@@ -130,6 +131,35 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
       'print the shell hook: eval "$(awsenv hook bash)" (zsh, fish, tcsh, pwsh alike)',
       (y) => y.positional('shell', { choices: HOOK_SHELL_NAMES, demandOption: true }),
       (a) => run(() => hook({ shell: a.shell }, ctx))(),
+    )
+    .command(
+      'setup',
+      'write the shell hooks and source them from your shells\' start-up files (--uninstall: take them out)',
+      (y) =>
+        y
+          .option('shell', { type: 'string', array: true, choices: HOOK_SHELL_NAMES, describe: 'only these shells\' start-up files (default: all)' })
+          .option('uninstall', { type: 'boolean', describe: 'remove the blocks and hook files setup wrote, restoring each file' })
+          .option('purge', { type: 'boolean', describe: 'with --uninstall: also remove the session cache (sessions and stamps)' })
+          .option('dry-run', { type: 'boolean', describe: 'say what would change, change nothing' })
+          .option('modify-rc', { type: 'boolean', default: true, describe: 'edit the start-up files (--no-modify-rc: write the hook files only, and print the lines to add by hand)' })
+          .option('hooks-only', { type: 'boolean', hidden: true })
+          .option('allow-root', { type: 'boolean', describe: 'run even as root (root\'s own start-up files are edited)' })
+          .implies('purge', 'uninstall'),
+      (a) =>
+        run(() =>
+          setup(
+            {
+              shells: a.shell as HookShell[] | undefined,
+              uninstall: a.uninstall,
+              purge: a.purge,
+              dryRun: a.dryRun,
+              noModifyRc: a.modifyRc === false,
+              hooksOnly: a.hooksOnly,
+              allowRoot: a.allowRoot,
+            },
+            ctx,
+          ),
+        )(),
     )
     .command(
       'complete <what>',
