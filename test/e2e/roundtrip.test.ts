@@ -24,7 +24,8 @@ import { requireTool } from '../helpers/tools.js';
 
 /** Everything that would run a command if a shell ever read a value as code. */
 function injections(canary: string): string {
-  return [`$(touch ${canary})`, `\`touch ${canary}\``, `(touch ${canary})`, `; touch ${canary};`, `| touch ${canary}`, `&& touch ${canary}`, `& type nul > ${canary} &`].join(' ');
+  // The last three are PowerShell's: curly quotes end its strings, @( ) runs, --% stops parsing.
+  return [`$(touch ${canary})`, `\`touch ${canary}\``, `(touch ${canary})`, `; touch ${canary};`, `| touch ${canary}`, `&& touch ${canary}`, `& type nul > ${canary} &`, `„$(New-Item ${canary})“`, `‚@(New-Item ${canary})‛`, `--% $(New-Item ${canary})`].join(' ');
 }
 
 function profiles(canary: string) {
@@ -67,6 +68,8 @@ const DIALECT_VALUES: EnvChange = {
   AWS_RT_ASCII: Array.from({ length: 127 }, (_, i) => String.fromCharCode(i + 1)).join('').replace(/[\r\n]/g, ''),
   AWS_RT_BANGS: '! !! !$ !-1 !# \\! ^a^b ^',
   AWS_RT_UNICODE: '\u0085\u00a0\u2028\u2029\ufeff\ufffd\u{10ffff}😀 é 日本 ’‘“”',
+  // PowerShell's traps: every quote character it knows, subexpressions, the stop-parsing token.
+  AWS_RT_PWSH: "‘a’ ‚b‛ “c” „d“ 'e' \"f\" $(New-Item pwned) @(New-Item pwned2) --% `$x `n ${env:HOME} $env:HOME @splat",
 };
 const hasLineBreak = (v: string | null) => typeof v === 'string' && /[\r\n]/.test(v);
 
@@ -278,12 +281,15 @@ function shellSuite(shell: RealShell): void {
     const after = failures.map((f) => {
       const prefix = Object.entries(f.env).map(([k, v]) => `env ${k}='${v}' `).join('');
       s.awsenv(`use ${f.profile} ${shellFlag}`, prefix);
+      // PowerShell: the failed line leaves $? false (its `&&` and `if ($?)` rely on it).
+      if (shell.dialect === 'pwsh') s.add('$env:RT_STATUS = "$?"');
       return s.dump();
     });
     const run = await runSession(s, 'tolerant', start, cwd);
     const expected = awsVars(start);
     assert.equal(awsVars(s.read(before, run)), expected);
     after.forEach((n, i) => assert.equal(awsVars(s.read(n, run)), expected, `after ${failures[i]!.what}`));
+    if (shell.dialect === 'pwsh') after.forEach((n, i) => assert.is(s.read(n, run).RT_STATUS, 'False', `$? after ${failures[i]!.what}`));
     assertNothingRan(w, cwd, `${shell.name} failures`);
   });
 
