@@ -112,7 +112,7 @@ alias __awsenv_reread_failed 'unsetenv AWSENV_WATCH; set __awsenv_msg = "the cre
 # `awsenv complete profiles` when TAB is pressed, through an alias as above) and shells
 # after hook.
 alias __awsenv_call_profiles '"$__awsenv_bin" complete profiles';
-complete awsenv 'p/1/(use clear list current doctor hook export exec)/' 'n/use/`__awsenv_call_profiles`/' 'n/export/`__awsenv_call_profiles`/' 'n/exec/`__awsenv_call_profiles`/' 'n/doctor/`__awsenv_call_profiles`/' 'n/hook/(bash zsh fish tcsh pwsh)/';
+complete awsenv 'p/1/(@AWSENV_COMMANDS@)/' 'n/use/`__awsenv_call_profiles`/' 'n/export/`__awsenv_call_profiles`/' 'n/exec/`__awsenv_call_profiles`/' 'n/doctor/`__awsenv_call_profiles`/' 'n/hook/(bash zsh fish tcsh pwsh)/';
 
 # Install once, first in precmd, so the guard sees the last command's $status. Reading the
 # precmd alias takes one forked shell, here only. A precmd of several lines (starship's) cannot
