@@ -271,16 +271,24 @@ if [[ ${PROMPT_COMMAND[*]-} != *__awsenv_guard* ]]; then
   fi
 fi
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
-# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Names are
-# matched by hand, not with `compgen -W`, which expands the words it is given: a profile
-# named $(cmd) would run.
+# Completion: the commands, their options, then profile names after use/export/exec/doctor
+# (asked of `awsenv complete profiles`, so only when TAB is pressed) and shells after hook.
+# The commands and options are a table that `awsenv hook` renders in (src/commands/hook.ts),
+# one line per command. Names are matched by hand, not with `compgen -W`, which expands the
+# words it is given: a profile named $(cmd) would run.
+__awsenv_completion='@AWSENV_COMPLETION@'
 __awsenv_complete() {
-  local cur=${COMP_WORDS[COMP_CWORD]-} name quoted
-  local -a names=()
+  local cur=${COMP_WORDS[COMP_CWORD]-} name quoted line
+  local -a names=() lines=() words=()
   COMPREPLY=()
+  mapfile -t lines <<<"$__awsenv_completion"
   if ((COMP_CWORD == 1)); then
-    names=(use clear list current doctor hook export exec setup)
+    for line in "${lines[@]}"; do names+=("${line%% *}"); done
+  elif [[ $cur == -* ]]; then
+    for line in "${lines[@]}"; do
+      read -r -a words <<<"$line"
+      [[ ${words[0]-} == "${COMP_WORDS[1]-}" ]] && names=("${words[@]:1}")
+    done
   elif ((COMP_CWORD == 2)); then
     case ${COMP_WORDS[1]-} in
       use | export | exec | doctor) mapfile -t names < <(command "$__awsenv_bin" complete profiles 2>/dev/null) ;;
@@ -288,7 +296,7 @@ __awsenv_complete() {
     esac
   fi
   for name in "${names[@]}"; do
-    if [[ $name == "$cur"* ]]; then
+    if [[ -n $name && $name == "$cur"* ]]; then
       printf -v quoted '%q' "$name"
       COMPREPLY+=("$quoted")
     fi

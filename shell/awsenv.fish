@@ -272,11 +272,19 @@ function __awsenv_guard --on-event fish_prompt
     end
 end
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
-# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Erased
-# first, so sourcing twice does not list them twice.
+# Completion: the commands and their options (a table `awsenv hook` renders in, one line
+# per command), then profile names after use/export/exec/doctor (asked of `awsenv complete
+# profiles`, so only when TAB is pressed) and shells after hook. Erased first, so sourcing
+# twice does not list them twice.
+set -g __awsenv_completion '@AWSENV_COMPLETION@'
 complete -c awsenv -e
-complete -c awsenv -f -n __fish_use_subcommand -a 'use clear list current doctor hook export exec setup'
+for line in (string split \n -- $__awsenv_completion)
+    set -l w (string split ' ' -- $line)
+    complete -c awsenv -f -n __fish_use_subcommand -a $w[1]
+    for option in $w[2..]
+        complete -c awsenv -f -n "__fish_seen_subcommand_from $w[1]" -l (string sub -s 3 -- $option)
+    end
+end
 complete -c awsenv -f -n '__fish_seen_subcommand_from use export exec doctor; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete profiles 2>/dev/null)'
 complete -c awsenv -f -n '__fish_seen_subcommand_from hook; and test (count (commandline -opc)) -eq 2' -a 'bash zsh fish tcsh pwsh'
 

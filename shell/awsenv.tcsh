@@ -67,7 +67,10 @@ alias __awsenv_segment_profile 'set AWSENV_SEGMENT = "aws:$__awsenv_p"; if ("$__
 alias __awsenv_segment_time '__awsenv_now; @ __awsenv_left = $__awsenv_ex - $__awsenv_t; set __awsenv_d = expired; if ($__awsenv_left > 0) eval __awsenv_duration; set AWSENV_SEGMENT = "$AWSENV_SEGMENT $__awsenv_d"';
 alias awsenv_prompt '__awsenv_segment_update; __awsenv_bsd; echo -n "$AWSENV_SEGMENT"; __awsenv_unbsd';
 
-alias __awsenv_forget 'unsetenv AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_REGION AWSENV_WATCH AWSENV_STAMP';
+# The region awsenv set (AWSENV_REGION) goes with the keys it came with; one set by hand stays.
+alias __awsenv_drop_region 'set __awsenv_r = ""; if ($?AWSENV_REGION) eval '\''set __awsenv_r = $AWSENV_REGION:q'\''; if ("$__awsenv_r" != "") eval __awsenv_drop_region_vars; unsetenv AWSENV_REGION';
+alias __awsenv_drop_region_vars 'set __awsenv_rv = ""; if ($?AWS_REGION) eval '\''set __awsenv_rv = $AWS_REGION:q'\''; if ("$__awsenv_rv" == "$__awsenv_r") unsetenv AWS_REGION; set __awsenv_rv = ""; if ($?AWS_DEFAULT_REGION) eval '\''set __awsenv_rv = $AWS_DEFAULT_REGION:q'\''; if ("$__awsenv_rv" == "$__awsenv_r") unsetenv AWS_DEFAULT_REGION';
+alias __awsenv_forget '__awsenv_drop_region; unsetenv AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_WATCH AWSENV_STAMP';
 alias __awsenv_drop_keys 'unsetenv AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION AWSENV_KEY_ID';
 
 # Runs the alias named in __awsenv_callee in a command substitution: its stdout in
@@ -101,7 +104,7 @@ alias __awsenv_on_ok 'if ("$__awsenv_ex" != "" && "$__awsenv_k" != "") eval __aw
 alias __awsenv_check_expiry '__awsenv_now; if ("$__awsenv_retry_at" !~ [0-9]* || "$__awsenv_retry_at" =~ *[^0-9]*) set __awsenv_retry_at = 0; @ __awsenv_soon = $__awsenv_ex - 300; if ("$__awsenv_ar" == 1 && $__awsenv_t >= $__awsenv_soon && $__awsenv_t >= $__awsenv_retry_at) eval __awsenv_refresh; __awsenv_read; if ("$__awsenv_ex" != "") eval __awsenv_check_expired';
 alias __awsenv_refresh '@ __awsenv_retry_at = $__awsenv_t + 60; set __awsenv_callee = __awsenv_call_refresh; __awsenv_capture; if ($__awsenv_rc == 0) eval "$__awsenv_out"';
 alias __awsenv_check_expired 'if ($__awsenv_ex <= $__awsenv_t) eval __awsenv_expired';
-alias __awsenv_expired '__awsenv_drop_keys; set __awsenv_msg = "the session of '\''$__awsenv_p'\'' has expired and was removed; renew it with: awsenv use $__awsenv_p"; __awsenv_say';
+alias __awsenv_expired '__awsenv_drop_keys; __awsenv_drop_region; set __awsenv_msg = "the session of '\''$__awsenv_p'\'' has expired and was removed; renew it with: awsenv use $__awsenv_p"; __awsenv_say';
 # -M has whole seconds: a change within the second of `use` is not seen (as in fish).
 alias __awsenv_check_watch 'if (-e "$__awsenv_w" && -M "$__awsenv_w" > -M "$__awsenv_s") eval __awsenv_reread';
 alias __awsenv_reread 'set __awsenv_callee = __awsenv_call_reread; __awsenv_capture; if ($__awsenv_rc == 0) eval __awsenv_reread_ok; if ($__awsenv_rc != 0) eval __awsenv_reread_failed';
@@ -112,7 +115,7 @@ alias __awsenv_reread_failed 'unsetenv AWSENV_WATCH; set __awsenv_msg = "the cre
 # `awsenv complete profiles` when TAB is pressed, through an alias as above) and shells
 # after hook.
 alias __awsenv_call_profiles '"$__awsenv_bin" complete profiles';
-complete awsenv 'p/1/(use clear list current doctor hook export exec)/' 'n/use/`__awsenv_call_profiles`/' 'n/export/`__awsenv_call_profiles`/' 'n/exec/`__awsenv_call_profiles`/' 'n/doctor/`__awsenv_call_profiles`/' 'n/hook/(bash zsh fish tcsh pwsh)/';
+complete awsenv 'p/1/(@AWSENV_COMMANDS@)/' 'n/use/`__awsenv_call_profiles`/' 'n/export/`__awsenv_call_profiles`/' 'n/exec/`__awsenv_call_profiles`/' 'n/doctor/`__awsenv_call_profiles`/' 'n/hook/(bash zsh fish tcsh pwsh)/';
 
 # Install once, first in precmd, so the guard sees the last command's $status. Reading the
 # precmd alias takes one forked shell, here only. A precmd of several lines (starship's) cannot

@@ -269,14 +269,22 @@ function __awsenv_prompt_put {
   return rc
 }
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
-# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. compadd
-# quotes what it inserts.
+# Completion: the commands, their options (a table `awsenv hook` renders in, one line per
+# command), then profile names after use/export/exec/doctor (asked of `awsenv complete
+# profiles`, so only when TAB is pressed) and shells after hook. compadd quotes what it
+# inserts.
+typeset -g __awsenv_completion='@AWSENV_COMPLETION@'
 function _awsenv {
   emulate -L zsh
-  local -a names
+  local -a names lines
+  local line
+  lines=(${(f)__awsenv_completion})
   if ((CURRENT == 2)); then
-    names=(use clear list current doctor hook export exec setup)
+    names=(${lines%% *})
+  elif [[ $PREFIX == -* ]]; then
+    for line in $lines; do
+      [[ ${line%% *} == $words[2] ]] && names=(${${(s: :)line}[2,-1]})
+    done
   elif ((CURRENT == 3)); then
     case $words[2] in
       use | export | exec | doctor) names=(${(f)"$(command $__awsenv_bin complete profiles 2>/dev/null)"}) ;;

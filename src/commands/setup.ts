@@ -179,12 +179,15 @@ function findBlock(lines: string[]): Range | undefined {
   return { start, end };
 }
 
+/** A line that sources a hook file: what this or an earlier awsenv wrote in a block. */
+const SOURCES_HOOK = /awsenv\/hook\.(bash|zsh|fish|tcsh|ps1)\b/;
+
 /** The lines inside a block that awsenv did not write (a user's additions), as text. */
 function foreignLines(lines: string[], r: Range, ours: Set<string>): string[] {
   return lines
     .slice(r.start + 1, r.end)
     .map((l) => l.replace(/\r?\n$/, ''))
-    .filter((l) => l.trim() !== '' && !ours.has(l));
+    .filter((l) => l.trim() !== '' && !ours.has(l) && !SOURCES_HOOK.test(l));
 }
 
 const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
