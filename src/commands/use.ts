@@ -2,7 +2,7 @@
 import { cacheDir } from '../sessions/cache.js';
 import { loadProfiles } from '../files/profiles.js';
 import { STATE } from '../core/variables.js';
-import { stampFor, untilStamp } from '../core/watch.js';
+import { recentFailure, recordRenewal, RETRY_AFTER_MS, stampFor, untilStamp } from '../core/watch.js';
 import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';
@@ -88,7 +88,26 @@ export async function use(args: UseArgs, ctx: Context): Promise<Output> {
     durationSeconds: args.duration,
     refresh: args.refresh,
   });
-  const resolved = await resolver.resolve(args.profile);
+  // The prompt hook renews in the background (AWSENV_NONINTERACTIVE=1): after a failure, the
+  // next renewal of the profile in any shell is refused at once for a minute, so a broken
+  // network or endpoint costs one deadline (AWSENV_STS_TIMEOUT) a minute, not every prompt.
+  const background = ctx.env.AWSENV_NONINTERACTIVE === '1';
+  const cache = cacheDir(ctx.env);
+  if (background) {
+    const failedAt = recentFailure(cache, args.profile, ctx.now());
+    if (failedAt) {
+      const again = new Date(failedAt.getTime() + RETRY_AFTER_MS).toISOString().slice(11, 19);
+      throw new AwsenvError(`the last renewal of '${args.profile}' failed less than a minute ago; the hook tries again after ${again} UTC (run \`awsenv use\` yourself to try now)`);
+    }
+  }
+  let resolved: Awaited<ReturnType<Resolver['resolve']>>;
+  try {
+    resolved = await resolver.resolve(args.profile);
+  } catch (error) {
+    if (background) recordRenewal(cache, args.profile, true, ctx.now());
+    throw error;
+  }
+  if (background) recordRenewal(cache, args.profile, false, ctx.now());
   const change = useChange(resolved.profile, resolved.credentials, resolved.region, ctx.env);
   // The prompt hook watches the file static keys came from, so rotated keys are picked up;
   // for a session it gets a stamp dated at the session's end instead (fish's clock).

@@ -58,3 +58,42 @@ function stampAt(path: string, ms: number): string {
   }
   return path;
 }
+
+// --- the prompt hook's renewals: after one failure, none for a minute, across shells
+
+/** How long after a failed background renewal the next one is refused without trying. */
+export const RETRY_AFTER_MS = 60_000;
+
+function failurePath(cacheDir: string, profile: string): string {
+  return join(cacheDir, 'stamps', `failed-${fnv1a(profile)}`);
+}
+
+/**
+ * When the last background renewal of `profile` failed, if that was less than a minute
+ * ago (a stamp's mtime; a stamp in an untrusted directory does not count).
+ */
+export function recentFailure(cacheDir: string, profile: string, now: Date): Date | undefined {
+  try {
+    if (!trustDir(cacheDir, false) || !trustDir(join(cacheDir, 'stamps'), false)) return undefined;
+    const st = lstatSync(failurePath(cacheDir, profile), { throwIfNoEntry: false });
+    if (!st?.isFile()) return undefined;
+    const age = now.getTime() - st.mtimeMs;
+    return age >= 0 && age < RETRY_AFTER_MS ? new Date(st.mtimeMs) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records (failed) or forgets (succeeded) a background renewal's outcome. Best effort. */
+export function recordRenewal(cacheDir: string, profile: string, failed: boolean, now: Date): void {
+  try {
+    if (!failed) {
+      if (trustDir(cacheDir, false) && trustDir(join(cacheDir, 'stamps'), false)) rmSync(failurePath(cacheDir, profile), { force: true });
+      return;
+    }
+    const ms = now.getTime();
+    stampAt(failurePath(cacheDir, profile), ms);
+  } catch {
+    // no usable cache directory: each shell then waits its own minute (the hook's variable)
+  }
+}

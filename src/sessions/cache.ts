@@ -208,20 +208,31 @@ export class SessionCache {
    */
   async withLock<T>(key: string, fill: () => Promise<T>, staleMs = 120_000): Promise<T> {
     this.ensureDir();
-    const lock = join(this.dir, `${key}.lock`);
-    const me = holderLine();
-    while (!createLock(lock, me)) {
-      breakIfStale(lock, staleMs);
-      await new Promise((r) => setTimeout(r, 25 + Math.random() * 25));
-    }
-    try {
-      return await fill();
-    } finally {
-      // Not a lock that another process took over from us meanwhile (after staleMs).
-      if (readLock(lock)?.text === me) rmSync(lock, { force: true });
-    }
+    return withLockFile(join(this.dir, `${key}.lock`), fill, staleMs);
   }
 }
+
+/**
+ * Runs `fill` holding the lock file `lock` (see SessionCache.withLock): also the lock of
+ * credentials-file edits, which lives next to the file it protects (files/edit-file.ts), so
+ * that two runs with different cache directories still take turns.
+ */
+export async function withLockFile<T>(lock: string, fill: () => Promise<T>, staleMs: number): Promise<T> {
+  const me = holderLine();
+  while (!createLock(lock, me)) {
+    breakIfStale(lock, staleMs);
+    await new Promise((r) => setTimeout(r, 25 + Math.random() * 25));
+  }
+  try {
+    return await fill();
+  } finally {
+    // Not a lock that another process took over from us meanwhile (after staleMs).
+    if (readLock(lock)?.text === me) rmSync(lock, { force: true });
+  }
+}
+
+/** A lock that cannot be created or written (a full disk, no permission); nothing is left. */
+export class LockError extends AwsenvError {}
 
 /** A session as the cache keeps it. */
 export function toCached(profile: string, c: Required<Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>>, mfa: boolean): CachedSession {
@@ -262,7 +273,7 @@ function createLock(lock: string, holder: string): boolean {
     fd = openSync(lock, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new CacheDirError(dirname(lock), `cannot hold the lock ${lock} (${errnoText(error)}); nothing was changed`, { cause: error });
+    throw new LockError(`cannot take the lock ${lock} (${errnoText(error)}); nothing was changed`, { cause: error });
   }
   try {
     writeSync(fd, holder);
@@ -270,7 +281,7 @@ function createLock(lock: string, holder: string): boolean {
     // A full disk (ENOSPC) or quota: no empty lock is left behind for others to wait on.
     closeSync(fd);
     rmSync(lock, { force: true });
-    throw new CacheDirError(dirname(lock), `cannot hold the lock ${lock} (${errnoText(error)}); nothing was changed`, { cause: error });
+    throw new LockError(`cannot take the lock ${lock} (${errnoText(error)}); nothing was changed`, { cause: error });
   }
   closeSync(fd);
   return true;

@@ -66,7 +66,7 @@ for (const [name, pattern] of [
   proc(`${name}: one clear error, nothing exported`, async () => {
     const r = await awsenv(['use', name, '--shell', 'bash'], box.env);
     assert.is(r.exitCode, 1);
-    assert.is(r.stdout, '');
+    assert.is(r.stdout, 'false\n');
     assert.match(r.stderr, pattern);
     assert.not.match(r.stderr, /\n\s+at /);
   });
@@ -77,7 +77,7 @@ for (const name of ['slow', 'slow-child']) {
     const started = Date.now();
     const r = await awsenv(['use', name, '--shell', 'bash'], { ...box.env, AWSENV_PROCESS_TIMEOUT: '1' });
     assert.is(r.exitCode, 1);
-    assert.is(r.stdout, '');
+    assert.is(r.stdout, 'false\n');
     assert.match(r.stderr, /did not finish within 1 s/);
     // The whole process group is stopped, not only the script: far below the child's 30 s.
     assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);

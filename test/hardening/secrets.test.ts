@@ -6,6 +6,7 @@
 // than the credentials file and the session cache files; full key ids only in exports;
 // stdout of a failed use/clear is empty.
 import { createHash } from 'node:crypto';
+import { failStatement, isShellName } from '../../src/shells/index.js';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
@@ -362,7 +363,10 @@ function check(c: Case, r: Ended, debug: boolean): void {
   assert.equal(leaked(r.stderr), [], `${what}: a secret on stderr:\n${r.stderr}`);
   assert.equal(fullKeyIds(r.stderr), [], `${what}: an unmasked key id on stderr:\n${r.stderr}`);
   if (!printsCredentials(c.args)) assert.equal(leaked(r.stdout), [], `${what}: a secret on stdout:\n${r.stdout}`);
-  if (r.exitCode !== 0 && (c.args[0] === 'use' || c.args[0] === 'clear')) assert.is(r.stdout, '', `${what}: stdout of a failure`);
+  if (r.exitCode !== 0 && (c.args[0] === 'use' || c.args[0] === 'clear')) {
+    const shell = c.args[c.args.indexOf('--shell') + 1];
+    assert.is(r.stdout, failStatement(shell !== undefined && isShellName(shell) ? shell : undefined), `${what}: stdout of a failure`);
+  }
 }
 
 /** Runs `jobs` at most `width` at a time, results in order. */
