@@ -155,6 +155,9 @@ function sameTokenFile(cli: ToolRun, mine: ToolRun) {
   assert.is(mine.ssoFile!.mode, 0o600);
 }
 
+/** PARITY_ONLY=REGEX runs only the cases whose id matches (for working on a few). */
+const SELECTED = process.env.PARITY_ONLY ? CASES.filter((c) => new RegExp(process.env.PARITY_ONLY!).test(c.id)) : CASES;
+
 const parity = suite('parity: AWS CLI v2 and awsenv resolve profiles alike (STS calls through moto)');
 let harness: Harness | undefined;
 let scratch: string;
@@ -169,7 +172,7 @@ parity.before(async () => {
   harness.acceptToken('sso-access-token-SEED');
   scratch = mkdtempSync(join(tmpdir(), 'awsenv-parity-'));
   // Two cases at a time, in the background; each test awaits its own.
-  const queue = [...CASES];
+  const queue = [...SELECTED];
   const h = harness;
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
@@ -196,7 +199,7 @@ parity.after(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-for (const c of CASES) {
+for (const c of SELECTED) {
   parity(`${c.id}: ${c.what} (${c.from})`, async () => {
     if (!harness) return;
     while (!runs.has(c.id)) await new Promise((r) => setTimeout(r, 20));
