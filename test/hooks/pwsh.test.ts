@@ -319,7 +319,7 @@ async function traced(file: string, marker: string): Promise<string[]> {
         'awsenv use pr': ['prod-admin'],
         'awsenv export de': ['default', "'dev ops'"],
         "awsenv use '$(N": ["'$(New-Item CANARY)'"],
-        "awsenv use 'de": ["'default'"],
+        "awsenv use 'de": ["'default'", "'dev ops'"],
         'awsenv use it': ["'it''s'"],
         'awsenv doctor ': ["'$(New-Item CANARY)'", 'default', "'dev ops'", "'it''s'", 'prod-admin'],
         'awsenv hook p': ['pwsh'],
