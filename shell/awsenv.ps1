@@ -12,6 +12,14 @@ if ($global:__awsenv_bin -eq '@AWSENV_BIN@') { $global:__awsenv_bin = 'awsenv' }
 if (-not (Test-Path Variable:global:__awsenv_retry_at)) { $global:__awsenv_retry_at = 0 }
 if (-not (Test-Path Variable:global:AWSENV_SEGMENT)) { $global:AWSENV_SEGMENT = '' }
 
+# Sets or (for $null) removes a variable. Not [Environment]::SetEnvironmentVariable($name,
+# $null): PowerShell passes $null to a string parameter as '', and .NET 9 and later keep an
+# empty variable instead of removing it (found in pwsh 7.6, test/hooks/pwsh.test.ts).
+function global:__awsenv_setenv([string]$name, $value) {
+    if ($null -eq $value) { Remove-Item -LiteralPath "Env:$name" -ErrorAction Ignore }
+    else { Set-Item -LiteralPath "Env:$name" -Value $value }
+}
+
 # Runs the CLI with AWSENV_SHELL=pwsh (and the given extra variables) for this one call:
 # PowerShell has no `NAME=value command` prefix, so they are set and put back. A bundled .js
 # is started with node (Windows does not run a script by its shebang).
@@ -28,7 +36,7 @@ function global:__awsenv_invoke {
         $rest = @($command | Select-Object -Skip 1) + $Arguments
         if ($Quiet) { & $command[0] @rest 2>$null } else { & $command[0] @rest }
     } finally {
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        foreach ($name in $saved.Keys) { __awsenv_setenv $name $saved[$name] }
     }
 }
 
@@ -128,13 +136,13 @@ function global:__awsenv_notice([string]$message) {
 
 function global:__awsenv_forget {
     foreach ($name in 'AWSENV_PROFILE', 'AWSENV_KEY_ID', 'AWSENV_EXPIRY', 'AWSENV_REGION', 'AWSENV_WATCH', 'AWSENV_STAMP') {
-        [Environment]::SetEnvironmentVariable($name, $null)
+        Remove-Item -LiteralPath "Env:$name" -ErrorAction Ignore
     }
 }
 
 function global:__awsenv_drop_keys {
     foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWSENV_KEY_ID') {
-        [Environment]::SetEnvironmentVariable($name, $null)
+        Remove-Item -LiteralPath "Env:$name" -ErrorAction Ignore
     }
 }
 
@@ -202,14 +210,15 @@ function global:__awsenv_guard {
 # The prompt wrapper: the guard first, then the segment in front of the prompt it wraps.
 # $? cannot be assigned: a failed Write-Error (ignored, kept out of $Error) makes it false
 # again for the wrapped prompt, as starship does.
-# $LASTEXITCODE is unset until a native command ran; under strict mode it is read with
-# Get-Variable, and put back only if it was there.
+# $LASTEXITCODE is unset until a native command ran; under strict mode it is read only after
+# Test-Path finds it, and put back only if it was there.
 if (-not (Test-Path Variable:global:__awsenv_prompt_wrapper)) {
     $global:__awsenv_prompt_wrapper = {
         $lastOk = $?
-        $lastCode = Get-Variable -Name LASTEXITCODE -Scope Global -ErrorAction Ignore
+        $hadCode = Test-Path Variable:global:LASTEXITCODE
+        $lastCode = if ($hadCode) { $global:LASTEXITCODE } else { $null }
         try { __awsenv_guard } catch { __awsenv_notice "$_" }
-        if ($lastCode) { $global:LASTEXITCODE = $lastCode.Value }
+        if ($hadCode) { $global:LASTEXITCODE = $lastCode }
         $segment = ''
         if ($env:AWSENV_PROMPT -eq '1' -and -not $env:STARSHIP_SHELL -and $global:AWSENV_SEGMENT) { $segment = "($($global:AWSENV_SEGMENT)) " }
         if (-not $lastOk) { Write-Error '' -ErrorAction Ignore }
@@ -285,11 +294,14 @@ Register-ArgumentCompleter -Native -CommandName awsenv -ScriptBlock {
     } else {
         return
     }
-    # What is typed so far, without the opening quote of a quoted name.
-    $prefix = "$wordToComplete" -replace "^['\u2018\u2019\u201A\u201B]", ''
+    # What is typed so far. A quoted word arrives closed ('de' for 'de): its quotes are taken
+    # off and its doubled quotes undone.
+    $prefix = "$wordToComplete"
+    $quoted = $prefix -cmatch "^['\u2018\u2019\u201A\u201B]"
+    if ($quoted) { $prefix = ($prefix -replace "^.(.*?)['\u2018\u2019\u201A\u201B]?$", '$1') -replace "(['\u2018\u2019\u201A\u201B])\1", '$1' }
     foreach ($c in $candidates) {
         if (-not "$c".StartsWith($prefix, [System.StringComparison]::Ordinal)) { continue }
-        $text = if ($kind -eq 'ParameterValue') { __awsenv_word $c } else { $c }
+        $text = if ($kind -ne 'ParameterValue') { $c } elseif ($quoted) { "'" + ("$c" -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'" } else { __awsenv_word $c }
         [System.Management.Automation.CompletionResult]::new($text, (__awsenv_visible $c), $kind, (__awsenv_visible $c))
     }
 }

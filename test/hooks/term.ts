@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { awsenv, type Sandbox } from '../helpers/env.js';
 import { PWSH } from '../helpers/shells.js';
 
-export type HookShell = 'bash' | 'zsh' | 'fish' | 'tcsh' | 'pwsh';
+export type HookShell = 'bash' | 'zsh' | 'fish' | 'tcsh';
+/** The shells a Session drives: the hook shells, and PowerShell (test/hooks/pwsh.test.ts). */
+export type TermShell = HookShell | 'pwsh';
 
 /** Every test prompt ends in "[STATUS] > ", so the last command's status is always on screen.
  * (screen() drops the trailing spaces of each line.) */
@@ -15,10 +17,10 @@ export const PROMPT_END = /\[(\d+)\] >$/;
 const PROMPT = /\[\d+\] >( |$)/;
 
 /** `awsenv hook SHELL` from the built CLI, written into the sandbox. */
-export async function writeHook(box: Sandbox, shell: HookShell): Promise<string> {
+export async function writeHook(box: Sandbox, shell: TermShell): Promise<string> {
   const r = await awsenv(['hook', shell], box.env);
   if (r.exitCode !== 0 || r.stderr !== '') throw new Error(`awsenv hook ${shell} failed: ${r.stderr}`);
-  const path = join(box.dir, `hook.${shell}`);
+  const path = join(box.dir, `hook.${shell === 'pwsh' ? 'ps1' : shell}`); // pwsh runs only a .ps1 as a script
   writeFileSync(path, r.stdout);
   return path;
 }
@@ -41,7 +43,7 @@ export interface SessionOptions {
 }
 
 /** The rc file that makes the prompt "[STATUS] > " and sources the hook. */
-function rcFile(shell: HookShell, hook: string, o: SessionOptions): string {
+function rcFile(shell: TermShell, hook: string, o: SessionOptions): string {
   const lines: string[] = [];
   const prompt = o.prompt !== false;
   const load = o.load ? o.load(hook) : `source '${hook}'`;
@@ -87,7 +89,7 @@ export class Session {
 
   private constructor(
     readonly box: Sandbox,
-    readonly shell: HookShell,
+    readonly shell: TermShell,
   ) {
     this.socket = `awsenv-${process.pid}-${++sessions}`;
     const tmpdir = join(box.dir, 'tmux');
@@ -95,7 +97,7 @@ export class Session {
     this.tmuxEnv = { PATH: box.env.PATH!, TMUX_TMPDIR: tmpdir, TERM: 'xterm-256color', HOME: box.home };
   }
 
-  static async start(box: Sandbox, shell: HookShell, o: SessionOptions = {}): Promise<Session> {
+  static async start(box: Sandbox, shell: TermShell, o: SessionOptions = {}): Promise<Session> {
     const s = new Session(box, shell);
     const hook = await writeHook(box, shell);
     const rc = join(box.dir, `rc.${shell}.${s.socket}`);
@@ -103,7 +105,7 @@ export class Session {
     const rcPath = join(rc, shell === 'zsh' ? '.zshrc' : shell === 'pwsh' ? 'rc.ps1' : 'rc');
     writeFileSync(rcPath, rcFile(shell, hook, o));
     s.rcPath = rcPath;
-    const argv: Record<HookShell, string[]> = {
+    const argv: Record<TermShell, string[]> = {
       bash: ['bash', '--noprofile', '--rcfile', rcPath, '-i'],
       zsh: ['zsh', '--no-globalrcs', '-i'],
       fish: ['fish', '--no-config', '-i', '-C', `source '${rcPath}'`],
