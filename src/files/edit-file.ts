@@ -19,7 +19,7 @@ export interface EditOutcome<T> {
   result: T;
 }
 
-function readText(file: string, target: string): { text: string; mode: number | undefined } {
+function readText(file: string, target: string): { text: string; mode: number | undefined; owner?: { uid: number; gid: number } } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(target);
@@ -33,7 +33,14 @@ function readText(file: string, target: string): { text: string; mode: number | 
   const text = decodeUtf8(file, bytes);
   // Only a file the AWS CLI can read is edited; the error names file and line.
   parseIni(file, text);
-  return { text, mode: statSync(target).mode & 0o777 };
+  const st = statSync(target);
+  return { text, mode: st.mode & 0o777, owner: { uid: st.uid, gid: st.gid } };
+}
+
+/** Only root may give a file away; anyone else's new file is theirs, which it already was. */
+function canChown(_owner: { uid: number }): boolean {
+  const uid = process.getuid?.();
+  return uid === 0;
 }
 
 /**
@@ -43,7 +50,7 @@ function readText(file: string, target: string): { text: string; mode: number | 
 export async function editFile<T>(
   file: string,
   edit: (text: string) => { text: string; result: T },
-  options: { lock: SessionCache; dryRun?: boolean },
+  options: { lock: SessionCache; dryRun?: boolean; keepMode?: boolean },
 ): Promise<EditOutcome<T>> {
   if (file === '') throw new ConfigError('AWS_SHARED_CREDENTIALS_FILE', undefined, 'is empty, so there is no file to write');
   let target: string;
@@ -57,19 +64,21 @@ export async function editFile<T>(
     // Under the lock, written or not: what a writer killed mid-write left (a temporary copy
     // of the file, secrets and all) goes at the next edit.
     if (!options.dryRun) sweepTemps(dirname(target), target);
-    const { text, mode } = readText(file, target);
+    const { text, mode, owner } = readText(file, target);
     const { text: next, result } = edit(text);
     const changed = next !== text;
     if (changed && !options.dryRun) {
       parseIni(file, next); // never write what the AWS CLI could not read back
       try {
-        writeFileAtomic(target, next, { mode: 0o600 });
+        // keepMode (rotate): the file keeps its mode and owner, as an edit in place would.
+        const keep = options.keepMode && mode !== undefined;
+        writeFileAtomic(target, next, keep ? { mode, ...(owner && canChown(owner) ? { owner } : {}) } : { mode: 0o600 });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         throw new ConfigError(file, undefined, `cannot be written (${code ?? 'unknown error'}); it was left as it was`, { cause: error });
       }
     }
-    return { file, target, changed, result, ...(changed && mode !== undefined && mode !== 0o600 ? { previousMode: mode } : {}) };
+    return { file, target, changed, result, ...(changed && !options.keepMode && mode !== undefined && mode !== 0o600 ? { previousMode: mode } : {}) };
   };
   if (options.dryRun) return run();
   return options.lock.withLock(sessionKey({ op: 'edit-file', file: target }), run, 10_000);

@@ -7,6 +7,7 @@
 import {
   closeSync,
   fchmodSync,
+  fchownSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -187,6 +188,8 @@ export function sweepTemps(dir: string, target?: string): void {
 export interface AtomicWriteOptions {
   /** The new file's mode, applied with fchmod so the umask cannot widen or narrow it. */
   mode?: number;
+  /** The new file's owner (a file edited by root for its user stays the user's), applied with fchown. */
+  owner?: { uid: number; gid: number };
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
@@ -223,6 +226,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     try {
       testHook('after-temp-open', path);
       fchmodSync(fd, mode);
+      if (options.owner) fchownSync(fd, options.owner.uid, options.owner.gid);
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       const half = bytes.length >> 1;
       writeAll(fd, bytes.subarray(0, half));
