@@ -302,9 +302,10 @@ export async function rotateKey(set: ProfileSet, name: string, options: RotateOp
         } catch (error) {
           lastError = error;
         }
-        const wait = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!;
-        if (now().getTime() - started + wait > WAIT_LIMIT_MS) break;
-        await deps.sleep(wait);
+        // Backing off, but using the whole limit: the last try is made at its end.
+        const left = WAIT_LIMIT_MS - (now().getTime() - started);
+        if (left <= 0) break;
+        await deps.sleep(Math.min(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!, left));
       }
     } finally {
       stop();
