@@ -258,7 +258,7 @@ rotate('the credentials file cannot be written: the new key is deleted again, th
   assert.equal(await iamKeys(w.user), [{ id: w.keys.accessKeyId, status: 'Active' }]);
 });
 
-type Decision = { status: number; body: string } | { headers: Record<string, string> | undefined };
+type Decision = { status: number; body: string } | { headers: Record<string, string> | undefined; rewrite?: (answer: string) => string };
 
 /**
  * A proxy in front of moto: `decide` answers a request itself, or forwards it with its own
@@ -281,8 +281,18 @@ async function proxy(decide: (req: { headers: Record<string, string>; body: stri
         return;
       }
       const out = request({ host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers: { ...(d.headers ?? headers), 'content-length': String(body.length) } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        if (!d.rewrite) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const parts: Buffer[] = [];
+        answer.on('data', (c) => parts.push(c));
+        answer.on('end', () => {
+          const text = Buffer.from(d.rewrite!(Buffer.concat(parts).toString('utf8')));
+          res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'text/xml', 'content-length': String(text.length) });
+          res.end(text);
+        });
       });
       out.on('error', () => res.destroy());
       out.end(body);
@@ -404,6 +414,38 @@ rotate('profiles that are not long-term keys are refused with the reason and the
   assert.is(bogus.exitCode, 1);
   assert.match(bogus.stderr, /stopped before changing anything: the current key AKIA…ZED1 of profile 'zed' does not work/);
   assert.is(readFileSync(w.box.credentials, 'utf8'), w.text);
+});
+
+rotate('doctor: a key older than 90 days is a warning whose fix (quoted for the shell) rotates it; list shows the age; offline, no check', async () => {
+  if (!moto) return;
+  // IAM as moto answers it, but every key created in 2020 (moto cannot backdate a key).
+  const iam = await proxy(() => ({ headers: undefined, rewrite: (xml) => xml.replace(/<CreateDate>[^<]+<\/CreateDate>/g, '<CreateDate>2020-01-01T00:00:00Z</CreateDate>') }));
+  const w = await world({ AWS_ENDPOINT_URL_IAM: iam });
+  const name = "o'key";
+  writeFileSync(w.box.credentials, w.text.replace('[alice]', `[${name}]`));
+  const doctor = await awsenv(['doctor', name, '--json'], w.env);
+  assert.is(doctor.exitCode, 0, doctor.stdout + doctor.stderr); // a warning, not a problem
+  const check = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string; message: string; fix: string | null }[] }).checks.find((c) => c.id === 'key-age')!;
+  assert.is(check.status, 'warning');
+  assert.match(check.message, /is \d{4} days old \(created 2020-01-01\)/);
+  assert.is(check.fix, `awsenv rotate 'o'\\''key'`);
+  assert.not.ok(doctor.stderr.includes(w.keys.accessKeyId) || doctor.stdout.includes(w.keys.secretAccessKey));
+
+  const offline = await awsenv(['doctor', name, '--json', '--offline'], w.env);
+  assert.not.ok(offline.stdout.includes('key-age'), 'offline: no key-age check');
+
+  // list knows the age from doctor's check, with no request (IAM and STS unreachable).
+  const unreachable = { ...w.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:9' };
+  const list = await awsenv(['list'], unreachable);
+  assert.match(list.stdout, /o'key\s+keys\s+eu-central-1\s+-\s+\d{4}d, rotate/);
+  const json = JSON.parse((await awsenv(['list', '--json'], unreachable)).stdout) as { profiles: { name: string; keyCreatedAt: string | null }[] };
+  assert.is(json.profiles.find((p) => p.name === name)!.keyCreatedAt, '2020-01-01T00:00:00.000Z');
+
+  // The fix, run by bash as printed, rotates the key (through the same IAM).
+  const fixed = await execa('bash', ['-c', check.fix!.replace(/^awsenv /, `node ${CLI} `)], { env: w.env, extendEnv: false, reject: false });
+  assert.is(fixed.exitCode, 0, String(fixed.stderr));
+  assert.match(String(fixed.stderr), `rotating the access key of profile '${name}'`);
+  assert.is.not(/aws_access_key_id=(\S+)\r/.exec(readFileSync(w.box.credentials, 'utf8'))![1], w.keys.accessKeyId);
 });
 
 rotate.run();
