@@ -160,8 +160,9 @@ elif [[ ";${PROMPT_COMMAND-};" != *";__awsenv_guard;"* ]]; then
   PROMPT_COMMAND="__awsenv_guard${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
 fi
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
-# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Names are
+# Completion: the commands, then profile names or shells after them, asked of `awsenv
+# complete commands` and `awsenv complete args COMMAND` (one list, in complete.ts), so only
+# when TAB is pressed. Names are
 # matched by hand, not with `compgen -W`, which expands the words it is given: a profile
 # named $(cmd) would run.
 __awsenv_complete() {
@@ -169,12 +170,9 @@ __awsenv_complete() {
   local -a names=()
   COMPREPLY=()
   if ((COMP_CWORD == 1)); then
-    names=(use clear list current doctor hook export exec)
+    mapfile -t names < <(command "$__awsenv_bin" complete commands 2>/dev/null)
   elif ((COMP_CWORD == 2)); then
-    case ${COMP_WORDS[1]-} in
-      use | export | exec | doctor) mapfile -t names < <(command "$__awsenv_bin" complete profiles 2>/dev/null) ;;
-      hook) names=(bash zsh fish tcsh pwsh) ;;
-    esac
+    mapfile -t names < <(command "$__awsenv_bin" complete args "${COMP_WORDS[1]-}" 2>/dev/null)
   fi
   for name in "${names[@]}"; do
     if [[ $name == "$cur"* ]]; then

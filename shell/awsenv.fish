@@ -166,13 +166,13 @@ function __awsenv_guard --on-event fish_prompt
     end
 end
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
-# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Erased
+# Completion: the commands, then profile names or shells after them, asked of `awsenv
+# complete commands` and `awsenv complete args COMMAND` (one list, in complete.ts), so only
+# when TAB is pressed. Erased
 # first, so sourcing twice does not list them twice.
 complete -c awsenv -e
-complete -c awsenv -f -n __fish_use_subcommand -a 'use clear list current doctor hook export exec'
-complete -c awsenv -f -n '__fish_seen_subcommand_from use export exec doctor; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete profiles 2>/dev/null)'
-complete -c awsenv -f -n '__fish_seen_subcommand_from hook; and test (count (commandline -opc)) -eq 2' -a 'bash zsh fish tcsh pwsh'
+complete -c awsenv -f -n __fish_use_subcommand -a '(command $__awsenv_bin complete commands 2>/dev/null)'
+complete -c awsenv -f -n 'not __fish_use_subcommand; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete args (commandline -opc)[2] 2>/dev/null)'
 
 function __awsenv_return -a code
     return $code

@@ -133,18 +133,16 @@ __awsenv_guard() {
   return rc
 }
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
-# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. compadd
+# Completion: the commands, then profile names or shells after them, asked of `awsenv
+# complete commands` and `awsenv complete args COMMAND` (one list, in complete.ts), so only
+# when TAB is pressed. compadd
 # quotes what it inserts. Registered when compinit has run (compdef exists).
 _awsenv() {
   local -a names
   if ((CURRENT == 2)); then
-    names=(use clear list current doctor hook export exec)
+    names=(${(f)"$(command $__awsenv_bin complete commands 2>/dev/null)"})
   elif ((CURRENT == 3)); then
-    case $words[2] in
-      use | export | exec | doctor) names=(${(f)"$(command $__awsenv_bin complete profiles 2>/dev/null)"}) ;;
-      hook) names=(bash zsh fish tcsh pwsh) ;;
-    esac
+    names=(${(f)"$(command $__awsenv_bin complete args $words[2] 2>/dev/null)"})
   fi
   compadd -a names
 }

@@ -148,10 +148,10 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
       (a) => run(() => hook({ shell: a.shell }, ctx))(),
     )
     .command(
-      'complete <what>',
+      'complete <what> [command]',
       false, // hidden: for the shell completions, which call it on TAB
-      (y) => y.positional('what', { choices: COMPLETIONS, demandOption: true }),
-      (a) => run(() => complete({ what: a.what }, ctx))(),
+      (y) => y.positional('what', { choices: COMPLETIONS, demandOption: true }).positional('command', { type: 'string' }),
+      (a) => run(() => complete({ what: a.what, command: a.command }, ctx))(),
     )
     .demandCommand(1, 'name a command; see `awsenv --help`')
     .strict()

@@ -41,21 +41,20 @@ cli('it is hidden from --help, and refuses what it does not complete', async () 
   assert.is(bad.stdout, '');
 });
 
-cli('every hook completes every command that --help lists', async () => {
+cli('every hook completes every command that --help lists, from the one list `complete commands` prints', async () => {
   const help = await awsenv(['--help'], box.env);
   const commands = [...help.stdout.matchAll(/^ {2}awsenv (\w+)/gm)].map((m) => m[1]!);
   assert.ok(commands.length >= 7, help.stdout);
-  const lists: Record<string, RegExp> = {
-    'awsenv.bash': /names=\(use ([^)]*)\)/,
-    'awsenv.zsh': /names=\(use ([^)]*)\)/,
-    'awsenv.fish': /__fish_use_subcommand -a '([^']*)'/,
-    'awsenv.tcsh': /'p\/1\/\(([^)]*)\)\//,
-  };
-  for (const [file, pattern] of Object.entries(lists)) {
-    const list = pattern.exec(readFileSync(join(ROOT, 'shell', file), 'utf8'))?.[0];
-    assert.ok(list, `${file}: no command list`);
-    for (const c of commands) assert.match(list, new RegExp(`\\b${c}\\b`), `${file} does not complete ${c}`);
+  const listed = await awsenv(['complete', 'commands'], box.env);
+  assert.equal(listed.stdout.split('\n').filter(Boolean).sort(), [...commands].sort());
+  for (const file of ['awsenv.bash', 'awsenv.zsh', 'awsenv.fish', 'awsenv.tcsh']) {
+    assert.match(readFileSync(join(ROOT, 'shell', file), 'utf8'), 'complete commands', `${file} does not ask for the command list`);
   }
+  // After a command: profiles for those that take one, shells after hook, nothing otherwise.
+  assert.is((await awsenv(['complete', 'args', 'rotate'], box.env)).stdout, (await awsenv(['complete', 'profiles'], box.env)).stdout);
+  assert.is((await awsenv(['complete', 'args', 'hook'], box.env)).stdout, 'bash\nzsh\nfish\ntcsh\npwsh\n');
+  assert.is((await awsenv(['complete', 'args', 'list'], box.env)).stdout, '');
+  assert.is((await awsenv(['complete', 'args', 'constructor'], box.env)).stdout, '');
 });
 cli.run();
 
@@ -78,6 +77,8 @@ bash('commands, profile names (quoted for the line), shells', async () => {
   assert.equal(await bashComplete(['awsenv', 'use', '$']), ['\\$\\(touch\\ CANARY\\)']);
   assert.equal(await bashComplete(['awsenv', 'hook', 'z']), ['zsh']);
   assert.equal(await bashComplete(['awsenv', 'list', '']), []);
+  assert.equal(await bashComplete(['awsenv', 'ro']), ['rotate']);
+  assert.equal(await bashComplete(['awsenv', 'rotate', 'pr']), ['prod-admin']);
   noCanary();
 });
 bash.run();
@@ -99,6 +100,7 @@ fish('commands, profile names, shells (sourced twice: listed once)', async () =>
   assert.equal(await fishComplete('awsenv exec de'), ['default', 'dev ops']);
   assert.equal(await fishComplete("awsenv use '$(t"), ['$(touch CANARY)']);
   assert.equal(await fishComplete('awsenv hook f'), ['fish']);
+  assert.equal(await fishComplete('awsenv rotate pr'), ['prod-admin']);
   noCanary();
 });
 fish.run();
