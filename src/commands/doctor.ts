@@ -27,6 +27,8 @@ export async function doctor(
     },
     sts: (region) => realSts(env, region),
     keyCreated: async (credentials, userName, region) => {
+      // An STS of its own (an emulator, a proxy) vouched for the key: the real IAM knows nothing of it.
+      if (ctx.env.AWS_ENDPOINT_URL_STS && !ctx.env.AWS_ENDPOINT_URL_IAM && !ctx.env.AWS_ENDPOINT_URL) return undefined;
       const keys = await (await realIam(env, region, credentials)).listAccessKeys(userName);
       // Remembered for `awsenv list`, which makes no request of its own.
       recordKeyAges(cacheDir(env), ctx.now(), Object.fromEntries(keys.filter((k) => k.createDate).map((k) => [k.accessKeyId, k.createDate!])));
