@@ -177,16 +177,17 @@ export async function rotateKey(set: ProfileSet, name: string, options: RotateOp
       const code = options.mfaCode ?? (await deps.askMfaCode(serial));
       if (!MFA_CODE.test(code)) throw new AwsenvError('the MFA code must be six digits');
       const stop = deps.progress('getting an MFA session from STS');
+      let c: Awaited<ReturnType<StsPort['getSessionToken']>>;
       try {
-        const c = await sts.getSessionToken({ source: old, mfaSerial: serial, mfaCode: code, durationSeconds: mfaDuration });
-        deps.cache.write(key, toCached(name, c, true));
-        say(`got an MFA session for ${serial}`);
-        return c;
+        c = await sts.getSessionToken({ source: old, mfaSerial: serial, mfaCode: code, durationSeconds: mfaDuration });
       } catch (error) {
         throw new RotateError(`stopped before changing anything: ${why(error)}`, { cause: error });
       } finally {
         stop();
       }
+      deps.cache.write(key, toCached(name, c, true));
+      say(`got an MFA session for ${serial}`);
+      return c;
     });
   };
 
