@@ -20,6 +20,7 @@ export const COMMANDS = {
   export: 'profile',
   exec: 'profile',
   rotate: 'profile',
+  setup: 'none',
 } as const satisfies Record<string, 'profile' | 'shell' | 'none'>;
 
 const lines = (words: readonly string[]) => words.map((w) => `${w}\n`).join('');

@@ -8,6 +8,7 @@ import { STATE } from '../core/variables.js';
 import { cacheDir } from '../sessions/cache.js';
 import { knownKeyCreated } from '../sessions/iam-key-ages.js';
 import { styleFor, table } from '../util/table.js';
+import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 /** The documented `list --json` shape (README, "JSON output"). */
@@ -82,14 +83,15 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
   // The KEY AGE column only once some key's age is known (doctor or rotate asked IAM).
   const ages = entries.some((e) => e.keyCreatedAt);
+  // Names, regions and problems come from the files: control characters escaped.
   const rows = entries.map((e) => [
     e.active ? '*' : '',
-    e.name,
+    printable(e.name),
     e.kind,
-    e.region ?? '-',
+    printable(e.region ?? '-'),
     e.sessionExpiresAt ? sessionLeft(e.sessionExpiresAt, ctx.now()) : '-',
     ...(ages ? [e.keyCreatedAt ? keyAge(e.keyCreatedAt, ctx.now()) : '-'] : []),
-    e.problem ?? '',
+    printable(e.problem ?? ''),
   ]);
   const problemCol = ages ? 6 : 5;
   return {

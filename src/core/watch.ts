@@ -2,8 +2,9 @@
 // a process: `use` leaves a stamp file whose mtime is the key file's (rounded up to the
 // millisecond, so `[[ FILE -nt STAMP ]]` is false until the file is written again), and
 // exports both paths. Stamps are shared by every shell and named by file and mtime.
-import { closeSync, mkdirSync, openSync, statSync, utimesSync } from 'node:fs';
+import { closeSync, constants, fstatSync, futimesSync, lstatSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { trustDir } from '../sessions/cache.js';
 
 /** FNV-1a, 32 bits: a short, stable name for a path (not a secret, so no crypto needed). */
 function fnv1a(text: string): string {
@@ -37,11 +38,23 @@ export function untilStamp(expiration: Date, cacheDir: string): string {
  * names the same stamp, so it is usually there already: one stat instead of four calls.
  */
 function stampAt(path: string, ms: number): string {
-  // Rounded: the same utimes() call as below made it, so it is what that call would make.
-  const mtimeMs = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
-  if (mtimeMs !== undefined && Math.round(mtimeMs) === ms) return path;
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, 'a', 0o600));
-  utimesSync(path, ms / 1000, ms / 1000);
+  // Both directories are awsenv's own (cache.ts trustDir), or CacheDirError: a planted
+  // stamps/ or a link in it would make `use` create or touch files elsewhere.
+  const stamps = dirname(path);
+  trustDir(dirname(stamps), true);
+  trustDir(stamps, true);
+  // Rounded: the same futimes() call as below made it, so it is what that call would make.
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  const mine = st?.isFile() && st.uid === (process.getuid?.() ?? st.uid);
+  if (st && mine && Math.round(st.mtimeMs) === ms) return path;
+  // Anything else at that name (a link, a FIFO, another user's file) is replaced, not followed.
+  if (st && !mine) rmSync(path, { force: true, recursive: st.isDirectory() });
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  try {
+    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${path} is not a file`), { code: 'EINVAL' });
+    futimesSync(fd, ms / 1000, ms / 1000);
+  } finally {
+    closeSync(fd);
+  }
   return path;
 }

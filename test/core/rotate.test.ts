@@ -107,6 +107,9 @@ function harness(configure: (iam: FakeIam) => void = () => {}): Harness {
     async assumeRole() {
       throw new Error('not used');
     },
+    async assumeRoleWithWebIdentity() {
+      throw new Error('not used');
+    },
   };
   const deps: RotateDeps = {
     env: {},
@@ -273,6 +276,9 @@ core('keys not of an IAM user (root), and keys kept in config, are refused befor
       throw new Error('x');
     },
     assumeRole: async () => {
+      throw new Error('x');
+    },
+    assumeRoleWithWebIdentity: async () => {
       throw new Error('x');
     },
   });

@@ -329,7 +329,7 @@ function cases(): Case[] {
     { args: ['exec', 'tokened', '--', join(box.dir, 'bin/no-such-program')], exit: 127, why: 'exec, no such command' },
     { args: ['exec', 'proc-nul', '--', 'true'], exit: 1, why: 'exec, secret with NUL (refused, naming the variable)' },
     { args: ['exec', 'nosuch', '--', 'true'], exit: 1, why: 'exec, unknown profile' },
-    { args: ['exec', 'mfa', '--mfa-code', S.badMfaCode, '--', 'true'], exit: 1, env: cold(), why: 'exec, bad MFA code' },
+    { args: ['exec', '--mfa-code', S.badMfaCode, 'mfa', '--', 'true'], exit: 1, env: cold(), why: 'exec, bad MFA code' },
     { args: ['exec', 'tokened'], exit: 2, why: 'exec, no command' },
     ...['bash', 'zsh', 'fish', 'pwsh', 'tcsh'].map((shell): Case => ({ args: ['hook', shell], exit: 0, env: envSet, why: `hook ${shell}` })),
     { args: ['hook', 'nosh'], exit: 2, why: 'hook, unknown shell' },

@@ -107,7 +107,7 @@ for (const shell of SHELLS) {
     // Another tool's hook that records the status it saw, installed before awsenv; direnv's
     // after. direnv's tcsh hook replaces precmd instead of chaining: there it comes first, the
     // other hook chains in front of it, and awsenv in front of both.
-    const o: Record<HookShell, SessionOptions> = {
+    const o: Partial<Record<HookShell, SessionOptions>> = {
       bash: { before: ['__other() { __other_saw=$?; }', 'PROMPT_COMMAND=__other'], after: ['eval "$(direnv hook bash)"'] },
       zsh: { before: ['__other() { __other_saw=$?; }', 'precmd_functions=(__other)'], after: ['eval "$(direnv hook zsh)"'] },
       fish: { before: ['function __other --on-event fish_prompt; set -g __other_saw $status; end'], after: ['direnv hook fish | source'] },
@@ -115,7 +115,7 @@ for (const shell of SHELLS) {
     };
     await withSession(
       shell,
-      o[shell],
+      o[shell] ?? {},
       async (s, box) => {
         const f = await s.run('false');
         assert.match(f.prompt, /\[1\] >$/, 'the prompt shows the status of `false`');

@@ -13,7 +13,7 @@ import { type HookShell, writeHook } from './term.js';
 const KEY = 'AKIAPROFILEP0000001';
 
 /** Each shell's spelling of: the last status, "run A or else B", and how to run a script. */
-const SYNTAX: Record<HookShell, { status: string; or: string; argv: (script: string) => string[]; source: string }> = {
+const SYNTAX: Partial<Record<HookShell, { status: string; or: string; argv: (script: string) => string[]; source: string }>> = {
   bash: { status: '$?', or: '||', argv: (f) => ['bash', '--noprofile', '--norc', '-u', f], source: 'source' },
   zsh: { status: '$?', or: '||', argv: (f) => ['zsh', '--no-rcs', '-u', f], source: 'source' },
   fish: { status: '$status', or: '; or', argv: (f) => ['fish', '--no-config', f], source: 'source' },
@@ -21,7 +21,9 @@ const SYNTAX: Record<HookShell, { status: string; or: string; argv: (script: str
 };
 
 async function runScript(box: Sandbox, shell: HookShell, lines: string[]): Promise<{ stdout: string; stderr: string }> {
-  const { status, or, argv, source } = SYNTAX[shell];
+  const syntax = SYNTAX[shell];
+  if (!syntax) throw new Error(`no script syntax for ${shell}`);
+  const { status, or, argv, source } = syntax;
   const hook = await writeHook(box, shell);
   const text = [`${source} ${hook}`, ...lines]
     .map((l) => l.replaceAll('$STATUS', status).replaceAll(' || ', ` ${or} `))
