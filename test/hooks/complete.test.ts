@@ -79,6 +79,8 @@ bash('commands, profile names (quoted for the line), shells', async () => {
   assert.equal(await bashComplete(['awsenv', 'export', 'de']), ['default', 'dev\\ ops']);
   assert.equal(await bashComplete(['awsenv', 'use', '$']), ['\\$\\(touch\\ CANARY\\)']);
   assert.equal(await bashComplete(['awsenv', 'hook', 'z']), ['zsh']);
+  assert.equal(await bashComplete(['awsenv', 'ro']), ['rotate']);
+  assert.equal(await bashComplete(['awsenv', 'rotate', 'pr']), ['prod-admin']);
   assert.equal(await bashComplete(['awsenv', 'list', '']), []);
   assert.equal(await bashComplete(['awsenv', 'use', '--mf']), ['--mfa-code']);
   assert.equal(await bashComplete(['awsenv', 'setup', '--u']), ['--uninstall']);
@@ -104,6 +106,7 @@ fish('commands, profile names, shells (sourced twice: listed once)', async () =>
   assert.equal(await fishComplete('awsenv exec de'), ['default', 'dev ops']);
   assert.equal(await fishComplete("awsenv use '$(t"), ['$(touch CANARY)']);
   assert.equal(await fishComplete('awsenv hook f'), ['fish']);
+  assert.equal(await fishComplete('awsenv rotate pr'), ['prod-admin']);
   assert.equal(await fishComplete('awsenv use --mf'), ['--mfa-code']);
   assert.equal(await fishComplete('awsenv clear --st'), ['--stale-tokens']);
   noCanary();
