@@ -6,7 +6,7 @@ import { complete, COMPLETIONS } from './commands/complete.js';
 import type { Context, Output } from './commands/context.js';
 import { current } from './commands/current.js';
 import { doctor } from './commands/doctor.js';
-import { exec } from './commands/exec.js';
+import { execCommandLine } from './commands/exec.js';
 import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
 import { HOOK_SHELL_NAMES, type HookShell, hook } from './commands/hook.js';
 import { list } from './commands/list.js';
@@ -14,11 +14,13 @@ import { setup } from './commands/setup.js';
 import { use } from './commands/use.js';
 import { UsageError } from './errors.js';
 import { finish } from './run.js';
-import { SHELL_NAMES } from './shells/index.js';
+import { failStatement, isShellName, SHELL_NAMES } from './shells/index.js';
+import { failureFor, shellFlagIn } from './shells/detect.js';
 
 declare const AWSENV_VERSION: string;
 
 export async function main(argv: string[], ctx: Context): Promise<Output> {
+  if (argv[0] === 'exec') return execCommandLine(argv.slice(1), ctx);
   let result: Output | undefined;
   const run = (f: () => Output | Promise<Output>) => async () => {
     result = await f();
@@ -47,7 +49,8 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
             type: 'string',
             requiresArg: true,
             describe: 'also write the session into section [NAME] of the credentials file',
-          }),
+          })
+          .option('print', { type: 'boolean', describe: 'print the statements even when stdout is a terminal' }),
       (a) =>
         run(() =>
           use(
@@ -59,6 +62,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
               refresh: a.refresh,
               login: a.login,
               saveAs: a.saveAs,
+              print: a.print,
             },
             ctx,
           ),
@@ -108,17 +112,9 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
       (a) => run(() => exportCredentials({ profile: a.profile, format: a.format, mfaCode: a.mfaCode }, ctx))(),
     )
     .command(
-      'exec <profile>',
-      'run a command with PROFILE\'s environment: awsenv exec PROFILE -- CMD [ARG…]',
-      (y) =>
-        y
-          .positional('profile', { type: 'string', demandOption: true })
-          .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code (else asked on the terminal)' })
-          .parserConfiguration({ 'populate--': true }),
-      (a) =>
-        run(() =>
-          exec({ profile: a.profile, command: ((a as { '--'?: unknown[] })['--'] ?? []).map(String), mfaCode: a.mfaCode }, ctx),
-        )(),
+      'exec <profile> [command..]',
+      'run CMD with PROFILE\'s credentials: awsenv exec [--server] [--mfa-code CODE] PROFILE CMD [ARG…]',
+      // Parsed by commands/exec.ts before yargs sees it (everything after PROFILE is the command).
     )
     .command(
       'doctor [profile]',
@@ -206,5 +202,13 @@ export function withoutCodes(message: string): string {
 
 /** The full command line, through yargs. */
 export async function runCli(argv: string[]): Promise<void> {
-  await finish((ctx) => main(argv, ctx));
+  // use, clear and hook are eval'd: on failure their stdout holds one failing statement.
+  const command = argv[0];
+  const failure =
+    command === 'use' || command === 'clear'
+      ? (ctx: Context) => failureFor(shellFlagIn(argv), ctx.env, ctx.ppid)
+      : command === 'hook'
+        ? () => failStatement(argv[1] !== undefined && isShellName(argv[1]) ? argv[1] : undefined)
+        : undefined;
+  await finish((ctx) => main(argv, ctx), failure);
 }

@@ -6,6 +6,7 @@ import { realDeps } from '../core/deps.js';
 import { diagnose, type DoctorReport } from '../core/doctor.js';
 import { Resolver } from '../core/resolve.js';
 import { styleFor } from '../util/table.js';
+import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 export async function doctor(
@@ -32,10 +33,11 @@ export async function doctor(
 function humanReport(report: DoctorReport, ctx: Context): string {
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
   const mark = { ok: style.green('✓'), warning: style.yellow('!'), problem: style.red('✗') };
-  const lines = [`awsenv doctor: profile '${report.profile}', credentials from ${report.source}`];
+  // Profile names, environment values and STS's own words: control characters escaped.
+  const lines = [`awsenv doctor: profile '${printable(report.profile)}', credentials from ${printable(report.source)}`];
   for (const c of report.checks) {
-    lines.push(`${mark[c.status]} ${c.message}`);
-    if (c.fix) lines.push(`    fix: ${c.fix}`);
+    lines.push(`${mark[c.status]} ${printable(c.message)}`);
+    if (c.fix) lines.push(`    fix: ${printable(c.fix)}`);
   }
   const problems = report.checks.filter((c) => c.status === 'problem').length;
   lines.push(report.healthy ? style.green('healthy') : style.red(`${problems} problem${problems === 1 ? '' : 's'} found`));

@@ -6,6 +6,7 @@ import { Resolver } from '../core/resolve.js';
 import { AwsenvError } from '../errors.js';
 import { STATE } from '../core/variables.js';
 import { styleFor, table } from '../util/table.js';
+import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 /** The documented `list --json` shape (README, "JSON output"). */
@@ -15,16 +16,29 @@ export interface ListEntry {
   region: string | null;
   active: boolean;
   sessionExpiresAt: string | null;
+  /** SSO profiles: when the token `aws sso login` cached ends (it is refreshed before then when it can be). */
+  ssoTokenExpiresAt: string | null;
   files: { file: string; line: number }[];
   problem: string | null;
 }
 
 /** The end of the cached session that `use` would hand out now, without asking anyone. */
 async function cachedExpiry(set: ProfileSet, name: string, kind: ListEntry['kind'], ctx: Context): Promise<string | null> {
-  if (kind !== 'mfa' && kind !== 'role' && kind !== 'sso') return null;
+  if (kind !== 'mfa' && kind !== 'role' && kind !== 'web-identity' && kind !== 'sso') return null;
   try {
     const r = await new Resolver(set, realDeps(ctx.env, ctx.now, ctx.warn), { offline: true }).resolve(name);
     return r.from === 'cache' ? (r.credentials.expiration?.toISOString() ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The end of the SSO token the profile would use, read from the cache file only. */
+async function ssoTokenExpiry(set: ProfileSet, name: string, ctx: Context): Promise<string | null> {
+  try {
+    const sso = await import('../sessions/sso.js');
+    const at = sso.ssoTokenExpiry(sso.ssoTarget(name, settingsOf(set.profiles.get(name)!), set, ctx.env));
+    return at === undefined ? null : new Date(at).toISOString();
   } catch {
     return null;
   }
@@ -52,12 +66,16 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
         region,
         active: p.name === active,
         sessionExpiresAt: null,
+        ssoTokenExpiresAt: null,
         files: p.sections.map(({ file, line }) => ({ file, line })),
         problem,
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
+  for (const e of entries) {
+    e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
+    if (e.kind === 'sso') e.ssoTokenExpiresAt = await ssoTokenExpiry(set, e.name, ctx);
+  }
   return entries;
 }
 
@@ -69,13 +87,15 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
     return { stdout: '' };
   }
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
+  // Names, regions and problems come from the files: control characters escaped.
   const rows = entries.map((e) => [
     e.active ? '*' : '',
-    e.name,
+    printable(e.name),
     e.kind,
-    e.region ?? '-',
-    e.sessionExpiresAt ? sessionLeft(e.sessionExpiresAt, ctx.now()) : '-',
-    e.problem ?? '',
+    printable(e.region ?? '-'),
+    (e.sessionExpiresAt ? sessionLeft(e.sessionExpiresAt, ctx.now()) : '-') +
+      (e.ssoTokenExpiresAt ? ` (SSO token ${sessionLeft(e.ssoTokenExpiresAt, ctx.now())})` : ''),
+    printable(e.problem ?? ''),
   ]);
   return {
     stdout: table(['', 'PROFILE', 'KIND', 'REGION', 'SESSION', 'PROBLEM'], rows, (cell, row, col) => {

@@ -1,7 +1,6 @@
 // The two edits awsenv makes to the credentials file: `use PROFILE --save-as NAME` and
 // `clear --stale-tokens`. The text work is in aws/edit.ts, the disk work in aws/edit-file.ts;
 // this wires them to the environment and says on stderr what changed (never a secret).
-import { cacheDir, SessionCache } from '../sessions/cache.js';
 import { checkSectionName, dropStaleTokens, saveSession, type StaleChange } from '../files/edit.js';
 import { editFile } from '../files/edit-file.js';
 import { awsFilePaths, type Env } from '../files/files.js';
@@ -40,7 +39,7 @@ export async function saveSessionAs(
   const out = await editFile(file, (text) => {
     const r = saveSession(text, file, name, session);
     return { text: r.text, result: r.action };
-  }, { lock: new SessionCache(cacheDir(env)) });
+  }, {});
   modeNotice(file, out.previousMode, warn);
   const until = session.expiration ? `, valid until ${session.expiration}` : '';
   warn(`saved the session of '${profile}' as [${name}] in ${file}${out.target !== file ? ` (through its link to ${out.target})` : ''}${until}`);
@@ -60,7 +59,7 @@ export async function clearStaleTokens(env: Env, now: Date, dryRun: boolean, war
   const out = await editFile(file, (text) => {
     const r = dropStaleTokens(text, now);
     return { text: r.text, result: r.changes };
-  }, { lock: new SessionCache(cacheDir(env)), dryRun });
+  }, { dryRun });
   const changes = out.result;
   if (changes.length === 0) {
     warn(`no stale session tokens in ${file}`);

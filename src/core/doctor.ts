@@ -162,8 +162,7 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
       list.ok('source', `credentials from ${source}`);
     } catch (error) {
       if (!(error instanceof AwsenvError)) throw error;
-      const expired = /expired/.test(error.message);
-      list.problem('source', expired ? 'expired' : 'mfa-required', `cannot get the credentials of '${intended}' without you: ${error.message}`, use);
+      list.problem('source', resolveCause(error), `cannot get the credentials of '${intended}' without you: ${error.message}`, use);
     }
   } else {
     source = 'none';
@@ -227,9 +226,11 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
   } else {
     list.ok('session-token', token ? 'temporary key with its session token' : 'long-term key, no session token');
   }
+  // AWSENV_EXPIRY comes from the environment: only digits of a representable date count.
+  const expiryMs = fromEnv && /^\d{1,15}$/.test(env.AWSENV_EXPIRY ?? '') ? Number(env.AWSENV_EXPIRY) * 1000 : NaN;
   const ends = [
     fromEnv ? env.AWS_CREDENTIAL_EXPIRATION : undefined,
-    fromEnv && env.AWSENV_EXPIRY ? new Date(Number(env.AWSENV_EXPIRY) * 1000).toISOString() : undefined,
+    Math.abs(expiryMs) <= 8.64e15 ? new Date(expiryMs).toISOString() : undefined,
     creds.expiration?.toISOString(),
     !fromEnv ? settings?.expiration : undefined,
   ].filter((e): e is string => !!e && !Number.isNaN(Date.parse(e)));
@@ -319,6 +320,26 @@ function skewCheck(serverDate: Date | undefined, now: Date, list: Checklist) {
   }
 }
 
+/**
+ * Whether STS's own words (not awsenv's explanation of them, whose hint names mfa_serial)
+ * are about MFA: an AccessDenied from a trust policy or a deny is not "MFA required".
+ */
+function mentionsMfa(error: AwsenvError): boolean {
+  const raw = (error.cause as { message?: unknown } | undefined)?.message;
+  return /MultiFactor|\bMFA\b/.test(typeof raw === 'string' ? raw : error.message.split('; check ')[0]!);
+}
+
+/** The cause of a profile whose credentials could not be had without a person. */
+function resolveCause(error: AwsenvError & { code?: string }): Cause {
+  if (/expired/.test(error.message)) return 'expired';
+  if (/MFA code|MultiFactor/.test(error.message)) return 'mfa-required';
+  if (error.code === 'InvalidClientTokenId') return 'key-inactive';
+  if (error.code === 'SignatureDoesNotMatch') return 'wrong-secret';
+  if (/cannot reach|no answer|did not answer/.test(error.message)) return 'unreachable';
+  if (error.code === 'AccessDenied' && mentionsMfa(error)) return 'mfa-required';
+  return 'wrong-profile';
+}
+
 function liveProblem(
   error: AwsenvError & { code?: string; serverDate?: Date },
   creds: Credentials,
@@ -349,7 +370,7 @@ function liveProblem(
   } else if (code === 'RequestExpired' || /SignatureDoesNotMatch.*time|Signature expired/i.test(error.message)) {
     skewCheck(error.serverDate, now, list);
     if (!list.has('clock-skew')) list.problem('clock', 'clock-skew', 'STS refused the request time: check the system clock', 'sudo timedatectl set-ntp true');
-  } else if (code === 'AccessDenied' && /MultiFactor|MFA/i.test(error.message)) {
+  } else if (code === 'AccessDenied' && mentionsMfa(error)) {
     list.problem('sts', 'mfa-required', 'the account requires MFA for this call', use);
   } else if (/cannot reach|no answer/.test(error.message)) {
     list.problem('sts', 'unreachable', error.message, 'awsenv doctor --offline');

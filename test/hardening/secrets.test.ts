@@ -6,6 +6,7 @@
 // than the credentials file and the session cache files; full key ids only in exports;
 // stdout of a failed use/clear is empty.
 import { createHash } from 'node:crypto';
+import { failStatement, isShellName } from '../../src/shells/index.js';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
@@ -329,7 +330,7 @@ function cases(): Case[] {
     { args: ['exec', 'tokened', '--', join(box.dir, 'bin/no-such-program')], exit: 127, why: 'exec, no such command' },
     { args: ['exec', 'proc-nul', '--', 'true'], exit: 1, why: 'exec, secret with NUL (refused, naming the variable)' },
     { args: ['exec', 'nosuch', '--', 'true'], exit: 1, why: 'exec, unknown profile' },
-    { args: ['exec', 'mfa', '--mfa-code', S.badMfaCode, '--', 'true'], exit: 1, env: cold(), why: 'exec, bad MFA code' },
+    { args: ['exec', '--mfa-code', S.badMfaCode, 'mfa', '--', 'true'], exit: 1, env: cold(), why: 'exec, bad MFA code' },
     { args: ['exec', 'tokened'], exit: 2, why: 'exec, no command' },
     ...['bash', 'zsh', 'fish', 'pwsh', 'tcsh'].map((shell): Case => ({ args: ['hook', shell], exit: 0, env: envSet, why: `hook ${shell}` })),
     { args: ['hook', 'nosh'], exit: 2, why: 'hook, unknown shell' },
@@ -362,7 +363,10 @@ function check(c: Case, r: Ended, debug: boolean): void {
   assert.equal(leaked(r.stderr), [], `${what}: a secret on stderr:\n${r.stderr}`);
   assert.equal(fullKeyIds(r.stderr), [], `${what}: an unmasked key id on stderr:\n${r.stderr}`);
   if (!printsCredentials(c.args)) assert.equal(leaked(r.stdout), [], `${what}: a secret on stdout:\n${r.stdout}`);
-  if (r.exitCode !== 0 && (c.args[0] === 'use' || c.args[0] === 'clear')) assert.is(r.stdout, '', `${what}: stdout of a failure`);
+  if (r.exitCode !== 0 && (c.args[0] === 'use' || c.args[0] === 'clear')) {
+    const shell = c.args[c.args.indexOf('--shell') + 1];
+    assert.is(r.stdout, failStatement(shell !== undefined && isShellName(shell) ? shell : undefined), `${what}: stdout of a failure`);
+  }
 }
 
 /** Runs `jobs` at most `width` at a time, results in order. */

@@ -5,8 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsenv, type Sandbox } from '../helpers/env.js';
+import { PWSH } from '../helpers/shells.js';
 
 export type HookShell = 'bash' | 'zsh' | 'fish' | 'tcsh';
+/** The shells a Session drives: the hook shells, and PowerShell (test/hooks/pwsh.test.ts). */
+export type TermShell = HookShell | 'pwsh';
 
 /** Every test prompt ends in "[STATUS] > ", so the last command's status is always on screen.
  * (screen() drops the trailing spaces of each line.) */
@@ -14,10 +17,10 @@ export const PROMPT_END = /\[(\d+)\] >$/;
 const PROMPT = /\[\d+\] >( |$)/;
 
 /** `awsenv hook SHELL` from the built CLI, written into the sandbox. */
-export async function writeHook(box: Sandbox, shell: HookShell | 'pwsh'): Promise<string> {
+export async function writeHook(box: Sandbox, shell: TermShell): Promise<string> {
   const r = await awsenv(['hook', shell], box.env);
   if (r.exitCode !== 0 || r.stderr !== '') throw new Error(`awsenv hook ${shell} failed: ${r.stderr}`);
-  const path = join(box.dir, `hook.${shell}`);
+  const path = join(box.dir, `hook.${shell === 'pwsh' ? 'ps1' : shell}`); // pwsh runs only a .ps1 as a script
   writeFileSync(path, r.stdout);
   return path;
 }
@@ -40,7 +43,7 @@ export interface SessionOptions {
 }
 
 /** The rc file that makes the prompt "[STATUS] > " and sources the hook. */
-function rcFile(shell: HookShell, hook: string, o: SessionOptions): string {
+function rcFile(shell: TermShell, hook: string, o: SessionOptions): string {
   const lines: string[] = [];
   const prompt = o.prompt !== false;
   const load = o.load ? o.load(hook) : `source '${hook}'`;
@@ -65,6 +68,10 @@ function rcFile(shell: HookShell, hook: string, o: SessionOptions): string {
     case 'tcsh':
       lines.push(...(o.promptLines ?? [`set prompt = '[%?] > '`]), ...(prompt ? ['set AWSENV_PROMPT = 1'] : []), ...(o.before ?? []), load);
       break;
+    case 'pwsh':
+      // The user's own prompt: 0 or 1 from $?, as the other shells show their status.
+      lines.push('function prompt { $ok = $?; "[$(if ($ok) { 0 } else { 1 })] > " }', ...(prompt ? ["$env:AWSENV_PROMPT = '1'"] : []), ...(o.before ?? []), `. '${hook}'`);
+      break;
   }
   lines.push(...(o.after ?? []));
   return `${lines.join('\n')}\n`;
@@ -82,7 +89,7 @@ export class Session {
 
   private constructor(
     readonly box: Sandbox,
-    readonly shell: HookShell,
+    readonly shell: TermShell,
   ) {
     this.socket = `awsenv-${process.pid}-${++sessions}`;
     const tmpdir = join(box.dir, 'tmux');
@@ -90,19 +97,21 @@ export class Session {
     this.tmuxEnv = { PATH: box.env.PATH!, TMUX_TMPDIR: tmpdir, TERM: 'xterm-256color', HOME: box.home };
   }
 
-  static async start(box: Sandbox, shell: HookShell, o: SessionOptions = {}): Promise<Session> {
+  static async start(box: Sandbox, shell: TermShell, o: SessionOptions = {}): Promise<Session> {
     const s = new Session(box, shell);
     const hook = await writeHook(box, shell);
     const rc = join(box.dir, `rc.${shell}.${s.socket}`);
     mkdirSync(rc, { recursive: true });
-    const rcPath = join(rc, shell === 'zsh' ? '.zshrc' : 'rc');
+    const rcPath = join(rc, shell === 'zsh' ? '.zshrc' : shell === 'pwsh' ? 'rc.ps1' : 'rc');
     writeFileSync(rcPath, rcFile(shell, hook, o));
     s.rcPath = rcPath;
-    const argv: Record<HookShell, string[]> = {
+    const argv: Record<TermShell, string[]> = {
       bash: ['bash', '--noprofile', '--rcfile', rcPath, '-i'],
       zsh: ['zsh', '--no-globalrcs', '-i'],
       fish: ['fish', '--no-config', '-i', '-C', `source '${rcPath}'`],
       tcsh: ['tcsh', '-f', '-i'],
+      // PSReadLine loads as in any interactive pwsh; -NoProfile only skips the profile files.
+      pwsh: [PWSH, '-NoLogo', '-NoProfile', '-NoExit', '-Command', `. '${rcPath}'`],
     };
     const env: Record<string, string> = { ...box.env, TERM: 'xterm-256color', ...(shell === 'zsh' ? { ZDOTDIR: rc } : {}), ...o.env };
     const command = ['env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...(o.wrap ?? ((a) => a))(argv[shell])];
@@ -115,7 +124,7 @@ export class Session {
         await s.waitFor((text) => text.length > 0);
         await s.run(`source '${rcPath}'`);
       } else {
-        await s.waitForPrompt(1);
+        await s.waitForPrompt(1, shell === 'pwsh' ? 60000 : undefined);
       }
     } catch (error) {
       await s.kill();
