@@ -170,7 +170,7 @@ const pwsh = [which('pwsh'), join(process.env.HOME ?? '', '.dotnet/tools/pwsh')]
 if (pwsh) {
   const out = spawnSync('node', [CLI, 'hook', 'pwsh'], { env, encoding: 'utf8' });
   writeFileSync(join(dir, 'hook.ps1'), out.stdout);
-  const n = Number(process.env.BENCH_PWSH_PROMPTS ?? 5000);
+  const n = Number(process.env.BENCH_PWSH_PROMPTS ?? 1000);
   const script = join(dir, 'guard.ps1');
   writeFileSync(
     script,
@@ -179,8 +179,8 @@ if (pwsh) {
       `. '${join(dir, 'hook.ps1')}'`,
       'awsenv use static | Out-Null',
       'function __bench_empty { }',
-      'function __bench([scriptblock]$f) { $sw = [Diagnostics.Stopwatch]::StartNew(); for ($i = 0; $i -lt ' + n + '; $i++) { & $f }; $sw.Elapsed.TotalMilliseconds }',
-      'foreach ($w in 1..2) { [void](__bench { __awsenv_guard }); [void](__bench { prompt }) }',
+      'function __bench([scriptblock]$f) { $sw = [Diagnostics.Stopwatch]::StartNew(); for ($i = 0; $i -lt ' + n + '; $i++) { [void](& $f) }; $sw.Elapsed.TotalMilliseconds }',
+      '[void](__bench { __awsenv_guard }); [void](__bench { prompt })',
       '$guard = foreach ($r in 1..5) { $base = __bench { __bench_empty }; ((__bench { __awsenv_guard }) - $base) * 1000 / ' + n + ' }',
       '$prompt = foreach ($r in 1..5) { $base = __bench { __bench_empty }; ((__bench { prompt }) - $base) * 1000 / ' + n + ' }',
       "'{0} {1}' -f ($guard | Sort-Object)[2], ($prompt | Sort-Object)[2]",

@@ -50,6 +50,7 @@ cli('every hook completes every command that --help lists', async () => {
     'awsenv.zsh': /names=\(use ([^)]*)\)/,
     'awsenv.fish': /__fish_use_subcommand -a '([^']*)'/,
     'awsenv.tcsh': /'p\/1\/\(([^)]*)\)\//,
+    'awsenv.ps1': /\$candidates = @\('use', ([^)]*)\)/,
   };
   for (const [file, pattern] of Object.entries(lists)) {
     const list = pattern.exec(readFileSync(join(ROOT, 'shell', file), 'utf8'))?.[0];
