@@ -3,18 +3,58 @@
 // up after a bounded time with a clear message.
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-process-credentials.html
 import * as z from 'zod/mini';
+import { lazy } from '../util/lazy.js';
 import { AwsenvError } from '../errors.js';
 import type { Credentials } from '../core/environment.js';
 
 export class ProcessError extends AwsenvError {}
 
-const ProcessOutput = z.object({
-  Version: z.literal(1),
-  AccessKeyId: z.string().check(z.minLength(1)),
-  SecretAccessKey: z.string().check(z.minLength(1)),
-  SessionToken: z.optional(z.string().check(z.minLength(1))),
-  Expiration: z.optional(z.iso.datetime({ offset: true })),
-});
+const RFC3339 = lazy(() => z.iso.datetime({ offset: true }));
+
+/** What a value is, for "got …" in a message: a type, or a short non-secret literal. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
+  if (typeof value === 'object') return 'an object';
+  return typeof value;
+}
+
+/**
+ * The credential_process output, checked field by field so that each problem reads as
+ * what was expected and what came ("Version must be 1, got 2"; "AccessKeyId is missing").
+ * A message names fields, never the values of keys, secrets or tokens.
+ * https://docs.aws.amazon.com/cli/latest/topic/config-vars.html#sourcing-credentials-from-external-processes
+ */
+export function parseProcessOutput(json: unknown): Credentials | { problem: string } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { problem: `the output must be a JSON object, got ${describe(json)}` };
+  const o = json as Record<string, unknown>;
+  if (!('Version' in o)) return { problem: 'Version is missing (it must be 1)' };
+  if (o.Version !== 1) {
+    const got = typeof o.Version === 'number' || (typeof o.Version === 'string' && o.Version.length <= 20) ? JSON.stringify(o.Version) : describe(o.Version);
+    return { problem: `Version must be 1, got ${got}` };
+  }
+  for (const key of ['AccessKeyId', 'SecretAccessKey'] as const) {
+    if (!(key in o) || o[key] === null) return { problem: `${key} is missing` };
+    if (typeof o[key] !== 'string') return { problem: `${key} must be a string, got ${describe(o[key])}` };
+    if (o[key] === '') return { problem: `${key} is empty` };
+  }
+  let sessionToken: string | undefined;
+  if (o.SessionToken !== undefined && o.SessionToken !== null) {
+    if (typeof o.SessionToken !== 'string') return { problem: `SessionToken must be a string, got ${describe(o.SessionToken)}` };
+    sessionToken = o.SessionToken || undefined;
+  }
+  let expiration: Date | undefined;
+  if (o.Expiration !== undefined && o.Expiration !== null) {
+    if (typeof o.Expiration !== 'string') return { problem: `Expiration must be an RFC 3339 date and time, got ${describe(o.Expiration)}` };
+    if (!RFC3339().safeParse(o.Expiration).success) {
+      const got = o.Expiration.length <= 40 ? JSON.stringify(o.Expiration) : 'a longer string';
+      return { problem: `Expiration must be an RFC 3339 date and time such as "2026-12-01T12:00:00Z", got ${got}` };
+    }
+    expiration = new Date(o.Expiration);
+  }
+  return { accessKeyId: o.AccessKeyId as string, secretAccessKey: o.SecretAccessKey as string, sessionToken, expiration };
+}
 
 /** POSIX shell word splitting without expansions (botocore uses shlex.split). */
 export function splitCommand(command: string): string[] {
@@ -132,6 +172,7 @@ export async function runCredentialProcess(
   command: string,
   env: Readonly<Record<string, string | undefined>>,
   timeoutMs: number,
+  now: () => Date = () => new Date(),
 ): Promise<Credentials> {
   const [file, ...args] = splitCommand(command);
   if (!file) throw new ProcessError(`profile '${profile}': credential_process is empty`);
@@ -147,11 +188,14 @@ export async function runCredentialProcess(
   } catch {
     throw new ProcessError(`${name} did not print JSON`);
   }
-  const parsed = ProcessOutput.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ProcessError(`${name} printed JSON that is not credential_process Version 1: ${issue.path.join('.') || 'value'} ${issue.message}`);
+  const parsed = parseProcessOutput(json);
+  if ('problem' in parsed) throw new ProcessError(`${name} printed JSON that is not credential_process Version 1: ${parsed.problem}`);
+  // botocore and the JS SDK refuse credentials that are already dead: exported, every
+  // later call would fail with ExpiredToken, far from the cause.
+  if (parsed.expiration && parsed.expiration.getTime() <= now().getTime()) {
+    throw new ProcessError(
+      `credential_process for profile '${profile}' returned credentials that expired at ${parsed.expiration.toISOString().replace(/\.000Z$/, 'Z')}; the process must print a fresh session`,
+    );
   }
-  const o = parsed.data;
-  return { accessKeyId: o.AccessKeyId, secretAccessKey: o.SecretAccessKey, sessionToken: o.SessionToken, expiration: o.Expiration ? new Date(o.Expiration) : undefined };
+  return parsed;
 }

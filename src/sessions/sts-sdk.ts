@@ -1,7 +1,7 @@
 // The STS port on the AWS SDK (loaded lazily by sts.ts). The SDK honours the endpoint
 // variables, but awsenv passes them itself so the environment stays injected.
 // Every failure becomes one StsError sentence with a next step; no secret is in it.
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
 import type { Credentials } from '../core/environment.js';
@@ -33,15 +33,16 @@ export function stsEndpoint(env: Env): string | undefined {
 }
 
 /**
+ * `source` undefined: an unsigned client (AssumeRoleWithWebIdentity needs no keys).
  * A client whose every request ends by the deadline (AWSENV_STS_TIMEOUT, http.ts), body
  * capped; `seen` keeps the last response's Date header. Send with `{ abortSignal: signal }`.
  */
-function client(env: Env, region: string | undefined, source: Credentials, seen: { date?: Date } = {}): STSClient & { signal: AbortSignal } {
+function client(env: Env, region: string | undefined, source: Credentials | undefined, seen: { date?: Date } = {}): STSClient & { signal: AbortSignal } {
   const signal = deadlineSignal(deadlineMs(env));
   const sts = new STSClient({
     region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint: stsEndpoint(env),
-    credentials: {
+    credentials: source && {
       accessKeyId: source.accessKeyId,
       secretAccessKey: source.secretAccessKey,
       ...(source.sessionToken ? { sessionToken: source.sessionToken } : {}),
@@ -150,6 +151,23 @@ export function createSdkSts(env: Env, region: string | undefined): StsPort {
         return converted(response);
       } catch (error) {
         throw error instanceof StsError ? error : explain(error, `assuming ${r.roleArn}`, env);
+      }
+    },
+    async assumeRoleWithWebIdentity(r) {
+      try {
+        const sts = client(env, region, undefined);
+        const response = await sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: r.roleArn,
+            RoleSessionName: r.sessionName,
+            WebIdentityToken: r.webIdentityToken,
+            DurationSeconds: r.durationSeconds,
+          }),
+          { abortSignal: sts.signal },
+        );
+        return converted(response);
+      } catch (error) {
+        throw error instanceof StsError ? error : explain(error, `assuming ${r.roleArn} with a web identity token`, env);
       }
     },
   };

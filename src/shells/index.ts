@@ -5,7 +5,7 @@ import type { Dialect } from './dialect.js';
 import { bash } from './bash.js';
 import { cmd } from './cmd.js';
 import { fish } from './fish.js';
-import { pwsh } from './pwsh.js';
+import { PWSH_FAILURE, pwsh } from './pwsh.js';
 import { setx } from './setx.js';
 import { sh } from './sh.js';
 import { tcsh } from './tcsh.js';
@@ -62,7 +62,7 @@ export function failStatement(shell: ShellName | undefined): string {
     case 'setx':
       return '';
     case 'pwsh':
-      return "throw 'awsenv failed (see the message above); nothing was changed'\n";
+      return `${PWSH_FAILURE}\n`;
     default:
       return 'false\n';
   }
