@@ -408,8 +408,9 @@ sweep('every case, plainly and with AWSENV_DEBUG=1: no secret on stderr, nothing
   for (const { r } of runs) if (r.exitCode === 0) learn(r.stdout);
   for (const { c, debug, r } of runs) check(c, r, debug);
   assert.ok(all.length >= 80 || !moto, `${all.length} cases`);
-  const traces = runs.filter(({ debug, r }) => debug && /\n\s+at /.test(r.stderr));
-  assert.ok(traces.length > 0, 'some case reaches the unexpected-error path, where AWSENV_DEBUG=1 prints a stack');
+  // The two cases that reached the unexpected-error path (an unusable cache directory) give
+  // one clear line since issue 12, so no case here prints a stack any more; the check below
+  // still holds for any that would.
   assert.ok(runs.every(({ debug, r }) => debug || !/\n\s+at /.test(r.stderr)), 'stacks only under AWSENV_DEBUG=1');
 });
 
