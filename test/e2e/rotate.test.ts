@@ -8,7 +8,7 @@ import { CreateAccessKeyCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceC
 import { SignatureV4 } from '@smithy/signature-v4';
 import { execa } from 'execa';
 import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -446,6 +446,22 @@ rotate('doctor: a key older than 90 days is a warning whose fix (quoted for the 
   assert.is(fixed.exitCode, 0, String(fixed.stderr));
   assert.match(String(fixed.stderr), `rotating the access key of profile '${name}'`);
   assert.is.not(/aws_access_key_id=(\S+)\r/.exec(readFileSync(w.box.credentials, 'utf8'))![1], w.keys.accessKeyId);
+});
+
+rotate('use, list and a cached doctor-free run never load rotate or the IAM SDK: a copy of the CLI without those bundles serves them', async () => {
+  if (!moto) return;
+  const w = await world();
+  const copy = join(w.box.dir, 'dist');
+  cpSync(join(CLI, '..'), copy, { recursive: true });
+  rmSync(join(copy, 'lazy/iam-sdk.mjs'));
+  rmSync(join(copy, 'lazy/rotate.mjs'));
+  const run = (args: string[]) => execa('node', [join(copy, 'awsenv.js'), ...args], { env: w.env, extendEnv: false, reject: false, stdin: 'ignore' });
+  const use = await run(['use', 'alice', '--shell', 'bash']);
+  assert.is(use.exitCode, 0, String(use.stderr));
+  assert.match(String(use.stdout), `export AWS_ACCESS_KEY_ID='${w.keys.accessKeyId}'`);
+  assert.is((await run(['list'])).exitCode, 0);
+  // ...and rotate does need them (the copy is really missing them).
+  assert.is.not((await run(['rotate', 'alice', '--dry-run'])).exitCode, 0);
 });
 
 rotate.run();
