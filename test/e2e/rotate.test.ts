@@ -118,9 +118,13 @@ rotate('one key: rotated in place, the old key then rejected by STS, the new one
   const sessions = () => readdirSync(w.env.AWSENV_CACHE_DIR!).filter((f) => /^[0-9a-f]{40}\.json$/.test(f));
   assert.is(sessions().length, 1);
 
+  // The file is another user's (root edits it, as with `sudo -E`): it stays theirs.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) chownSync(w.box.credentials, 65534, 65534);
   const r = await awsenv(['rotate', 'alice'], w.env);
   assert.is(r.exitCode, 0, r.stderr);
   assert.is(r.stdout, '');
+  if (asRoot) assert.equal([statSync(w.box.credentials).uid, statSync(w.box.credentials).gid], [65534, 65534], 'owner kept');
   const fresh = pairIn(w.box.credentials);
   assert.is.not(fresh.accessKeyId, w.keys.accessKeyId);
   assert.is.not(fresh.secretAccessKey, w.keys.secretAccessKey);
