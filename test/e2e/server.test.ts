@@ -3,6 +3,8 @@
 // the files holding other (valid) keys that must not win. Sessions are made to last a few
 // seconds (AWSENV_TEST_SESSION_LIFE) so that a child outlives several of them.
 import { execa } from 'execa';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -285,6 +287,60 @@ test('an MFA source session that ends with no terminal: the SDK reports the endp
   assert.match(ours[0]!, 'awsenv use mfa');
   assertNoSecret(r.stdout + r.stderr, 'the output');
   assert.not.ok(r.stderr.includes('123456'), 'the MFA code on stderr');
+});
+
+/** Asks the endpoint as an SDK would; prints the key's last six characters, or the status. */
+const ASK = `
+  const r = await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  console.log(r.ok ? "key " + (await r.json()).AccessKeyId.slice(-6) : "status " + r.status);
+`;
+
+test('an MFA session that ends with a terminal: the code is asked there, and the command gets the new session', async () => {
+  if (!moto) return;
+  const tmux = requireTool('tmux', 'the MFA prompt of a renewal is answered in a terminal');
+  if (!tmux) return;
+  const socketDir = join(box.dir, 'tmux');
+  mkdirSync(socketDir, { recursive: true });
+  const t = (...args: string[]) =>
+    execFileSync('tmux', ['-L', 'awsenv-server', ...args], { env: { PATH: env.PATH!, TMUX_TMPDIR: socketDir, TERM: 'xterm-256color', HOME: box.home }, encoding: 'utf8' });
+  const screen = () => t('capture-pane', '-p', '-J', '-S', '-');
+  const waitFor = async (what: RegExp) => {
+    const deadline = Date.now() + 90_000;
+    while (!what.test(screen())) {
+      if (Date.now() > deadline) throw new Error(`not on screen: ${what}\n${screen()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  // The child asks once, ages the cached MFA session (as time would), and asks again once
+  // a marker file appears (after the code was typed).
+  const marker = join(box.dir, 'typed');
+  const before = await moto.requests();
+  const child = `node --input-type=module -e '${ASK}' && for f in "$AWSENV_CACHE_DIR"/*.json; do sed -i 's/"expiration":"[^"]*"/"expiration":"2020-01-01T00:00:00.000Z"/' "$f"; done && while [ ! -e ${marker} ]; do sleep 0.2; done && node --input-type=module -e '${ASK}'`;
+  const q = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`;
+  const vars = Object.entries({ ...env, AWSENV_TEST_SESSION_LIFE: '3' }).map(([k, v]) => q(`${k}=${v}`));
+  const line = `cd ${q(ROOT)} && env -i ${vars.join(' ')} node ${q(CLI)} exec --server --mfa-code 123456 mfa sh -c ${q(child)}; echo "exit=$?"; sleep 600`;
+  t('-f', '/dev/null', 'new-session', '-d', '-x', '200', '-y', '50', '--', 'sh', '-c', line);
+  try {
+    await waitFor(/MFA code for arn:aws:iam::\d+:mfa\/alice \(to renew the session of 'mfa'\): $/m);
+    t('send-keys', '-l', '--', '654321');
+    t('send-keys', 'Enter');
+    // The renewal is done once awsenv has a new session; the child then asks again.
+    await new Promise((r) => setTimeout(r, 1000));
+    execFileSync('touch', [marker]);
+    await waitFor(/exit=\d+/);
+    const text = screen();
+    // Both asks answered with a session (without the code the second one is a 503, as the
+    // test above shows); moto hands out the same key id for every GetSessionToken, so the
+    // new session is told apart by STS's count: one GetSessionToken after the code.
+    assert.is([...text.matchAll(/^key \w+$/gm)].length, 2, text);
+    assert.match(text, 'exit=0');
+    assert.not.match(text, 'cannot renew');
+    // (Each 3-s session needs a new code, so a second question may be open when the child
+    // ends: awsenv must still end with it.)
+    assert.is((await moto.requests()) - before, 2, 'GetSessionToken at the start and after the code');
+  } finally {
+    t('kill-server');
+  }
 });
 
 test('signals reach the child, its exit status is awsenv\'s, and the server stops with it', async () => {
