@@ -71,7 +71,8 @@ __awsenv_duration() {
   return 0
 }
 
-# __awsenv_v: $1 with its control characters escaped (\e, \x07, \u009b), for everything a
+# __awsenv_v: $1 with its control characters escaped (\e, \n, \x07, \u009b; as src/util/printable.ts
+# does for the CLI), for everything a
 # person reads: a profile named with ESC ] 0 ; … BEL would otherwise retitle the terminal or
 # hide text. A name without one (the usual case) is only matched against a pattern.
 __awsenv_visible() {
@@ -85,6 +86,9 @@ __awsenv_visible() {
     c=${s:i:1}
     case $c in
       $'\e') c='\e' ;;
+      $'\n') c='\n' ;;
+      $'\t') c='\t' ;;
+      $'\r') c='\r' ;;
       [[:cntrl:]])
         printf -v c '%d' "'$c"
         if ((c < 256)); then printf -v c '\\x%02x' "$c"; else printf -v c '\\u%04x' "$c"; fi

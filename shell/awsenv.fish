@@ -73,6 +73,12 @@ function __awsenv_visible
     for c in (string split '' -- $argv[1])
         if test "$c" = \e
             set -a out '\e'
+        else if test "$c" = \n
+            set -a out '\n'
+        else if test "$c" = \t
+            set -a out '\t'
+        else if test "$c" = \r
+            set -a out '\r'
         else if string match -qr '[\x00-\x1f\x7f-\x9f]' -- $c
             set -a out (printf '%s%02x' '\\x' "'$c")
         else

@@ -12,7 +12,8 @@ emulate -L zsh
 
 typeset -g __awsenv_bin='@AWSENV_BIN@'
 [[ $__awsenv_bin == '@AWSENV_BIN@' ]] && __awsenv_bin=awsenv
-typeset -g __awsenv_retry_at=0 __awsenv_prompt_prefix= __awsenv_compdef=
+# (What the prompt holds of ours is kept when the file is sourced again.)
+typeset -g __awsenv_retry_at=0 __awsenv_prompt_prefix=${__awsenv_prompt_prefix-} __awsenv_compdef=
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 
 # An alias named awsenv would be expanded in `awsenv() {` and would shadow the function: it
@@ -74,6 +75,9 @@ function __awsenv_visible {
   for c in ${(s::)1}; do
     case $c in
       $'\e') out+='\e' ;;
+      $'\n') out+='\n' ;;
+      $'\t') out+='\t' ;;
+      $'\r') out+='\r' ;;
       [[:cntrl:]])
         if (( #c < 256 )); then printf -v c '\\x%02x' $(( #c )); else printf -v c '\\u%04x' $(( #c )); fi
         out+=$c

@@ -7,6 +7,7 @@
 // and rotation working, and the user's own hooks and $? intact.
 import { execa } from 'execa';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -196,6 +197,52 @@ function hostile(shell: HookShell, quoted: string): Zoo {
   };
 }
 
+/**
+ * A renewal against an endpoint that accepts and never answers: the prompt comes back (the
+ * CLI's deadline, AWSENV_STS_TIMEOUT, and the hook's own `timeout`), and the next prompts do
+ * not ask again within the minute.
+ */
+function silentEndpoint(shell: HookShell): Zoo {
+  let server: Server | undefined;
+  let connections = 0;
+  const sockets: Socket[] = [];
+  return {
+    name: 'AWSENV_AUTO_REFRESH against an endpoint that never answers: the prompt comes back, one try a minute (issue 12 item 3)',
+    shell,
+    o: {},
+    prepare: async (box) => {
+      server = createServer((socket) => {
+        connections++;
+        sockets.push(socket);
+        socket.on('error', () => {});
+      });
+      await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      box.write('config', `${CONFIG}\n[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = p\n`);
+      box.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${port}`;
+      box.env.AWSENV_STS_TIMEOUT = '2';
+    },
+    extra: async (s) => {
+      try {
+        await s.run('awsenv use p');
+        // One line, so that no prompt sees half of it: the state of a role session of
+        // 'deploy' in its last 5 minutes. The guard renews at this prompt, and must come back.
+        const state: [string, string][] = [['AWS_PROFILE', 'deploy'], ['AWSENV_PROFILE', 'deploy'], ['AWSENV_AUTO_REFRESH', '1'], ['AWSENV_EXPIRY', String(now() + 120)]];
+        const r = await s.run(state.map(([n, v]) => exportVar(shell, n, v)).join('; '), 60_000);
+        assert.equal(errorsOn(r.output), []);
+        assert.ok(connections >= 1, 'the renewal did not reach the endpoint');
+        const asked = connections;
+        for (let i = 0; i < 3; i++) await s.run('');
+        assert.is(connections, asked, 'asked again within the minute');
+        assert.is(await env(s, 'AWS_ACCESS_KEY_ID'), KEY1, 'the keys stay until the session ends');
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((r) => server?.close(r));
+      }
+    },
+  };
+}
+
 const ZOO: Zoo[] = [
   // --- bash
   { name: 'plain, set -u', shell: 'bash', o: { before: ['set -u'] }, extra: (s, box) => retryAtAttack(s, box, 'bash') },
@@ -282,6 +329,7 @@ const ZOO: Zoo[] = [
   },
 
   hostile('bash', "'it'\\''s'"),
+  silentEndpoint('bash'),
 
   // --- zsh
   { name: 'plain', shell: 'zsh', o: {}, extra: (s, box) => retryAtAttack(s, box, 'zsh') },
@@ -382,6 +430,7 @@ const ZOO: Zoo[] = [
   },
 
   hostile('zsh', "'it'\\''s'"),
+  silentEndpoint('zsh'),
 
   // --- fish
   { name: 'plain', shell: 'fish', o: {}, extra: (s, box) => retryAtAttack(s, box, 'fish') },
@@ -421,6 +470,7 @@ const ZOO: Zoo[] = [
   },
 
   hostile('fish', "it\\'s"),
+  silentEndpoint('fish'),
 
   // --- tcsh
   { name: 'plain', shell: 'tcsh', o: {}, extra: (s, box) => retryAtAttack(s, box, 'tcsh') },
