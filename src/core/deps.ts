@@ -21,7 +21,7 @@ export interface DepsOptions {
 }
 
 export function realDeps(env: Env, now: () => Date, warn: (message: string) => void, options: DepsOptions = {}): ResolveDeps {
-  const cache = new SessionCache(cacheDir(env));
+  const cache = new SessionCache(cacheDir(env), warn);
   const progress = (what: string) => spinner(what);
   return {
     env,

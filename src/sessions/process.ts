@@ -87,6 +87,86 @@ export function splitCommand(command: string): string[] {
   return words;
 }
 
+/** credential_process output is a few hundred bytes; more than this is not credentials. */
+const MAX_OUTPUT = 1024 * 1024;
+/**
+ * After the process itself has exited, how long its stdout may stay open. A daemon it
+ * started (`setsid sleep 999 &`) inherits stdout and can hold it for ever; what the process
+ * printed before exiting is already in the pipe, so a short wait reads it all.
+ */
+const AFTER_EXIT_MS = 1000;
+
+interface Outcome {
+  stdout: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  tooLarge: boolean;
+  startError?: string;
+}
+
+/**
+ * Runs the command with no shell, stdin closed, stderr passed through, stdout collected (at
+ * most MAX_OUTPUT), and stops waiting at the deadline or shortly after the process exits,
+ * whichever is first, whatever still holds its stdout.
+ */
+async function runBounded(file: string, args: string[], env: Readonly<Record<string, string | undefined>>, timeoutMs: number): Promise<Outcome> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const outcome: Outcome = { stdout: '', exitCode: null, signal: null, timedOut: false, tooLarge: false };
+    // In a process group of its own, so that the timeout stops the whole group: a script
+    // whose child (a `sleep`, a browser login) holds stdout open would otherwise outlive it.
+    const child = spawn(file, args, { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearTimeout(grace);
+      // Stop reading: a daemon may still hold the other end.
+      child.stdout?.destroy();
+      outcome.stdout = Buffer.concat(chunks).toString('utf8');
+      resolve(outcome);
+    };
+    let grace: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(() => {
+      outcome.timedOut = true;
+      killGroup();
+      finish();
+    }, timeoutMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_OUTPUT) {
+        outcome.tooLarge = true;
+        killGroup();
+        finish();
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      outcome.startError = error.code ?? error.message;
+      finish();
+    });
+    child.on('exit', (code, signal) => {
+      outcome.exitCode = code;
+      outcome.signal = signal;
+      grace = setTimeout(finish, AFTER_EXIT_MS);
+    });
+    // All of stdout read and the process gone: no need to wait out the grace.
+    child.on('close', finish);
+  });
+}
+
 export async function runCredentialProcess(
   profile: string,
   command: string,
@@ -96,37 +176,15 @@ export async function runCredentialProcess(
 ): Promise<Credentials> {
   const [file, ...args] = splitCommand(command);
   if (!file) throw new ProcessError(`profile '${profile}': credential_process is empty`);
-  const { execa } = await import('execa');
-  // In a process group of its own, so that the timeout stops the whole group: a script
-  // whose child (a `sleep`, a browser login) holds stdout open would otherwise outlive it.
-  const child = execa(file, args, {
-    env: env as Record<string, string>,
-    extendEnv: false,
-    stdin: 'ignore',
-    stderr: 'inherit',
-    reject: false,
-    detached: true,
-    maxBuffer: 1024 * 1024,
-  });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-  }, timeoutMs);
-  const result = await child.finally(() => clearTimeout(timer));
   const name = `credential_process of profile '${profile}'`;
-  if (timedOut) throw new ProcessError(`${name} did not finish within ${Math.round(timeoutMs / 1000)} s; it was stopped`);
-  if (result.failed && result.exitCode === undefined) {
-    throw new ProcessError(`${name} could not be started: ${(result as { code?: string }).code ?? 'unknown error'} (${file})`);
-  }
-  if (result.exitCode !== 0) throw new ProcessError(`${name} failed with exit status ${result.exitCode}`);
+  const result = await runBounded(file, args, env, timeoutMs);
+  if (result.timedOut) throw new ProcessError(`${name} did not finish within ${Math.round(timeoutMs / 1000)} s; it was stopped`);
+  if (result.startError) throw new ProcessError(`${name} could not be started: ${result.startError} (${file})`);
+  if (result.tooLarge) throw new ProcessError(`${name} printed more than ${MAX_OUTPUT / 1024 / 1024} MB, which is not credentials`);
+  if (result.exitCode !== 0) throw new ProcessError(`${name} failed with exit status ${result.exitCode ?? `signal ${result.signal}`}`);
   let json: unknown;
   try {
-    json = JSON.parse(String(result.stdout));
+    json = JSON.parse(result.stdout);
   } catch {
     throw new ProcessError(`${name} did not print JSON`);
   }

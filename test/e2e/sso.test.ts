@@ -218,7 +218,7 @@ sso('an expired token whose refresh SSO OIDC refuses: exit 1, nothing on stdout,
   const calls = oidcCalls.length;
   const r = await awsenv(['use', 'stale-dev', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, /SSO token for sso-session 'stale' expired at \S+ and could not be refreshed \(SSO OIDC refused to refresh the token \(HTTP 400, invalid_grant\)\)/);
   assert.match(r.stderr, 'run `aws sso login --sso-session stale`');
   assert.is(hits - before, 1, 'one CreateToken, no GetRoleCredentials');
@@ -267,7 +267,7 @@ sso('no token at all: the login command, quoted when the session name needs it',
   rmSync(tokenPath('stale'), { force: true });
   const r = await awsenv(['use', 'stale-dev', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, "no SSO token for sso-session 'stale'");
   assert.match(r.stderr, 'aws sso login --sso-session stale');
   const spaced = await awsenv(['use', 'spaced', '--shell', 'bash'], env);
@@ -290,7 +290,7 @@ sso('a token the portal rejects: a clear error naming the login command, no secr
   writeToken('stale', 'a-revoked-bearer-token-XYZ', 3600, 'https://stale.awsapps.com/start');
   const r = await awsenv(['use', 'stale-dev', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, 'rejected the cached token');
   assert.match(r.stderr, 'run `aws sso login --sso-session stale`');
   assert.not.match(r.stderr, 'a-revoked-bearer-token-XYZ');
@@ -300,7 +300,7 @@ sso('a token the portal rejects: a clear error naming the login command, no secr
 sso('a role the identity may not use: says which role and account', async () => {
   const r = await awsenv(['use', 'nope', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, `role NoSuchRole in account ${ACCOUNT}`);
   assert.match(r.stderr, 'may not use that role');
   noSecrets(r.stderr);
@@ -309,7 +309,7 @@ sso('a role the identity may not use: says which role and account', async () => 
 sso('the portal unreachable: bounded, one clear error', async () => {
   const r = await awsenv(['use', 'dev', '--shell', 'bash', '--refresh'], { ...env, AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9' });
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, /cannot reach http:\/\/127\.0\.0\.1:9/);
 });
 
@@ -322,7 +322,7 @@ sso('a portal that accepts the connection but never answers: given up on after a
     const started = Date.now();
     const r = await awsenv(['use', 'dev', '--shell', 'bash', '--refresh'], { ...env, AWS_ENDPOINT_URL_SSO: url });
     assert.is(r.exitCode, 1);
-    assert.is(r.stdout, '');
+    assert.is(r.stdout, 'false\n');
     assert.match(r.stderr, `no answer from ${url}`);
     assert.not.match(r.stderr, 'WARN', "the HTTP handler's own warning stays out of our stderr");
     assert.ok(Date.now() - started < 40_000, 'bounded');
@@ -362,7 +362,7 @@ sso('--login when the login fails, or the AWS CLI is missing: exit 1, nothing ex
   chmodSync(join(bin, 'aws'), 0o755);
   const r = await awsenv(['use', 'stale-dev', '--shell', 'bash', '--login'], { ...cold, PATH: `${bin}:${env.PATH}` });
   assert.is(r.exitCode, 1, r.stderr);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, '`aws sso login --sso-session stale` failed with exit status 130');
 
   const onlyNode = join(box.dir, 'only-node');
@@ -370,7 +370,7 @@ sso('--login when the login fails, or the AWS CLI is missing: exit 1, nothing ex
   symlinkSync(process.execPath, join(onlyNode, 'node'));
   const none = await awsenv(['use', 'stale-dev', '--shell', 'bash', '--login'], { ...cold, PATH: onlyNode });
   assert.is(none.exitCode, 1);
-  assert.is(none.stdout, '');
+  assert.is(none.stdout, 'false\n');
   assert.match(none.stderr, 'the AWS CLI (aws) is not on PATH');
 });
 
