@@ -254,17 +254,14 @@ if (-not (Test-Path Variable:global:__awsenv_idle)) {
 # CLI with `awsenv complete profiles`, so only when TAB is pressed), shells after `hook` and
 # `--shell`, and each command's options. A name that is not a plain word is offered quoted,
 # so that accepting it never runs it.
-$global:__awsenv_options = @{
-    use     = @('--shell', '--mfa-code', '--duration', '--refresh', '--login', '--save-as', '--print', '--help')
-    clear   = @('--shell', '--all', '--stale-tokens', '--dry-run', '--help')
-    list    = @('--json', '--help')
-    current = @('--json', '--help')
-    doctor  = @('--json', '--offline', '--help')
-    export  = @('--format', '--mfa-code', '--help')
-    exec    = @('--mfa-code', '--server', '--help')
-    hook    = @('--help')
-    rotate  = @('--help')
-    setup   = @('--help')
+# Commands and options come from the one table in src/commands/hook.ts, rendered in here
+# (`command --option …` a line), the same table every other hook completes from.
+$global:__awsenv_commands = @()
+$global:__awsenv_options = @{}
+foreach ($line in (('@AWSENV_COMPLETION@') -split "`n")) {
+    $w = @($line -split ' ')
+    $global:__awsenv_commands += $w[0]
+    $global:__awsenv_options[$w[0]] = @($w | Select-Object -Skip 1) + '--help'
 }
 Register-ArgumentCompleter -Native -CommandName awsenv -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
@@ -277,7 +274,7 @@ Register-ArgumentCompleter -Native -CommandName awsenv -ScriptBlock {
     $shells = @('bash', 'zsh', 'sh', 'fish', 'pwsh', 'cmd', 'setx', 'tcsh')
     $kind = 'ParameterValue'
     if ($words.Count -eq 0) {
-        $candidates = @('use', 'clear', 'list', 'current', 'doctor', 'export', 'exec', 'hook', 'rotate', 'setup')
+        $candidates = $global:__awsenv_commands
         $kind = 'Command'
     } elseif ($previous -ceq '--shell') {
         $candidates = $shells

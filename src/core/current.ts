@@ -43,8 +43,10 @@ export function describeCurrent(env: Env, load: () => ProfileSet, now: Date): Cu
 
   const temporary = keyId?.startsWith('ASIA') || !!token;
   const expiryText = env.AWS_CREDENTIAL_EXPIRATION || null;
-  const expiryEpoch = env[STATE.expiry] ? Number(env[STATE.expiry]) * 1000 : NaN;
-  const expiresMs = expiryText ? Date.parse(expiryText) : expiryEpoch;
+  // From the environment: digits only, and a date JavaScript can hold (±8.64e15 ms).
+  const expiryEpoch = /^\d{1,15}$/.test(env[STATE.expiry] ?? '') ? Number(env[STATE.expiry]) * 1000 : NaN;
+  const parsedMs = expiryText ? Date.parse(expiryText) : expiryEpoch;
+  const expiresMs = Math.abs(parsedMs) <= 8.64e15 ? parsedMs : NaN;
   const secondsLeft = Number.isNaN(expiresMs) ? null : Math.floor((expiresMs - now.getTime()) / 1000);
 
   if (chosen && profile !== chosen) {

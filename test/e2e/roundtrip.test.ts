@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DIALECTS, render, type EnvChange } from '../../src/shells/index.js';
+import { DIALECTS, failStatement, render, type EnvChange } from '../../src/shells/index.js';
 import { PWSH_FAILURE } from '../../src/shells/pwsh.js';
 import { awsenv, sandbox, type Sandbox } from '../helpers/env.js';
 import {
@@ -265,10 +265,10 @@ function shellSuite(shell: RealShell): void {
     if (shell.dialect === 'tcsh') {
       failures.push({ what: 'secret with a newline', profile: 'RT_M', env: {}, says: /AWS_SECRET_ACCESS_KEY/ });
     }
-    // The CLI alone: empty stdout, status 1, a message on stderr that names no secret.
+    // The CLI alone: one failing statement on stdout, status 1, a message on stderr that names no secret.
     for (const f of failures) {
       const r = await awsenv(['use', start[f.profile]!, '--shell', shell.dialect], { ...w.sb.env, ...preset, ...f.env });
-      assert.is(r.stdout, '', `${f.what}: stdout`);
+      assert.is(r.stdout, failStatement(shell.dialect), `${f.what}: stdout`);
       assert.is(r.exitCode, 1, `${f.what}: exit status`);
       assert.match(r.stderr, f.says, `${f.what}: stderr`);
       for (const secret of [awkward.secret, multiline.secret, 'SECRET-first']) {

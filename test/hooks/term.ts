@@ -36,32 +36,37 @@ export interface SessionOptions {
   wrap?: (argv: string[]) => string[];
   /** Whether the hook puts its segment in the prompt (AWSENV_PROMPT=1). Default true. */
   prompt?: boolean;
+  /** The line that loads the hook (default: `source 'HOOK'`). */
+  load?: (hook: string) => string;
+  /** Replaces the whole prompt set-up (the lines before `before`); the prompt must still end in "[STATUS] > ". */
+  promptLines?: string[];
 }
 
 /** The rc file that makes the prompt "[STATUS] > " and sources the hook. */
 function rcFile(shell: TermShell, hook: string, o: SessionOptions): string {
   const lines: string[] = [];
   const prompt = o.prompt !== false;
+  const load = o.load ? o.load(hook) : `source '${hook}'`;
   switch (shell) {
     case 'bash':
-      lines.push(`PS1='[$?] > '`, ...(prompt ? ['AWSENV_PROMPT=1'] : []), ...(o.before ?? []), `source '${hook}'`);
+      lines.push(...(o.promptLines ?? [`PS1='[$?] > '`]), ...(prompt ? ['AWSENV_PROMPT=1'] : []), ...(o.before ?? []), load);
       break;
     case 'zsh':
       // PROMPT_SP would mark an unterminated line with a '%' of its own.
-      lines.push('unsetopt PROMPT_SP', `PROMPT='[%?] > '`, ...(prompt ? ['AWSENV_PROMPT=1'] : []), ...(o.before ?? []), `source '${hook}'`);
+      lines.push('unsetopt PROMPT_SP', ...(o.promptLines ?? [`PROMPT='[%?] > '`]), ...(prompt ? ['AWSENV_PROMPT=1'] : []), ...(o.before ?? []), load);
       break;
     case 'fish':
       lines.push(
         'set -g fish_greeting',
-        "function fish_prompt; printf '[%s] > ' $status; end",
+        ...(o.promptLines ?? ["function fish_prompt; printf '[%s] > ' $status; end"]),
         'function fish_right_prompt; end',
         ...(prompt ? ['set -g AWSENV_PROMPT 1'] : []),
         ...(o.before ?? []),
-        `source '${hook}'`,
+        load,
       );
       break;
     case 'tcsh':
-      lines.push(`set prompt = '[%?] > '`, ...(prompt ? ['set AWSENV_PROMPT = 1'] : []), ...(o.before ?? []), `source '${hook}'`);
+      lines.push(...(o.promptLines ?? [`set prompt = '[%?] > '`]), ...(prompt ? ['set AWSENV_PROMPT = 1'] : []), ...(o.before ?? []), load);
       break;
     case 'pwsh':
       // The user's own prompt: 0 or 1 from $?, as the other shells show their status.
@@ -76,6 +81,8 @@ let sessions = 0;
 
 export class Session {
   readonly socket: string;
+  /** The rc file the shell started with. */
+  rcPath = '';
   private readonly tmuxEnv: Record<string, string>;
   /** Prompts seen so far: a command is done when a new one appears. */
   private prompts = 0;
@@ -97,6 +104,7 @@ export class Session {
     mkdirSync(rc, { recursive: true });
     const rcPath = join(rc, shell === 'zsh' ? '.zshrc' : shell === 'pwsh' ? 'rc.ps1' : 'rc');
     writeFileSync(rcPath, rcFile(shell, hook, o));
+    s.rcPath = rcPath;
     const argv: Record<TermShell, string[]> = {
       bash: ['bash', '--noprofile', '--rcfile', rcPath, '-i'],
       zsh: ['zsh', '--no-globalrcs', '-i'],
@@ -179,6 +187,20 @@ export class Session {
       }
     });
     return { output: lines.slice(previous + 1, last).join('\n'), prompt: lines[last]! };
+  }
+
+  /** The pane's title, as escape sequences the shell printed have set it. */
+  title(): string {
+    return this.tmux('display-message', '-p', '#{pane_title}').trim();
+  }
+
+  /** Whether the shell is still running in the pane. */
+  alive(): boolean {
+    try {
+      return alive(Number(this.tmux('display-message', '-p', '#{pane_pid}').trim())) && this.tmux('display-message', '-p', '#{pane_dead}').trim() !== '1';
+    } catch {
+      return false;
+    }
   }
 
   /** Types text without Enter. */
