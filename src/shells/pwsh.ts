@@ -25,16 +25,10 @@ export function pwshQuote(value: string): string {
  */
 export const PWSH_FAILURE = "throw 'awsenv failed (its message is above); nothing was changed'";
 
-/** `$env:NAME` is code: only a plain name (CONTRACT.md) may be written into it. */
-function checked(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a variable name: ${JSON.stringify(name)}`);
-  return name;
-}
-
 export const pwsh: Dialect = {
   set(name, value) {
     refuseNul(name, 'pwsh', value);
-    return `$env:${checked(name)} = ${pwshQuote(value)}`;
+    return `$env:${name} = ${pwshQuote(value)}`;
   },
-  unset: (name) => `$env:${checked(name)} = $null`,
+  unset: (name) => `$env:${name} = $null`,
 };
