@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
 import type { Env } from '../files/files.js';
+import { deadlineMs } from './deadline.js';
 
 export interface RefreshRequest {
   clientId: string;
@@ -38,7 +39,6 @@ export function oidcEndpoint(env: Env, region: string): string {
   return (env.AWS_ENDPOINT_URL_SSO_OIDC || env.AWS_ENDPOINT_URL || `https://oidc.${region}.amazonaws.com`).replace(/\/+$/, '');
 }
 
-const TIMEOUT_MS = 10_000;
 const MAX_BODY = 64 * 1024;
 
 async function readCapped(response: Response): Promise<string> {
@@ -61,6 +61,8 @@ async function readCapped(response: Response): Promise<string> {
 
 export function createOidc(env: Env, region: string): OidcPort {
   const endpoint = oidcEndpoint(env, region);
+  // The same overall deadline as every STS and SSO request (AWSENV_STS_TIMEOUT, http.ts).
+  const TIMEOUT_MS = deadlineMs(env);
   return {
     async refresh(r) {
       let response: Response;

@@ -124,14 +124,13 @@ ps('every __awsenv function it calls is defined; the prompt is wrapped once', ()
   const text = readFileSync(join(ROOT, 'shell/awsenv.ps1'), 'utf8');
   const code = pwshCode(text);
   const defined = new Set([...code.matchAll(/function global:([\w-]+)/g)].map((m) => m[1]!));
-  for (const name of ['awsenv', 'awsenv_prompt', '__awsenv_guard', '__awsenv_segment_update']) assert.ok(defined.has(name), name);
-  assert.ok(text.includes('Set-Item -Path Function:global:prompt -Value $global:__awsenv_prompt_wrapper'), 'the prompt is set to the wrapper');
+  for (const name of ['awsenv', 'awsenv_prompt', '__awsenv_guard', '__awsenv_segment_update', '__awsenv_wrap_prompt']) assert.ok(defined.has(name), name);
   const called = new Set([...code.matchAll(/(?<![$:\w])(__awsenv_\w+)/g)].map((m) => m[1]!));
   for (const name of called) assert.ok(defined.has(name), `${name} is called but not defined`);
-  // Installed once: the wrapper is made only once, and a prompt is wrapped only when it is not
-  // the wrapper already (test/hooks/pwsh.test.ts sources it again in a real pwsh).
+  // Installed once: the prompt wrapper is made once, and a prompt that is ours already is not wrapped again.
   assert.match(text, /if \(-not \(Test-Path Variable:global:__awsenv_prompt_wrapper\)\) \{\n {4}\$global:__awsenv_prompt_wrapper = \{/);
   assert.match(text, /if \(\[object\]::ReferenceEquals\(\$current, \$global:__awsenv_prompt_wrapper\)\) \{ return \$false \}/);
+  assert.match(text, 'Set-Item -Path Function:global:prompt -Value $global:__awsenv_prompt_wrapper');
   // Output of use/clear is applied only after exit status 0.
   assert.match(text, /\$out = __awsenv_invoke -Arguments \(\[string\[\]\]\$args\)\n {4}if \(\$global:LASTEXITCODE -eq 0\) \{/);
 });
