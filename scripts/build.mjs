@@ -26,6 +26,8 @@ const LAZY = {
   'aws-sso': 'src/sessions/sso.ts',
   login: 'src/sessions/login.ts',
   'credentials-file': 'src/core/credentials-file.ts',
+  rotate: 'src/core/rotate.ts',
+  'iam-sdk': 'src/sessions/iam-sdk.ts',
 };
 const lazyBySource = new Map(Object.entries(LAZY).map(([name, source]) => [resolve(source), name]));
 

@@ -275,7 +275,7 @@ if [[ ${PROMPT_COMMAND[*]-} != *__awsenv_guard* ]]; then
   fi
 fi
 
-# Completion: the commands, their options, then profile names after use/export/exec/doctor
+# Completion: the commands, their options, then profile names after use/export/exec/doctor/rotate
 # (asked of `awsenv complete profiles`, so only when TAB is pressed) and shells after hook.
 # The commands and options are a table that `awsenv hook` renders in (src/commands/hook.ts),
 # one line per command. Names are matched by hand, not with `compgen -W`, which expands the
@@ -295,7 +295,7 @@ __awsenv_complete() {
     done
   elif ((COMP_CWORD == 2)); then
     case ${COMP_WORDS[1]-} in
-      use | export | exec | doctor) mapfile -t names < <(command "$__awsenv_bin" complete profiles 2>/dev/null) ;;
+      use | export | exec | doctor | rotate) mapfile -t names < <(command "$__awsenv_bin" complete profiles 2>/dev/null) ;;
       hook) names=(bash zsh fish tcsh pwsh) ;;
     esac
   fi

@@ -279,7 +279,7 @@ function __awsenv_guard --on-event fish_prompt
 end
 
 # Completion: the commands and their options (a table `awsenv hook` renders in, one line
-# per command), then profile names after use/export/exec/doctor (asked of `awsenv complete
+# per command), then profile names after use/export/exec/doctor/rotate (asked of `awsenv complete
 # profiles`, so only when TAB is pressed) and shells after hook. Erased first, so sourcing
 # twice does not list them twice.
 set -g __awsenv_completion '@AWSENV_COMPLETION@'
@@ -291,7 +291,7 @@ for line in (string split \n -- $__awsenv_completion)
         complete -c awsenv -f -n "__fish_seen_subcommand_from $w[1]" -l (string sub -s 3 -- $option)
     end
 end
-complete -c awsenv -f -n '__fish_seen_subcommand_from use export exec doctor; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete profiles 2>/dev/null)'
+complete -c awsenv -f -n '__fish_seen_subcommand_from use export exec doctor rotate; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete profiles 2>/dev/null)'
 complete -c awsenv -f -n '__fish_seen_subcommand_from hook; and test (count (commandline -opc)) -eq 2' -a 'bash zsh fish tcsh pwsh'
 
 function __awsenv_return -a code

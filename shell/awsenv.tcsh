@@ -111,11 +111,11 @@ alias __awsenv_reread 'set __awsenv_callee = __awsenv_call_reread; __awsenv_capt
 alias __awsenv_reread_ok 'eval "$__awsenv_out"; set __awsenv_msg = "the credentials file changed; re-read profile '\''$__awsenv_p'\''"; __awsenv_say';
 alias __awsenv_reread_failed 'unsetenv AWSENV_WATCH; set __awsenv_msg = "the credentials file changed and profile '\''$__awsenv_p'\'' could not be re-read; fix it, then: awsenv use $__awsenv_p"; __awsenv_say';
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
+# Completion: the commands, then profile names after use/export/exec/doctor/rotate (asked of
 # `awsenv complete profiles` when TAB is pressed, through an alias as above) and shells
 # after hook.
 alias __awsenv_call_profiles '"$__awsenv_bin" complete profiles';
-complete awsenv 'p/1/(@AWSENV_COMMANDS@)/' 'n/use/`__awsenv_call_profiles`/' 'n/export/`__awsenv_call_profiles`/' 'n/exec/`__awsenv_call_profiles`/' 'n/doctor/`__awsenv_call_profiles`/' 'n/hook/(bash zsh fish tcsh pwsh)/';
+complete awsenv 'p/1/(@AWSENV_COMMANDS@)/' 'n/use/`__awsenv_call_profiles`/' 'n/export/`__awsenv_call_profiles`/' 'n/exec/`__awsenv_call_profiles`/' 'n/doctor/`__awsenv_call_profiles`/' 'n/rotate/`__awsenv_call_profiles`/' 'n/hook/(bash zsh fish tcsh pwsh)/';
 
 # Install once, first in precmd, so the guard sees the last command's $status. Reading the
 # precmd alias takes one forked shell, here only. A precmd of several lines (starship's) cannot

@@ -279,7 +279,7 @@ function __awsenv_prompt_put {
 }
 
 # Completion: the commands, their options (a table `awsenv hook` renders in, one line per
-# command), then profile names after use/export/exec/doctor (asked of `awsenv complete
+# command), then profile names after use/export/exec/doctor/rotate (asked of `awsenv complete
 # profiles`, so only when TAB is pressed) and shells after hook. compadd quotes what it
 # inserts.
 typeset -g __awsenv_completion='@AWSENV_COMPLETION@'
@@ -296,7 +296,7 @@ function _awsenv {
     done
   elif ((CURRENT == 3)); then
     case $words[2] in
-      use | export | exec | doctor) names=(${(f)"$(command $__awsenv_bin complete profiles 2>/dev/null)"}) ;;
+      use | export | exec | doctor | rotate) names=(${(f)"$(command $__awsenv_bin complete profiles 2>/dev/null)"}) ;;
       hook) names=(bash zsh fish tcsh pwsh) ;;
     esac
   fi

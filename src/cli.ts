@@ -10,6 +10,7 @@ import { execCommandLine } from './commands/exec.js';
 import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
 import { HOOK_SHELL_NAMES, type HookShell, hook } from './commands/hook.js';
 import { list } from './commands/list.js';
+import { rotate } from './commands/rotate.js';
 import { setup } from './commands/setup.js';
 import { use } from './commands/use.js';
 import { UsageError } from './errors.js';
@@ -125,6 +126,17 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
           .option('json', { type: 'boolean', describe: 'machine-readable output (documented in the README)' })
           .option('offline', { type: 'boolean', describe: 'do not ask STS' }),
       (a) => run(() => doctor({ profile: a.profile, json: a.json, offline: a.offline }, ctx))(),
+    )
+    .command(
+      'rotate <profile>',
+      'replace PROFILE\'s long-term access key (IAM): create, write, check, then delete the old one',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true })
+          .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code, when IAM needs an MFA session (else asked on the terminal)' })
+          .option('keep-old', { type: 'boolean', describe: 'deactivate the old key instead of deleting it' })
+          .option('dry-run', { type: 'boolean', describe: 'change nothing: read-only IAM calls, and say what would happen' }),
+      (a) => run(() => rotate({ profile: a.profile, mfaCode: a.mfaCode, keepOld: a.keepOld, dryRun: a.dryRun }, ctx))(),
     )
     .command(
       'hook <shell>',

@@ -2,6 +2,9 @@
 // is invalid", one line per check with the command that fixes it. Exit 0 when healthy.
 import { loadProfiles } from '../files/profiles.js';
 import { realSts } from '../sessions/sts.js';
+import { cacheDir } from '../sessions/cache.js';
+import { realIam } from '../sessions/iam.js';
+import { recordKeyAges } from '../sessions/iam-key-ages.js';
 import { realDeps } from '../core/deps.js';
 import { diagnose, type DoctorReport } from '../core/doctor.js';
 import { Resolver } from '../core/resolve.js';
@@ -24,6 +27,14 @@ export async function doctor(
       return { credentials: r.credentials, from: r.from };
     },
     sts: (region) => realSts(env, region),
+    keyCreated: async (credentials, userName, region) => {
+      // An STS of its own (an emulator, a proxy) vouched for the key: the real IAM knows nothing of it.
+      if (ctx.env.AWS_ENDPOINT_URL_STS && !ctx.env.AWS_ENDPOINT_URL_IAM && !ctx.env.AWS_ENDPOINT_URL) return undefined;
+      const keys = await (await realIam(env, region, credentials)).listAccessKeys(userName);
+      // Remembered for `awsenv list`, which makes no request of its own.
+      recordKeyAges(cacheDir(env), ctx.now(), Object.fromEntries(keys.filter((k) => k.createDate).map((k) => [k.accessKeyId, k.createDate!])));
+      return keys.find((k) => k.accessKeyId === credentials.accessKeyId)?.createDate;
+    },
   });
   const exitCode = report.healthy ? 0 : 1;
   if (args.json) return { stdout: `${JSON.stringify(report, null, 2)}\n`, exitCode };

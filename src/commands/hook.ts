@@ -21,17 +21,18 @@ const COMMANDS_PLACEHOLDER = '@AWSENV_COMMANDS@';
  * What the shells complete: every command and its options. The one list of commands for
  * every hook (a new command is added here, and `awsenv hook` renders it into each), checked
  * against `--help` by test/hooks/complete.test.ts. Profile names after use/export/exec/
- * doctor come from `awsenv complete profiles`, on TAB.
+ * doctor/rotate come from `awsenv complete profiles`, on TAB.
  */
 export const COMPLETION: Record<string, readonly string[]> = {
-  use: ['--shell', '--mfa-code', '--duration', '--refresh', '--login', '--save-as'],
+  use: ['--shell', '--print', '--mfa-code', '--duration', '--refresh', '--login', '--save-as'],
   clear: ['--shell', '--all', '--stale-tokens', '--dry-run'],
   list: ['--json'],
   current: ['--json'],
   doctor: ['--json', '--offline'],
   hook: [],
   export: ['--format', '--mfa-code'],
-  exec: ['--mfa-code'],
+  exec: ['--server', '--mfa-code'],
+  rotate: ['--mfa-code', '--keep-old', '--dry-run'],
   setup: ['--shell', '--uninstall', '--purge', '--dry-run', '--no-modify-rc', '--allow-root'],
 };
 

@@ -5,6 +5,8 @@ import { formatDuration } from '../core/current.js';
 import { Resolver } from '../core/resolve.js';
 import { AwsenvError } from '../errors.js';
 import { STATE } from '../core/variables.js';
+import { cacheDir } from '../sessions/cache.js';
+import { knownKeyCreated } from '../sessions/iam-key-ages.js';
 import { styleFor, table } from '../util/table.js';
 import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
@@ -20,6 +22,8 @@ export interface ListEntry {
   ssoTokenExpiresAt: string | null;
   files: { file: string; line: number }[];
   problem: string | null;
+  /** When the profile's long-term key was created, as IAM said at the last doctor or rotate (no request made). */
+  keyCreatedAt: string | null;
 }
 
 /** The end of the cached session that `use` would hand out now, without asking anyone. */
@@ -69,12 +73,17 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
         ssoTokenExpiresAt: null,
         files: p.sections.map(({ file, line }) => ({ file, line })),
         problem,
+        keyCreatedAt: null,
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
     e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
     if (e.kind === 'sso') e.ssoTokenExpiresAt = await ssoTokenExpiry(set, e.name, ctx);
+    const key = set.profiles.get(e.name)?.settings.get('aws_access_key_id')?.value;
+    if ((e.kind === 'keys' || e.kind === 'mfa') && typeof key === 'string' && key.startsWith('AKIA')) {
+      e.keyCreatedAt = knownKeyCreated(cacheDir(ctx.env), key)?.toISOString() ?? null;
+    }
   }
   return entries;
 }
@@ -87,6 +96,8 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
     return { stdout: '' };
   }
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
+  // The KEY AGE column only once some key's age is known (doctor or rotate asked IAM).
+  const ages = entries.some((e) => e.keyCreatedAt);
   // Names, regions and problems come from the files: control characters escaped.
   const rows = entries.map((e) => [
     e.active ? '*' : '',
@@ -95,11 +106,14 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
     printable(e.region ?? '-'),
     (e.sessionExpiresAt ? sessionLeft(e.sessionExpiresAt, ctx.now()) : '-') +
       (e.ssoTokenExpiresAt ? ` (SSO token ${sessionLeft(e.ssoTokenExpiresAt, ctx.now())})` : ''),
+    ...(ages ? [e.keyCreatedAt ? keyAge(e.keyCreatedAt, ctx.now()) : '-'] : []),
     printable(e.problem ?? ''),
   ]);
+  const problemCol = ages ? 6 : 5;
   return {
-    stdout: table(['', 'PROFILE', 'KIND', 'REGION', 'SESSION', 'PROBLEM'], rows, (cell, row, col) => {
-      if (col === 5) return style.red(cell);
+    stdout: table(['', 'PROFILE', 'KIND', 'REGION', 'SESSION', ...(ages ? ['KEY AGE'] : []), 'PROBLEM'], rows, (cell, row, col) => {
+      if (col === problemCol) return style.red(cell);
+      if (ages && col === 5 && /rotate/.test(cell)) return style.yellow(cell);
       return entries[row]!.active ? style.green(style.bold(cell)) : cell;
     }),
   };
@@ -108,4 +122,10 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
 function sessionLeft(expiresAt: string, now: Date): string {
   const seconds = Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000);
   return seconds > 0 ? `${formatDuration(seconds)} left` : 'expired';
+}
+
+/** Whole days; past 90 (AWS's advice for long-term keys) it says to rotate. */
+function keyAge(createdAt: string, now: Date): string {
+  const days = Math.max(0, Math.floor((now.getTime() - Date.parse(createdAt)) / 86_400_000));
+  return days > 90 ? `${days}d, rotate` : `${days}d`;
 }

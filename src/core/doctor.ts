@@ -54,7 +54,12 @@ export interface DoctorDeps {
   /** Credentials for a profile without asking a person (cache, files, process, STS). */
   resolve(profile: string): Promise<{ credentials: Credentials; from: string }>;
   sts(region: string | undefined): Promise<StsPort>;
+  /** When IAM says this long-term key of user `userName` was created; undefined when IAM will not say. */
+  keyCreated?(credentials: Credentials, userName: string, region: string | undefined): Promise<Date | undefined>;
 }
+
+/** AWS's advice: rotate long-term access keys at least every 90 days. */
+export const KEY_AGE_LIMIT_DAYS = 90;
 
 /** Regions that are off until an account opts in; tokens from the global STS endpoint (v1) fail there. */
 export const OPT_IN_REGIONS = new Set([
@@ -194,6 +199,7 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
       identity = { arn: id.arn, account: id.account };
       list.ok('sts', `STS accepts the credentials: ${id.arn}`);
       skewCheck(id.serverDate, now, list);
+      await keyAgeCheck(creds, id.arn, region, settings, intended, deps, list);
     } catch (error) {
       if (!(error instanceof AwsenvError)) throw error;
       liveProblem(error as AwsenvError & { code?: string; serverDate?: Date }, creds, region, list, now, intended);
@@ -204,6 +210,36 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
 
   const healthy = !list.checks.some((c) => c.status === 'problem');
   return { version: 1, profile: intended, source, healthy, identity, checks: list.checks };
+}
+
+/** A long-term key past 90 days is a warning; skipped silently when IAM does not say (no permission, MFA, offline). */
+async function keyAgeCheck(
+  creds: Credentials,
+  arn: string,
+  region: string | undefined,
+  settings: ProfileSettings | undefined,
+  intended: string,
+  deps: DoctorDeps,
+  list: Checklist,
+) {
+  const user = /^arn:[\w-]+:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+  if (!deps.keyCreated || !user || creds.sessionToken || !creds.accessKeyId.startsWith('AKIA')) return;
+  let created: Date | undefined;
+  try {
+    created = await deps.keyCreated(creds, user, region);
+  } catch {
+    return;
+  }
+  if (!created) return;
+  const days = Math.floor((deps.now.getTime() - created.getTime()) / 86_400_000);
+  const key = maskKeyId(creds.accessKeyId);
+  if (days > KEY_AGE_LIMIT_DAYS) {
+    // The fix names the profile only when the key is that profile's own (else: which one?).
+    const mine = settings?.aws_access_key_id === creds.accessKeyId;
+    list.warn('key-age', null, `the access key ${key} is ${days} days old (created ${created.toISOString().slice(0, 10)}); AWS advises rotating long-term keys every ${KEY_AGE_LIMIT_DAYS} days`, mine ? `awsenv rotate ${sh(intended)}` : null);
+  } else {
+    list.ok('key-age', `the access key ${key} is ${days} day${days === 1 ? '' : 's'} old`);
+  }
 }
 
 function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | undefined, source: string, list: Checklist, now: Date, intended: string) {

@@ -64,6 +64,11 @@ export function defaultSessionName(): string {
   return `awsenv-${user}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
+/** The cache key of the MFA session of long-term keys (shared with `awsenv rotate`, which reuses it). */
+export function mfaSessionKey(source: Credentials, serial: string, duration: number | undefined): string {
+  return sessionKey({ op: 'session-token', source: source.accessKeyId, secret: hashSecret(source.secretAccessKey), mfaSerial: serial, duration });
+}
+
 export class Resolver {
   /** botocore's _visited_profiles: the named profile, then each source_profile followed. */
   private visited: string[] = [];
@@ -270,13 +275,7 @@ export class Resolver {
     region: string | undefined,
     refresh: boolean,
   ): Promise<{ session: Credentials; fresh: boolean }> {
-    const key = sessionKey({
-      op: 'session-token',
-      source: source.accessKeyId,
-      secret: hashSecret(source.secretAccessKey),
-      mfaSerial: serial,
-      duration,
-    });
+    const key = mfaSessionKey(source, serial, duration);
     return this.cachedOrNew(key, profile, refresh, true, async () => {
       const mfaCode = await this.mfaCode(serial);
       const stop = this.deps.progress?.('getting an MFA session from STS');

@@ -2,7 +2,7 @@
 // lock next to the file (concurrent awsenv processes edit one after another, each on the
 // other's result), validated before and after, written atomically with mode 0600 (it holds
 // secrets), keeping its owner and group, never when its owner made it read-only.
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { withLockFile } from '../sessions/cache.js';
 import { ConfigError } from '../errors.js';
@@ -60,12 +60,12 @@ export function editLockOf(target: string): string {
 
 /**
  * Runs `edit` on the text of `file` and writes the result back if it changed (never with
- * `dryRun`). `lock` is the session cache, whose per-key lock serialises awsenv processes.
+ * `dryRun`), under the lock next to the file (editLockOf). `keepMode`: the file keeps its mode.
  */
 export async function editFile<T>(
   file: string,
   edit: (text: string) => { text: string; result: T },
-  options: { dryRun?: boolean },
+  options: { dryRun?: boolean; keepMode?: boolean },
 ): Promise<EditOutcome<T>> {
   if (file === '') throw new ConfigError('AWS_SHARED_CREDENTIALS_FILE', undefined, 'is empty, so there is no file to write');
   let target: string;
@@ -87,8 +87,10 @@ export async function editFile<T>(
       parseIni(file, next); // never write what the AWS CLI could not read back
       try {
         // The same owner and group as before (root editing a user's file with `sudo -E`
-        // must not leave it root's), or no write at all.
-        writeFileAtomic(target, next, { mode: 0o600, ...(owner ? { owner } : {}) });
+        // must not leave it root's), or no write at all. keepMode (rotate): the file keeps its
+        // mode too, as an edit in place would.
+        const keep = options.keepMode && mode !== undefined;
+        writeFileAtomic(target, next, { mode: keep ? mode : 0o600, ...(owner ? { owner } : {}) });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EPERM' && owner) {
@@ -97,11 +99,19 @@ export async function editFile<T>(
         throw new ConfigError(file, undefined, `cannot be written (${code ?? 'unknown error'}); it was left as it was`, { cause: error });
       }
     }
-    return { file, target, changed, result, ...(changed && mode !== undefined && mode !== 0o600 ? { previousMode: mode } : {}) };
+    return { file, target, changed, result, ...(changed && !options.keepMode && mode !== undefined && mode !== 0o600 ? { previousMode: mode } : {}) };
   };
   if (options.dryRun) return run();
   // Refused before the lock too, so a read-only file gets its message even when nothing else can.
   const before = statSync(target, { throwIfNoEntry: false });
   if (before) refuseReadOnly(file, before.mode & 0o777);
+  // A new file in a new directory (~/.aws on a fresh machine): the lock needs the directory first.
+  else {
+    try {
+      mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new ConfigError(file, undefined, `cannot be created (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, { cause: error });
+    }
+  }
   return withLockFile(editLockOf(target), run, 10_000);
 }

@@ -355,3 +355,41 @@ export function dropStaleTokens(text: string, now: Date): { text: string; change
   }
   return { text: changes.length ? edit.apply() : text, changes };
 }
+
+// ---------------------------------------------------------------------------------------
+// rotate: swap a profile's long-term key pair where it stands.
+
+export interface KeyPair {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * Replaces the key pair of section [name] whose aws_access_key_id is `from` with `to`, on
+ * the lines where they stand (every section of that name holding `from`, so that a file
+ * with a repeated section reads back the same). Nothing else changes. Refuses when no such
+ * section holds `from`: the file changed since it was read, and awsenv must not guess.
+ */
+export function replaceKeys(text: string, file: string, name: string, from: string, to: KeyPair): string {
+  checkValue('aws_access_key_id', to.accessKeyId);
+  checkValue('aws_secret_access_key', to.secretAccessKey);
+  const lines = splitLines(text);
+  const edit = new LineEdit(lines, eolOf(text));
+  const sections = scan(lines).filter((s) => s.name === name && s.keys.get('aws_access_key_id')?.value === from);
+  if (sections.length === 0) {
+    throw new RefusedEdit(`section [${name}] of ${file} no longer holds the key ${maskKeyId(from)} (was the file changed meanwhile?); it was left as it was`);
+  }
+  for (const section of sections) {
+    edit.setValue(section.keys.get('aws_access_key_id')!, to.accessKeyId);
+    const secret = section.keys.get('aws_secret_access_key');
+    if (!secret) throw new RefusedEdit(`section [${name}] of ${file} (line ${section.header + 1}) has no aws_secret_access_key; it was left as it was`);
+    edit.setValue(secret, to.secretAccessKey);
+  }
+  const next = edit.apply();
+  // Read back as the AWS CLI will: the (last) section of that name now holds the new pair.
+  const back = parseIni(file, next).filter((s) => s.name === name).at(-1);
+  if (back?.values.get('aws_access_key_id')?.value !== to.accessKeyId || back?.values.get('aws_secret_access_key')?.value !== to.secretAccessKey) {
+    throw new AwsenvError(`internal error: the edit of ${file} would not read back as the new key; nothing was written`);
+  }
+  return next;
+}

@@ -41,6 +41,8 @@ const defaultTimer = (f: () => void, ms: number) => {
 
 export class Renewer {
   private current: ServedCredentials | undefined;
+  /** The current session's end as STS gave it (what is served may be earlier in tests). */
+  private realEnd = 0;
   private renewAt = 0;
   private running: Promise<void> | undefined;
   private timer: { clear(): void } | undefined;
@@ -87,6 +89,7 @@ export class Renewer {
     const served = { ...c, expiration };
     const left = expiration.getTime() - now;
     this.current = served;
+    this.realEnd = c.expiration.getTime();
     this.renewAt = expiration.getTime() - Math.min(RENEW_BEFORE_MS, left / 3);
     this.renewals++;
     this.schedule(this.renewAt - now);
@@ -117,7 +120,7 @@ export class Renewer {
       // Another process may have renewed it already (the cache is shared): take that one
       // unless it is the very session being replaced.
       let next = await this.o.obtain(false);
-      if (next.accessKeyId === this.current?.accessKeyId || this.nearEnd(next)) next = await this.o.obtain(true);
+      if (this.isCurrent(next) || this.nearEnd(next)) next = await this.o.obtain(true);
       this.take(next);
       if (this.failure !== undefined) this.o.warn(`renewed ${this.o.what}`);
       this.failure = undefined;
@@ -132,6 +135,11 @@ export class Renewer {
       this.failure = message;
       this.schedule(RETRY_MS);
     }
+  }
+
+  /** The very session being replaced (its token and its real end; a key id may repeat). */
+  private isCurrent(c: ServedCredentials): boolean {
+    return c.sessionToken === this.current?.sessionToken && c.expiration.getTime() === this.realEnd;
   }
 
   /** A session that would itself be due for renewal at once is not worth taking. */

@@ -1,27 +1,35 @@
 // Asking a person without stopping the process: `exec --server` keeps answering its child
-// while a renewal waits for an MFA code, so the terminal is read asynchronously (the read
-// runs on libuv's thread pool), not with askTerminal's blocking readSync.
-import { open } from 'node:fs/promises';
+// while a renewal waits for an MFA code, so the terminal is read through a libuv TTY handle
+// (polled, non-blocking on awsenv's own open of /dev/tty), not with askTerminal's readSync
+// and not with fs.promises, whose read would hold a thread-pool thread in read(2) that Node
+// joins at exit: awsenv would hang after its command ended with a question still open.
+import { openSync, writeSync } from 'node:fs';
+import { ReadStream } from 'node:tty';
 import { AwsenvError } from '../errors.js';
 
-export async function askTerminalAsync(question: string): Promise<string> {
-  let handle;
+export function askTerminalAsync(question: string): Promise<string> {
+  let fd: number;
   try {
-    handle = await open('/dev/tty', 'r+');
+    fd = openSync('/dev/tty', 'r+');
   } catch {
-    throw new AwsenvError('it needs an MFA code and awsenv has no terminal to ask on');
+    return Promise.reject(new AwsenvError('it needs an MFA code and awsenv has no terminal to ask on'));
   }
-  try {
-    await handle.write(`\n${question}`);
-    const buffer = Buffer.alloc(256);
+  writeSync(fd, `\n${question}`);
+  const input = new ReadStream(fd);
+  // A question still open does not keep awsenv alive once its command has ended.
+  input.unref();
+  return new Promise((resolve, reject) => {
     let answer = '';
-    while (!answer.includes('\n')) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead <= 0) break;
-      answer += buffer.subarray(0, bytesRead).toString('utf8');
-    }
-    return answer.split('\n')[0]!.trim();
-  } finally {
-    await handle.close();
-  }
+    const done = (error?: Error) => {
+      input.destroy();
+      if (error) reject(error);
+      else resolve(answer.split('\n')[0]!.trim());
+    };
+    input.on('data', (d: Buffer) => {
+      answer += d.toString('utf8');
+      if (answer.includes('\n')) done();
+    });
+    input.on('end', () => done());
+    input.on('error', (e) => done(new AwsenvError(`reading the MFA code from the terminal failed: ${e.message}`)));
+  });
 }

@@ -3,7 +3,9 @@
 // the files holding other (valid) keys that must not win. Sessions are made to last a few
 // seconds (AWSENV_TEST_SESSION_LIFE) so that a child outlives several of them.
 import { execa } from 'execa';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -135,6 +137,15 @@ test('the AWS CLI v2 answers as the role through the server, not as [default]', 
   assertNoSecret(r.stdout + r.stderr, 'the output');
 });
 
+test('why the command gets files of its own: with the user\'s files, [default] beats the endpoint', async () => {
+  if (!moto || !aws) return;
+  // The control: the same child environment, but the user's own files and no AWS_PROFILE.
+  const script = `env -u AWS_PROFILE AWS_CONFIG_FILE="$0" AWS_SHARED_CREDENTIALS_FILE="$1" "$2" --endpoint-url "$3" sts get-caller-identity --query Arn --output text`;
+  const r = await server(['admin', 'sh', '-c', script, box.config, box.credentials, aws, moto.endpoint]);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stdout.trim(), `arn:aws:iam::${ACCOUNT}:user/bob`);
+});
+
 test('the AWS CLI v2 still reads the profile\'s settings: region from the generated config and env', async () => {
   if (!moto || !aws) return;
   const r = await server(['admin', aws, 'configure', 'list']);
@@ -180,6 +191,64 @@ test('the AWS CLI v2 in a loop across renewals: every run succeeds', async () =>
   const r = await server(['admin', 'sh', '-c', script, aws, moto.endpoint], { AWSENV_TEST_SESSION_LIFE: '5' });
   assert.is(r.exitCode, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n'), Array(6).fill(ROLE_ARN));
+});
+
+/** A Go program on the Go SDK v2's default chain (config.LoadDefaultConfig). */
+const GO_CALLER = `package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+func main() {
+	cfg, err := config.LoadDefaultConfig(context.TODO())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(1)
+	}
+	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
+		o.EndpointResolver = sts.EndpointResolverFromURL(os.Getenv("AWS_ENDPOINT_URL_STS"))
+	})
+	out, err := client.GetCallerIdentity(context.TODO(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sts:", err)
+		os.Exit(1)
+	}
+	fmt.Println(*out.Arn, cfg.Region)
+}
+`;
+
+test('a Go program on the Go SDK v2\'s default chain answers as the role (AWS_PROFILE names a profile that exists)', async () => {
+  if (!moto) return;
+  const go = requireTool('go', 'the Go SDK v2 (Debian golang-github-aws-aws-sdk-go-v2-dev) is a child of exec --server');
+  if (!go) return;
+  if (!existsSync('/usr/share/gocode/src/github.com/aws/aws-sdk-go-v2/config/config.go')) {
+    const message = 'the Go SDK v2 sources are not installed (Debian golang-github-aws-aws-sdk-go-v2-dev)';
+    if (process.env.CI === 'true') throw new Error(message);
+    console.error(`\n!!! SKIPPED: ${message}. !!!\n`);
+    return;
+  }
+  // Built offline from Debian's sources (GOPATH mode): the machines reach no module proxy.
+  const gopath = join(box.dir, 'go');
+  mkdirSync(join(gopath, 'src/caller'), { recursive: true });
+  writeFileSync(join(gopath, 'src/caller/main.go'), GO_CALLER);
+  const bin = join(gopath, 'caller');
+  const build = await execa(go, ['build', '-o', bin, '.'], {
+    cwd: join(gopath, 'src/caller'),
+    env: { PATH: env.PATH!, HOME: box.home, GO111MODULE: 'off', GOPATH: `${gopath}:/usr/share/gocode`, GOCACHE: join(gopath, 'cache'), GOFLAGS: '' },
+    extendEnv: false,
+    reject: false,
+    timeout: 300_000,
+  });
+  assert.is(build.exitCode, 0, String(build.stderr));
+  const r = await server(['admin', bin]);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stdout.trim(), `${ROLE_ARN} eu-west-1`);
 });
 
 test('the child\'s environment: the endpoint and token, no credential variable, no secret (/proc/PID/environ)', async () => {
@@ -285,6 +354,60 @@ test('an MFA source session that ends with no terminal: the SDK reports the endp
   assert.match(ours[0]!, 'awsenv use mfa');
   assertNoSecret(r.stdout + r.stderr, 'the output');
   assert.not.ok(r.stderr.includes('123456'), 'the MFA code on stderr');
+});
+
+/** Asks the endpoint as an SDK would; prints the key's last six characters, or the status. */
+const ASK = `
+  const r = await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  console.log(r.ok ? "key " + (await r.json()).AccessKeyId.slice(-6) : "status " + r.status);
+`;
+
+test('an MFA session that ends with a terminal: the code is asked there, and the command gets the new session', async () => {
+  if (!moto) return;
+  const tmux = requireTool('tmux', 'the MFA prompt of a renewal is answered in a terminal');
+  if (!tmux) return;
+  const socketDir = join(box.dir, 'tmux');
+  mkdirSync(socketDir, { recursive: true });
+  const t = (...args: string[]) =>
+    execFileSync('tmux', ['-L', 'awsenv-server', ...args], { env: { PATH: env.PATH!, TMUX_TMPDIR: socketDir, TERM: 'xterm-256color', HOME: box.home }, encoding: 'utf8' });
+  const screen = () => t('capture-pane', '-p', '-J', '-S', '-');
+  const waitFor = async (what: RegExp) => {
+    const deadline = Date.now() + 90_000;
+    while (!what.test(screen())) {
+      if (Date.now() > deadline) throw new Error(`not on screen: ${what}\n${screen()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  // The child asks once, ages the cached MFA session (as time would), and asks again once
+  // a marker file appears (after the code was typed).
+  const marker = join(box.dir, 'typed');
+  const before = await moto.requests();
+  const child = `node --input-type=module -e '${ASK}' && for f in "$AWSENV_CACHE_DIR"/*.json; do sed -i 's/"expiration":"[^"]*"/"expiration":"2020-01-01T00:00:00.000Z"/' "$f"; done && while [ ! -e ${marker} ]; do sleep 0.2; done && node --input-type=module -e '${ASK}'`;
+  const q = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`;
+  const vars = Object.entries({ ...env, AWSENV_TEST_SESSION_LIFE: '3' }).map(([k, v]) => q(`${k}=${v}`));
+  const line = `cd ${q(ROOT)} && env -i ${vars.join(' ')} node ${q(CLI)} exec --server --mfa-code 123456 mfa sh -c ${q(child)}; echo "exit=$?"; sleep 600`;
+  t('-f', '/dev/null', 'new-session', '-d', '-x', '200', '-y', '50', '--', 'sh', '-c', line);
+  try {
+    await waitFor(/MFA code for arn:aws:iam::\d+:mfa\/alice \(to renew the session of 'mfa'\): $/m);
+    t('send-keys', '-l', '--', '654321');
+    t('send-keys', 'Enter');
+    // The renewal is done once awsenv has a new session; the child then asks again.
+    await new Promise((r) => setTimeout(r, 1000));
+    execFileSync('touch', [marker]);
+    await waitFor(/exit=\d+/);
+    const text = screen();
+    // Both asks answered with a session (without the code the second one is a 503, as the
+    // test above shows); moto hands out the same key id for every GetSessionToken, so the
+    // new session is told apart by STS's count: one GetSessionToken after the code.
+    assert.is([...text.matchAll(/^key \w+$/gm)].length, 2, text);
+    assert.match(text, 'exit=0');
+    assert.not.match(text, 'cannot renew');
+    // (Each 3-s session needs a new code, so a second question may be open when the child
+    // ends: awsenv must still end with it.)
+    assert.is((await moto.requests()) - before, 2, 'GetSessionToken at the start and after the code');
+  } finally {
+    t('kill-server');
+  }
 });
 
 test('signals reach the child, its exit status is awsenv\'s, and the server stops with it', async () => {

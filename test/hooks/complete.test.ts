@@ -52,7 +52,7 @@ cli('the completion table has every command --help lists, and only options their
     const text = h.stdout + h.stderr;
     for (const o of options) assert.match(text, new RegExp(`${o.replace(/^--no-/, '--(no-)?')}\\b`), `${command} --help does not list ${o}`);
   }
-  for (const shell of ['bash', 'zsh', 'fish', 'tcsh'] as const) {
+  for (const shell of ['bash', 'zsh', 'fish', 'tcsh', 'pwsh'] as const) {
     const text = (await awsenv(['hook', shell], box.env)).stdout;
     assert.not.match(text, /@AWSENV_(COMPLETION|COMMANDS)@/, `${shell}: a placeholder left`);
     for (const c of commands) assert.match(text, new RegExp(`\\b${c}\\b`), `${shell} does not complete ${c}`);
@@ -79,6 +79,8 @@ bash('commands, profile names (quoted for the line), shells', async () => {
   assert.equal(await bashComplete(['awsenv', 'export', 'de']), ['default', 'dev\\ ops']);
   assert.equal(await bashComplete(['awsenv', 'use', '$']), ['\\$\\(touch\\ CANARY\\)']);
   assert.equal(await bashComplete(['awsenv', 'hook', 'z']), ['zsh']);
+  assert.equal(await bashComplete(['awsenv', 'ro']), ['rotate']);
+  assert.equal(await bashComplete(['awsenv', 'rotate', 'pr']), ['prod-admin']);
   assert.equal(await bashComplete(['awsenv', 'list', '']), []);
   assert.equal(await bashComplete(['awsenv', 'use', '--mf']), ['--mfa-code']);
   assert.equal(await bashComplete(['awsenv', 'setup', '--u']), ['--uninstall']);
@@ -104,6 +106,7 @@ fish('commands, profile names, shells (sourced twice: listed once)', async () =>
   assert.equal(await fishComplete('awsenv exec de'), ['default', 'dev ops']);
   assert.equal(await fishComplete("awsenv use '$(t"), ['$(touch CANARY)']);
   assert.equal(await fishComplete('awsenv hook f'), ['fish']);
+  assert.equal(await fishComplete('awsenv rotate pr'), ['prod-admin']);
   assert.equal(await fishComplete('awsenv use --mf'), ['--mfa-code']);
   assert.equal(await fishComplete('awsenv clear --st'), ['--stale-tokens']);
   noCanary();

@@ -1,6 +1,6 @@
 // `awsenv hook SHELL`: the file of shell/ with the binary's path quoted for that shell. The
-// path is read back by each real shell; PowerShell, which no package here provides, is
-// checked as text: the path, its quoting, and the script's brackets and names.
+// path is read back by each real shell; PowerShell is also checked as text (the path, its
+// quoting, the script's brackets and names), for the Windows PowerShell 5.1 that no test runs.
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,7 +98,7 @@ function pwshCode(text: string): string {
   return out;
 }
 
-const ps = suite('PowerShell hook (text: no pwsh here)');
+const ps = suite('PowerShell hook, as text (what Windows PowerShell 5.1 reads; pwsh 7 runs it in test/hooks/pwsh.test.ts)');
 
 ps('the path is a single-quoted string, quote characters doubled', () => {
   const path = "C:\\Users\\o'neil \u2019x\u2019\\awsenv.js";

@@ -3,6 +3,7 @@
 // For each case of cases.ts: the credentials both export, or the calls both made, or that
 // both refuse (each with its own message); deliberate differences are checked as such.
 // /usr/bin/aws is Debian's awscli (v2.9); a pip `aws` on PATH may be v1, so the path is fixed.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,7 +162,18 @@ const SELECTED = process.env.PARITY_ONLY ? CASES.filter((c) => new RegExp(proces
 const parity = suite('parity: AWS CLI v2 and awsenv resolve profiles alike (STS calls through moto)');
 let harness: Harness | undefined;
 let scratch: string;
-const aws = requireTool(AWS, 'the parity suite compares with AWS CLI v2 (Debian package awscli)');
+/** The CLI when it is v2 (the endpoint override needs its data layout); a loud skip otherwise, a failure under CI. */
+function awsCliV2(): string | undefined {
+  const path = requireTool(AWS, 'the parity suite compares with AWS CLI v2 (Debian package awscli)');
+  if (!path) return undefined;
+  const version = execFileSync(path, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  if (version.startsWith('aws-cli/2.')) return path;
+  const message = `${AWS} is not AWS CLI v2 (${version.trim()})`;
+  if (process.env.CI === 'true') throw new Error(message);
+  console.error(`\n!!! SKIPPED: ${message}; the parity suite needs v2. !!!\n`);
+  return undefined;
+}
+const aws = awsCliV2();
 const runs = new Map<string, Promise<{ cli: ToolRun; mine: ToolRun }>>();
 
 parity.before(async () => {
@@ -207,6 +219,35 @@ for (const c of SELECTED) {
     check(c, cli, mine);
   });
 }
+
+parity('web identity end to end: cached for the next run (no call), listed as web-identity with its time left, token rotation keeps the session', async () => {
+  if (!harness) return;
+  const root = join(scratch, 'web-cache');
+  mkdirSync(root, { recursive: true });
+  const token = join(root, 'token');
+  writeFileSync(token, 'eyJ.first.token');
+  writeFileSync(join(root, 'config'), `[profile ci]\nrole_arn = arn:aws:iam::123456789012:role/ci\nweb_identity_token_file = ${token}\nregion = eu-west-1\n`);
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, AWS_CONFIG_FILE: join(root, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(root, 'credentials'),
+    AWSENV_CACHE_DIR: join(root, 'cache'), AWS_ENDPOINT_URL_STS: `${harness.base}/awsenv/web-cache`,
+  };
+  const run = (args: string[]) => execa('node', [CLI, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+  const first = await run(['use', 'ci', '--shell', 'bash']);
+  assert.is(first.exitCode, 0, String(first.stderr));
+  assert.equal(normalize(harness.calls('awsenv/web-cache')), [{ action: 'AssumeRoleWithWebIdentity', keyId: 'unsigned', roleArn: 'arn:aws:iam::123456789012:role/ci', sessionName: 'DEFAULT', webIdentityToken: 'eyJ.first.token' }]);
+  assert.match(String(first.stdout), `export AWS_ACCESS_KEY_ID='${harness.calls('awsenv/web-cache')[0]!.issued}';`);
+  writeFileSync(token, 'eyJ.rotated.token');
+  const second = await run(['use', 'ci', '--shell', 'bash']);
+  assert.is(second.exitCode, 0, String(second.stderr));
+  assert.is(String(second.stdout), String(first.stdout), 'the cached session');
+  assert.is(harness.calls('awsenv/web-cache').length, 1, 'no second call');
+  const list = await run(['list']);
+  assert.match(String(list.stdout), /^\s*ci\s+web-identity\s+eu-west-1\s+(59m|1h0m|1h) left/m);
+  const refreshed = await run(['use', 'ci', '--shell', 'bash', '--refresh']);
+  assert.is(refreshed.exitCode, 0, String(refreshed.stderr));
+  assert.is(harness.calls('awsenv/web-cache')[1]!.webIdentityToken, 'eyJ.rotated.token', '--refresh reads the rotated token');
+  assert.not.match(String(first.stderr) + String(second.stderr) + String(list.stderr), 'eyJ.');
+});
 
 parity('at least 40 cases are compared', () => {
   assert.ok(CASES.length >= 40, `${CASES.length} cases`);
