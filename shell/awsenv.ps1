@@ -3,7 +3,7 @@
 # Same behaviour as shell/awsenv.bash (read that file's comments): the `awsenv` wrapper, the
 # prompt segment in $AWSENV_SEGMENT (and `awsenv_prompt`; $env:AWSENV_PROMPT = '1' puts it in
 # front of the prompt), and a check on every prompt that starts no process unless something
-# changed: it reads only variables, the clock ([DateTimeOffset]) and file times (Get-Item).
+# changed: it reads only variables, the clock ([DateTimeOffset]) and file times ([IO.File]).
 # It works under Set-StrictMode -Version Latest: no variable is read before it is set.
 # https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_prompts
 
@@ -75,15 +75,6 @@ function global:__awsenv_duration([long]$s) {
     return "$([math]::Floor($s / 86400))d"
 }
 
-function global:__awsenv_now { [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() }
-
-# AWSENV_EXPIRY as a number, or $null when unset or not one.
-function global:__awsenv_expiry {
-    [long]$expiry = 0
-    if ($env:AWSENV_EXPIRY -and [long]::TryParse($env:AWSENV_EXPIRY, [ref]$expiry)) { return $expiry }
-    return $null
-}
-
 # $s with its control characters escaped (\e, \x07, \x9b), for everything a person reads:
 # a profile named with ESC ] 0 ; … BEL would otherwise retitle the terminal or hide text.
 function global:__awsenv_visible([string]$s) {
@@ -116,10 +107,14 @@ function global:__awsenv_segment_update {
         $global:AWSENV_SEGMENT = if ($env:AWS_ACCESS_KEY_ID) { 'aws:unmanaged' } else { '' }
         return
     }
-    $segment = 'aws:' + (__awsenv_visible $env:AWSENV_PROFILE)
-    $expiry = __awsenv_expiry
-    if ($null -ne $expiry) {
-        $left = $expiry - (__awsenv_now)
+    # Runs on every prompt: functions are called only when needed (each call costs more than
+    # the rest of this function).
+    $name = $env:AWSENV_PROFILE
+    if ($name -cmatch '\p{Cc}') { $name = __awsenv_visible $name }
+    $segment = 'aws:' + $name
+    [long]$expiry = 0
+    if ($env:AWSENV_EXPIRY -and [long]::TryParse($env:AWSENV_EXPIRY, [ref]$expiry)) {
+        $left = $expiry - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
         if ($left -le 0) { $segment += ' expired' } else { $segment += ' ' + (__awsenv_duration $left) }
     }
     $global:AWSENV_SEGMENT = $segment
@@ -174,24 +169,28 @@ function global:__awsenv_guard {
         __awsenv_drop_keys
         __awsenv_forget
     } else {
-        $expiry = __awsenv_expiry
-        if ($null -ne $expiry -and $env:AWS_ACCESS_KEY_ID) {
-            $now = __awsenv_now
+        [long]$expiry = 0
+        $hasExpiry = $env:AWSENV_EXPIRY -and [long]::TryParse($env:AWSENV_EXPIRY, [ref]$expiry)
+        if ($hasExpiry -and $env:AWS_ACCESS_KEY_ID) {
+            $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
             if ($env:AWSENV_AUTO_REFRESH -eq '1' -and $now -ge $expiry - 300 -and $now -ge $global:__awsenv_retry_at) {
                 $global:__awsenv_retry_at = $now + 60
                 $code = __awsenv_reread -Quiet
                 if ($code) { Invoke-Expression $code }
-                $expiry = __awsenv_expiry
+                $hasExpiry = $env:AWSENV_EXPIRY -and [long]::TryParse($env:AWSENV_EXPIRY, [ref]$expiry)
             }
-            if ($null -ne $expiry -and $expiry -le $now) {
+            if ($hasExpiry -and $expiry -le $now) {
                 __awsenv_drop_keys
                 __awsenv_notice "the session of '$(__awsenv_visible $profileName)' has expired and was removed; renew it with: awsenv use $(__awsenv_quote $profileName)"
             }
         }
         if ($env:AWSENV_WATCH) {
-            $watch = Get-Item -LiteralPath $env:AWSENV_WATCH -Force -ErrorAction Ignore
-            $stamp = if ($env:AWSENV_STAMP) { Get-Item -LiteralPath $env:AWSENV_STAMP -Force -ErrorAction Ignore } else { $null }
-            if ($watch -and (-not $stamp -or $watch.LastWriteTimeUtc -gt $stamp.LastWriteTimeUtc)) {
+            # .NET, not Get-Item: a cmdlet costs a millisecond of every prompt. A missing file's
+            # time is 1601-01-01 (FromFileTimeUtc(0)), not an error.
+            $missing = [DateTime]::FromFileTimeUtc(0)
+            $watch = [IO.File]::GetLastWriteTimeUtc($env:AWSENV_WATCH)
+            $stamp = if ($env:AWSENV_STAMP) { [IO.File]::GetLastWriteTimeUtc($env:AWSENV_STAMP) } else { $missing }
+            if ($watch -ne $missing -and ($stamp -eq $missing -or $watch -gt $stamp)) {
                 # The keys in the file changed (rotated): one process, only now.
                 $code = __awsenv_reread
                 if ($null -ne $code) {
@@ -255,17 +254,14 @@ if (-not (Test-Path Variable:global:__awsenv_idle)) {
 # CLI with `awsenv complete profiles`, so only when TAB is pressed), shells after `hook` and
 # `--shell`, and each command's options. A name that is not a plain word is offered quoted,
 # so that accepting it never runs it.
-$global:__awsenv_options = @{
-    use     = @('--shell', '--mfa-code', '--duration', '--refresh', '--login', '--save-as', '--print', '--help')
-    clear   = @('--shell', '--all', '--stale-tokens', '--dry-run', '--help')
-    list    = @('--json', '--help')
-    current = @('--json', '--help')
-    doctor  = @('--json', '--offline', '--help')
-    export  = @('--format', '--mfa-code', '--help')
-    exec    = @('--mfa-code', '--server', '--help')
-    hook    = @('--help')
-    rotate  = @('--help')
-    setup   = @('--help')
+# Commands and options come from the one table in src/commands/hook.ts, rendered in here
+# (`command --option …` a line), the same table every other hook completes from.
+$global:__awsenv_commands = @()
+$global:__awsenv_options = @{}
+foreach ($line in (('@AWSENV_COMPLETION@') -split "`n")) {
+    $w = @($line -split ' ')
+    $global:__awsenv_commands += $w[0]
+    $global:__awsenv_options[$w[0]] = @($w | Select-Object -Skip 1) + '--help'
 }
 Register-ArgumentCompleter -Native -CommandName awsenv -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
@@ -278,7 +274,7 @@ Register-ArgumentCompleter -Native -CommandName awsenv -ScriptBlock {
     $shells = @('bash', 'zsh', 'sh', 'fish', 'pwsh', 'cmd', 'setx', 'tcsh')
     $kind = 'ParameterValue'
     if ($words.Count -eq 0) {
-        $candidates = @('use', 'clear', 'list', 'current', 'doctor', 'export', 'exec', 'hook', 'rotate', 'setup')
+        $candidates = $global:__awsenv_commands
         $kind = 'Command'
     } elseif ($previous -ceq '--shell') {
         $candidates = $shells

@@ -24,7 +24,7 @@ const COMMANDS_PLACEHOLDER = '@AWSENV_COMMANDS@';
  * doctor/rotate come from `awsenv complete profiles`, on TAB.
  */
 export const COMPLETION: Record<string, readonly string[]> = {
-  use: ['--shell', '--mfa-code', '--duration', '--refresh', '--login', '--save-as'],
+  use: ['--shell', '--print', '--mfa-code', '--duration', '--refresh', '--login', '--save-as'],
   clear: ['--shell', '--all', '--stale-tokens', '--dry-run'],
   list: ['--json'],
   current: ['--json'],

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
 import type { Env } from '../files/files.js';
-import { deadlineMs } from './http.js';
+import { deadlineMs } from './deadline.js';
 
 export interface RefreshRequest {
   clientId: string;
@@ -67,7 +67,7 @@ async function readCapped(response: Response): Promise<string> {
 
 export function createOidc(env: Env, region: string): OidcPort {
   const endpoint = oidcEndpoint(env, region);
-  // The deadline every STS and SSO request has (AWSENV_STS_TIMEOUT, http.ts); the signal
+  // The deadline every STS and SSO request has (AWSENV_STS_TIMEOUT, deadline.ts); the signal
   // also bounds reading the body.
   const timeoutMs = deadlineMs(env);
   return {

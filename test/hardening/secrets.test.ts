@@ -282,6 +282,11 @@ function cases(): Case[] {
     { args: ['use', 'proc-types', ...B], exit: 1, why: 'credential_process wrong types (a token where a date goes)' },
     { args: ['use', 'proc-nul', ...B], exit: 1, why: 'credential_process secret with NUL' },
     { args: ['use', 'proc-nul', '--shell', 'cmd'], exit: 1, why: 'credential_process secret with NUL, cmd' },
+    // PowerShell's error paths print its failure statement (run in pwsh by test/e2e/roundtrip.test.ts).
+    { args: ['use', 'nosuch', '--shell', 'pwsh'], exit: 1, why: 'unknown profile, pwsh' },
+    { args: ['use', 'proc-fail', '--shell', 'pwsh'], exit: 1, why: 'credential_process fails, pwsh' },
+    { args: ['use', 'proc-nul', '--shell', 'pwsh'], exit: 1, why: 'credential_process secret with NUL, pwsh' },
+    { args: ['clear', '--all', '--shell', 'pwsh'], exit: 0, why: 'clear --all, pwsh' },
     { args: ['use', 'proc-slow', ...B], exit: 1, why: 'credential_process times out' },
     { args: ['use', 'proc-missing', ...B], exit: 1, why: 'credential_process not found' },
     { args: ['use', 'sso-rejected', ...B], exit: 1, why: 'SSO token rejected' },

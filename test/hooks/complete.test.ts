@@ -52,7 +52,7 @@ cli('the completion table has every command --help lists, and only options their
     const text = h.stdout + h.stderr;
     for (const o of options) assert.match(text, new RegExp(`${o.replace(/^--no-/, '--(no-)?')}\\b`), `${command} --help does not list ${o}`);
   }
-  for (const shell of ['bash', 'zsh', 'fish', 'tcsh'] as const) {
+  for (const shell of ['bash', 'zsh', 'fish', 'tcsh', 'pwsh'] as const) {
     const text = (await awsenv(['hook', shell], box.env)).stdout;
     assert.not.match(text, /@AWSENV_(COMPLETION|COMMANDS)@/, `${shell}: a placeholder left`);
     for (const c of commands) assert.match(text, new RegExp(`\\b${c}\\b`), `${shell} does not complete ${c}`);
