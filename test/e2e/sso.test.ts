@@ -314,7 +314,9 @@ sso('the portal unreachable: bounded, one clear error', async () => {
 });
 
 sso('a portal that accepts the connection but never answers: given up on after about 10 s', async () => {
-  const silent = createNetServer(() => {});
+  // Connections are destroyed at the end: a half-closed one would keep the test process alive.
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createNetServer((s) => sockets.add(s));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const a = silent.address();
   const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
@@ -327,6 +329,29 @@ sso('a portal that accepts the connection but never answers: given up on after a
     assert.not.match(r.stderr, 'WARN', "the HTTP handler's own warning stays out of our stderr");
     assert.ok(Date.now() - started < 40_000, 'bounded');
   } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
+});
+
+sso('an SSO OIDC endpoint that never answers: the refresh is given up on by the deadline, the expired token is not used', async () => {
+  // Connections are destroyed at the end: a half-closed one would keep the test process alive.
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createNetServer((s) => sockets.add(s));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const a = silent.address();
+  const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  writeToken('stale', 'sso-expired-access-token', -60, 'https://stale.awsapps.com/start', GOOD_REFRESH);
+  try {
+    const started = Date.now();
+    const r = await awsenv(['use', 'stale-dev', '--shell', 'bash', '--refresh'], { ...env, AWS_ENDPOINT_URL_SSO_OIDC: url, AWSENV_STS_TIMEOUT: '2' });
+    assert.is(r.exitCode, 1);
+    assert.is(r.stdout, 'false\n');
+    assert.match(r.stderr, `could not be refreshed (no answer from ${url} within 2 s (AWSENV_STS_TIMEOUT))`);
+    assert.match(r.stderr, 'run `aws sso login --sso-session stale`');
+    assert.ok(Date.now() - started < 40_000, 'bounded');
+  } finally {
+    for (const s of sockets) s.destroy();
     silent.close();
   }
 });
