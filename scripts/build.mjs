@@ -26,6 +26,7 @@ const LAZY = {
   'aws-sso': 'src/sessions/sso.ts',
   login: 'src/sessions/login.ts',
   'credentials-file': 'src/core/credentials-file.ts',
+  pick: 'src/commands/pick.ts',
 };
 const lazyBySource = new Map(Object.entries(LAZY).map(([name, source]) => [resolve(source), name]));
 

@@ -85,7 +85,7 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
   };
 }
 
-function sessionLeft(expiresAt: string, now: Date): string {
+export function sessionLeft(expiresAt: string, now: Date): string {
   const seconds = Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000);
   return seconds > 0 ? `${formatDuration(seconds)} left` : 'expired';
 }

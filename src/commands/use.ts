@@ -12,7 +12,8 @@ import { render } from '../shells/index.js';
 import type { Context, Output } from './context.js';
 
 export interface UseArgs {
-  profile: string;
+  /** Undefined: pick one on the terminal (commands/pick.ts). */
+  profile?: string | undefined;
   shell?: string | undefined;
   mfaCode?: string | undefined;
   duration?: number | undefined;
@@ -26,17 +27,24 @@ export interface UseArgs {
 export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   // Before any request: an unknown shell or a bad section name must not cost an MFA code.
   const shell = detectShell(args.shell, ctx.env, ctx.ppid);
+  if (args.profile === undefined) {
+    // The picker is a bundle of its own, loaded only here.
+    const chosen = await (await import('./pick.js')).pickProfile(ctx);
+    if (chosen === undefined) return { stdout: '', exitCode: 1 }; // Esc: nothing to apply, nothing to say
+    args = { ...args, profile: chosen };
+  }
+  const profile = args.profile!;
   // Editing the credentials file is rare: its code loads only for --save-as.
   const files = args.saveAs === undefined ? undefined : await import('../core/credentials-file.js');
   const badName = args.saveAs === undefined ? undefined : files!.checkSectionName(args.saveAs);
   if (badName) throw new UsageError(`--save-as: the section name ${badName}`);
-  const deps = realDeps(ctx.env, ctx.now, ctx.warn, { login: args.login, refreshProfile: args.refresh ? args.profile : undefined });
+  const deps = realDeps(ctx.env, ctx.now, ctx.warn, { login: args.login, refreshProfile: args.refresh ? profile : undefined });
   const resolver = new Resolver(loadProfiles(ctx.env), deps, {
     mfaCode: args.mfaCode,
     durationSeconds: args.duration,
     refresh: args.refresh,
   });
-  const resolved = await resolver.resolve(args.profile);
+  const resolved = await resolver.resolve(profile);
   const change = useChange(resolved.profile, resolved.credentials, resolved.region, ctx.env);
   // The prompt hook watches the file static keys came from, so rotated keys are picked up;
   // for a session it gets a stamp dated at the session's end instead (fish's clock).
