@@ -9,10 +9,15 @@ import { listProfiles, sessionLeft } from './list.js';
 
 export const NAME_A_PROFILE = 'name a profile; `awsenv list` shows them';
 
-/** The profile chosen on the terminal; undefined when the user cancelled (Esc). */
-export async function pickProfile(ctx: Context): Promise<string | undefined> {
+/** The terminal to pick on, or the usage error for a `use` without a profile and without one. */
+export function terminalForPicker(): number {
   const fd = openTerminal();
   if (fd === undefined) throw new UsageError(NAME_A_PROFILE);
+  return fd;
+}
+
+/** The profile chosen on the terminal `fd`; undefined when the user cancelled (Esc). */
+export async function pickProfile(ctx: Context, fd: number): Promise<string | undefined> {
   const entries = await listProfiles(ctx);
   if (entries.length === 0) throw new UsageError('no profiles found; create one with `aws configure --profile NAME`');
   const now = ctx.now();

@@ -26,10 +26,13 @@ export interface UseArgs {
 
 export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   // Before any request: an unknown shell or a bad section name must not cost an MFA code.
+  // No profile: a picker on the terminal (a bundle of its own, loaded only here); without a
+  // terminal, a usage error before anything else.
+  const picker = args.profile === undefined ? await import('./pick.js') : undefined;
+  const terminal = picker?.terminalForPicker();
   const shell = detectShell(args.shell, ctx.env, ctx.ppid);
-  if (args.profile === undefined) {
-    // The picker is a bundle of its own, loaded only here.
-    const chosen = await (await import('./pick.js')).pickProfile(ctx);
+  if (picker) {
+    const chosen = await picker.pickProfile(ctx, terminal!);
     if (chosen === undefined) return { stdout: '', exitCode: 1 }; // Esc: nothing to apply, nothing to say
     args = { ...args, profile: chosen };
   }
