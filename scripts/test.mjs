@@ -6,10 +6,16 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const npx = (args) => execFileSync('npx', args, { stdio: 'inherit' });
-execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
-rmSync('build', { recursive: true, force: true });
-npx(['tsc', '-p', 'tsconfig.json']);
+// A build or type error is a failed run, and says so on the last line like any other.
+try {
+  execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
+  rmSync('build', { recursive: true, force: true });
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+} catch {
+  console.log('\nthe build or the compilation of the tests failed (above)');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 // Extra arguments narrow the run: `npm test -- shells` runs test files whose path (under
 // build/test) matches "shells", as a regular expression.

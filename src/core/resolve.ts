@@ -4,6 +4,7 @@
 import { fromCached, type SessionCache, sessionKey, toCached } from '../sessions/cache.js';
 import type { Env } from '../files/files.js';
 import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
+import type { UsedCodes } from '../sessions/mfa-codes.js';
 import type { StsPort } from '../sessions/sts.js';
 import { AwsenvError, UnsupportedProfile } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
@@ -21,6 +22,10 @@ export interface ResolveDeps {
   sso(profile: string, settings: ProfileSettings, set: ProfileSet): Promise<Credentials>;
   /** Told before a request that may take a while, for a spinner; returns its stop. */
   progress?(what: string): () => void;
+  /** A line for the person at the terminal (a rejected MFA code, before asking again). */
+  notice?(message: string): void;
+  /** MFA codes accepted lately, to tell a reused code from a wrong one. */
+  usedCodes?: UsedCodes;
 }
 
 export interface ResolveOptions {
@@ -47,6 +52,8 @@ export class CycleError extends AwsenvError {}
 export class NeedsRequest extends AwsenvError {}
 
 const MFA_CODE = /^\d{6}$/;
+/** How many MFA codes a person may type before awsenv gives up. */
+export const MFA_TRIES = 3;
 
 function hashSecret(secret: string): string {
   return sha256Hex(secret);
@@ -167,19 +174,20 @@ export class Resolver {
       duration,
       mfaSerial: mfaOnRole,
     });
-    const { session, fresh } = await this.cachedOrNew(key, name, refresh, !!(s.mfa_serial), async () => {
-      const mfaCode = mfaOnRole ? await this.mfaCode(mfaOnRole) : undefined;
-      const stop = this.deps.progress?.(`assuming ${s.role_arn}`);
-      return (await this.deps.sts(region)).assumeRole({
-        source,
-        roleArn: s.role_arn!,
-        sessionName: s.role_session_name ?? defaultSessionName(),
-        externalId: s.external_id,
-        durationSeconds: duration,
-        mfaSerial: mfaOnRole,
-        mfaCode,
-      }).finally(stop);
-    });
+    const { session, fresh } = await this.cachedOrNew(key, name, refresh, !!(s.mfa_serial), () =>
+      this.withMfaCode(mfaOnRole, async (mfaCode) => {
+        const stop = this.deps.progress?.(`assuming ${s.role_arn}`);
+        return (await this.deps.sts(region)).assumeRole({
+          source,
+          roleArn: s.role_arn!,
+          sessionName: s.role_session_name ?? defaultSessionName(),
+          externalId: s.external_id,
+          durationSeconds: duration,
+          mfaSerial: mfaOnRole,
+          mfaCode,
+        }).finally(stop);
+      }),
+    );
     return { profile: name, kind, credentials: session, region, from: fresh ? 'sts' : 'cache' };
   }
 
@@ -198,17 +206,50 @@ export class Resolver {
       mfaSerial: serial,
       duration,
     });
-    return this.cachedOrNew(key, profile, refresh, true, async () => {
-      const mfaCode = await this.mfaCode(serial);
-      const stop = this.deps.progress?.('getting an MFA session from STS');
-      return (await this.deps.sts(region)).getSessionToken({ source, mfaSerial: serial, mfaCode, durationSeconds: duration }).finally(stop);
-    });
+    return this.cachedOrNew(key, profile, refresh, true, () =>
+      this.withMfaCode(serial, async (mfaCode) => {
+        const stop = this.deps.progress?.('getting an MFA session from STS');
+        return (await this.deps.sts(region)).getSessionToken({ source, mfaSerial: serial, mfaCode, durationSeconds: duration }).finally(stop);
+      }),
+    );
   }
 
-  private async mfaCode(serial: string): Promise<string> {
-    const code = this.options.mfaCode ?? (await this.deps.askMfaCode(serial));
-    if (!MFA_CODE.test(code)) throw new AwsenvError('the MFA code must be six digits');
-    return code;
+  /**
+   * Runs `request` with an MFA code for `serial` (none when there is no serial). A code
+   * typed at the terminal that is not six digits, or that STS rejects, is asked again, up
+   * to MFA_TRIES codes in all, with a line saying what was wrong; a code from --mfa-code is
+   * tried once.
+   */
+  private async withMfaCode<T>(serial: string | undefined, request: (code: string | undefined) => Promise<T>): Promise<T> {
+    if (serial === undefined) return request(undefined);
+    const given = this.options.mfaCode;
+    for (let attempt = 1; ; attempt++) {
+      const code = given ?? (await this.deps.askMfaCode(serial));
+      const last = given !== undefined || attempt >= MFA_TRIES;
+      if (!MFA_CODE.test(code)) {
+        const what = `the MFA code must be six digits${/^\d+$/.test(code) ? ` (that was ${code.length})` : ''}`;
+        if (last) throw new AwsenvError(given !== undefined ? what : `${what}; no session after ${MFA_TRIES} tries`);
+        this.deps.notice?.(`${what}; try again`);
+        continue;
+      }
+      try {
+        const result = await request(code);
+        this.deps.usedCodes?.remember(serial, code);
+        return result;
+      } catch (error) {
+        if (!(error instanceof AwsenvError) || (error as { mfaCodeRejected?: boolean }).mfaCodeRejected !== true) throw error;
+        const reused = this.deps.usedCodes?.wasUsed(serial, code) === true;
+        const why = reused
+          ? 'STS rejected the MFA code: it was already used (each code works once); wait for the next code'
+          : 'STS rejected the MFA code as wrong or expired (check the device and its clock)';
+        if (last) {
+          throw new AwsenvError(given !== undefined ? `${why}; run again with the next code` : `${why}; no session after ${MFA_TRIES} tries`, {
+            cause: error,
+          });
+        }
+        this.deps.notice?.(`${why}; try again`);
+      }
+    }
   }
 
   /** The cached session for `key`, or a new one from `fetch`, taken under the key's lock. */
