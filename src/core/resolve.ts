@@ -6,7 +6,7 @@ import type { Env } from '../files/files.js';
 import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
 import type { UsedCodes } from '../sessions/mfa-codes.js';
 import type { StsPort } from '../sessions/sts.js';
-import { AwsenvError, UnsupportedProfile } from '../errors.js';
+import { AwsenvError, UnsupportedProfile, UsageError } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { staticCredentials } from './credentials.js';
 import { os } from '../util/os.js';
@@ -46,6 +46,19 @@ export interface Resolved {
   from: 'files' | 'cache' | 'sts' | 'process' | 'sso' | 'environment';
   /** For keys read from the files: the file that holds aws_access_key_id. */
   keyFile?: string | undefined;
+}
+
+/**
+ * How long STS lets a session last, in seconds: GetSessionToken 15 minutes to 36 hours;
+ * AssumeRole 15 minutes to 12 hours (the role's MaxSessionDuration may allow less), and at
+ * most one hour when the source is itself a role's session ("role chaining").
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session
+ */
+export function durationLimits(kind: 'mfa' | 'role', chained: boolean): { min: number; max: number; what: string; why: string } {
+  if (kind === 'mfa') return { min: 900, max: 129600, what: 'an MFA session (GetSessionToken)', why: '15 minutes to 36 hours' };
+  if (chained) return { min: 900, max: 3600, what: 'a role assumed with another role\'s session', why: 'AWS limits role chaining to 1 hour' };
+  return { min: 900, max: 43200, what: 'a role session (AssumeRole)', why: "15 minutes to 12 hours; the role's maximum session duration may allow less" };
 }
 
 export class CycleError extends AwsenvError {}
@@ -90,6 +103,8 @@ export class Resolver {
     const kind = kindOf(s, profile.keysInCredentials);
     const region = s.region;
     const duration = (target ? this.options.durationSeconds : undefined) ?? s.duration_seconds;
+    // Before anything is asked (an MFA code of a source included): a duration STS would refuse.
+    if (target && duration !== undefined && (kind === 'mfa' || kind === 'role')) this.checkDuration(name, s, kind, duration);
     const refresh = target && this.options.refresh === true;
     const done = (credentials: Credentials, from: Resolved['from']): Resolved => ({ profile: name, kind, credentials, region, from });
 
@@ -115,6 +130,25 @@ export class Resolver {
         if (this.options.offline) throw new NeedsRequest(`profile '${name}' needs SSO`);
         return done(await this.deps.sso(name, s, this.set), 'sso');
     }
+  }
+
+  /** STS's limits on a session's length, by kind (see durationLimits). */
+  private checkDuration(name: string, s: ProfileSettings, kind: 'mfa' | 'role', duration: number): void {
+    let chained = false;
+    if (kind === 'role' && s.source_profile !== undefined && s.source_profile !== name) {
+      try {
+        const source = getProfile(this.set, s.source_profile);
+        const sourceKind = kindOf(settingsOf(source), source.keysInCredentials);
+        chained = sourceKind === 'role' || sourceKind === 'sso';
+      } catch {
+        // the source's own error comes when it is resolved
+      }
+    }
+    const limits = durationLimits(kind, chained);
+    if (Number.isInteger(duration) && duration >= limits.min && duration <= limits.max) return;
+    const given = this.options.durationSeconds !== undefined ? `--duration ${duration}` : `duration_seconds = ${duration} of profile '${name}'`;
+    const error = `${given}: ${limits.what} lasts from ${limits.min} to ${limits.max} seconds (${limits.why})`;
+    throw this.options.durationSeconds !== undefined ? new UsageError(error) : new AwsenvError(error);
   }
 
   private async role(
