@@ -3,7 +3,10 @@
 import { loadProfiles } from '../files/profiles.js';
 import { realSts } from '../sessions/sts.js';
 import { realDeps } from '../core/deps.js';
+import { syntaxFor } from '../core/checks.js';
 import { diagnose, type DoctorReport } from '../core/doctor.js';
+import { detectShell } from '../shells/detect.js';
+import type { ShellName } from '../shells/index.js';
 import { Resolver } from '../core/resolve.js';
 import { styleFor } from '../util/table.js';
 import type { Context, Output } from './context.js';
@@ -14,7 +17,14 @@ export async function doctor(
 ): Promise<Output> {
   // Never stop to ask for an MFA code: doctor only looks.
   const env = { ...ctx.env, AWSENV_NONINTERACTIVE: '1' };
+  let shell: ShellName | undefined;
+  try {
+    shell = detectShell(undefined, ctx.env, ctx.ppid);
+  } catch {
+    // no shell known: the fixes in POSIX syntax
+  }
   const report = await diagnose(args.profile, args.offline === true, {
+    syntax: syntaxFor(shell),
     env: ctx.env,
     now: ctx.now(),
     load: () => loadProfiles(env),
@@ -32,7 +42,8 @@ export async function doctor(
 function humanReport(report: DoctorReport, ctx: Context): string {
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
   const mark = { ok: style.green('✓'), warning: style.yellow('!'), problem: style.red('✗') };
-  const lines = [`awsenv doctor: profile '${report.profile}', credentials from ${report.source}`];
+  const from = report.source === 'none' ? 'no credentials found' : `credentials from ${report.source === 'environment' ? 'the environment' : report.source}`;
+  const lines = [`awsenv doctor: profile '${report.profile}', ${from}`];
   for (const c of report.checks) {
     lines.push(`${mark[c.status]} ${c.message}`);
     if (c.fix) lines.push(`    fix: ${c.fix}`);

@@ -9,25 +9,11 @@ import { readIniFile } from '../files/files.js';
 import { configProfileName, getProfile, kindOf, type Profile, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
 import type { StsPort } from '../sessions/sts.js';
 import { AwsenvError } from '../errors.js';
-import { formatDuration } from './current.js';
+import { type Cause, formatDuration, profileFindings, shellFindings, type Syntax, syntaxFor } from './checks.js';
 import type { Credentials } from './environment.js';
 import { maskKeyId } from './variables.js';
 
-export const CAUSES = [
-  'key-inactive',
-  'wrong-secret',
-  'wrong-profile',
-  'leftover-token',
-  'mfa-required',
-  'expired',
-  'token-missing',
-  'clock-skew',
-  'unreachable',
-  'region',
-  'partition',
-  'files',
-] as const;
-export type Cause = (typeof CAUSES)[number];
+export { CAUSES, type Cause } from './checks.js';
 
 export interface Check {
   id: string;
@@ -54,6 +40,8 @@ export interface DoctorDeps {
   /** Credentials for a profile without asking a person (cache, files, process, STS). */
   resolve(profile: string): Promise<{ credentials: Credentials; from: string }>;
   sts(region: string | undefined): Promise<StsPort>;
+  /** The syntax of the user's shell, for the fixes (default POSIX sh). */
+  syntax?: Syntax;
 }
 
 /** Regions that are off until an account opts in; tokens from the global STS endpoint (v1) fail there. */
@@ -69,6 +57,16 @@ export function partitionOf(region: string | undefined): 'aws' | 'aws-us-gov' | 
 }
 
 const SKEW_LIMIT_S = 300;
+
+/** Where a profile's credentials came from, as the report says it. */
+const FROM: Record<string, string> = {
+  files: ', keys from the files',
+  cache: ', its cached session',
+  sts: ', a new session from STS',
+  process: ', from its credential_process',
+  sso: ', from AWS SSO',
+  environment: ', source keys from the environment',
+};
 
 class Checklist {
   readonly checks: Check[] = [];
@@ -87,12 +85,17 @@ class Checklist {
 }
 
 const sh = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+/** `awsenv use P [more]`, applied in the user's shell. */
+const useIn = (syntax: Syntax, profile: string, more = '') => syntax.apply(`use ${syntax.quote(profile)}${more}`);
+/** `aws configure`, naming the profile unless it is the default. */
+const configure = (profile: string, what: string) => `aws configure${profile === 'default' ? '' : ` --profile ${sh(profile)}`}  # re-enter ${what}`;
 
 export async function diagnose(profileArg: string | undefined, offline: boolean, deps: DoctorDeps): Promise<DoctorReport> {
   const { env, now } = deps;
   const list = new Checklist();
   const intended = profileArg ?? env.AWS_PROFILE ?? env.AWSENV_PROFILE ?? 'default';
-  const use = `eval "$(awsenv use ${sh(intended)})"`;
+  const syntax = deps.syntax ?? syntaxFor(undefined);
+  const use = syntax.apply(`use ${syntax.quote(intended)}`);
 
   // --- the files
   let set: ProfileSet | undefined;
@@ -157,7 +160,7 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
       } else {
         const r = await deps.resolve(intended);
         creds = r.credentials;
-        source += ` from ${r.from}`;
+        source += FROM[r.from] ?? `, from ${r.from}`;
       }
       list.ok('source', `credentials from ${source}`);
     } catch (error) {
@@ -171,12 +174,22 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
   }
 
   // --- session tokens, and values damaged by a copy and paste
-  if (creds) tokenChecks(creds, env, settings, source, list, now, intended);
-  const damaged = creds ? damageChecks(creds, source, list, intended) : false;
+  if (creds) tokenChecks(creds, env, settings, source, list, now, intended, syntax);
+  const damaged = creds ? damageChecks(creds, source, list, intended, syntax) : false;
 
   // --- MFA
   if (creds && settings?.mfa_serial && !creds.sessionToken) {
     list.problem('mfa', 'mfa-required', `profile '${intended}' has mfa_serial, but long-term keys without an MFA session are in use: calls that require MFA are denied`, use);
+  }
+
+  // --- the checks `current` and `list` run (checks.ts), where the ones above did not
+  // already point to the same cause: this shell's environment, and the profile with the
+  // profiles it draws on (a role's sources are checked even when its session is cached).
+  const shared = [...shellFindings(env, () => set ?? deps.load(), now, syntax), ...(set && profile ? profileFindings(set, intended, now) : [])];
+  for (const f of shared) {
+    if (f.severity === 'problem' ? list.has(f.cause) : list.checks.some((c) => c.id === f.id)) continue;
+    if (f.id === 'unknown-profile' && list.checks.some((c) => c.id === 'profile')) continue;
+    (f.severity === 'problem' ? list.problem.bind(list) : list.warn.bind(list))(f.id, f.cause, f.message, f.fix);
   }
 
   // --- region and partition
@@ -197,7 +210,7 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
       skewCheck(id.serverDate, now, list);
     } catch (error) {
       if (!(error instanceof AwsenvError)) throw error;
-      liveProblem(error as AwsenvError & { code?: string; serverDate?: Date }, creds, region, list, now, intended);
+      liveProblem(error as AwsenvError & { code?: string; serverDate?: Date }, creds, region, list, now, intended, syntax, source === 'environment' ? settings : undefined);
     }
   } else if (offline) {
     list.warn('sts', null, 'STS not asked (--offline)', null);
@@ -207,7 +220,7 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
   return { version: 1, profile: intended, source, healthy, identity, checks: list.checks };
 }
 
-function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | undefined, source: string, list: Checklist, now: Date, intended: string) {
+function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | undefined, source: string, list: Checklist, now: Date, intended: string, syntax: Syntax) {
   const fromEnv = source === 'environment';
   const where = fromEnv ? 'AWS_SESSION_TOKEN' : `aws_session_token of profile '${intended}'`;
   const longTerm = creds.accessKeyId.startsWith('AKIA');
@@ -218,12 +231,12 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
       'leftover-token',
       'leftover-token',
       `${where} is set next to a long-term AKIA key: a token left from an earlier session, which AWS rejects with the key`,
-      fromEnv ? 'unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN' : 'awsenv clear --stale-tokens',
+      fromEnv ? syntax.unset('AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN') : 'awsenv clear --stale-tokens',
     );
   } else if (temporary && !token) {
-    list.problem('token-missing', 'token-missing', `a temporary ASIA key is in use without its session token`, `eval "$(awsenv use ${sh(intended)})"`);
+    list.problem('token-missing', 'token-missing', `a temporary ASIA key is in use without its session token`, useIn(syntax, intended));
   } else if (fromEnv ? env.AWS_SESSION_TOKEN === '' : settings?.aws_session_token === '') {
-    list.warn('empty-token', 'leftover-token', `${where} is set but empty; some tools send it as an empty token`, fromEnv ? 'unset AWS_SESSION_TOKEN' : 'awsenv clear --stale-tokens');
+    list.warn('empty-token', 'leftover-token', `${where} is set but empty; some tools send it as an empty token`, fromEnv ? syntax.unset('AWS_SESSION_TOKEN') : 'awsenv clear --stale-tokens');
   } else {
     list.ok('session-token', token ? 'temporary key with its session token' : 'long-term key, no session token');
   }
@@ -236,7 +249,7 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
   const past = ends.map((e) => Date.parse(e)).filter((t) => t <= now.getTime());
   if (token && past.length > 0) {
     const ago = formatDuration(Math.floor((now.getTime() - Math.max(...past)) / 1000));
-    list.problem('expiry', 'expired', `the session expired ${ago} ago`, `eval "$(awsenv use ${sh(intended)} --refresh)"`);
+    list.problem('expiry', 'expired', `the session expired ${ago} ago`, useIn(syntax, intended, ' --refresh'));
   } else if (token && ends.length > 0) {
     const left = Math.min(...ends.map((e) => Date.parse(e))) - now.getTime();
     list.ok('expiry', `the session has ${formatDuration(Math.floor(left / 1000))} left`);
@@ -249,14 +262,14 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
  * in a header, and retries for seconds before it says so; AWS takes spaces as part of the
  * value. Either way the credentials are wrong (cause 2), and STS is not asked.
  */
-function damageChecks(creds: Credentials, source: string, list: Checklist, intended: string): boolean {
+function damageChecks(creds: Credentials, source: string, list: Checklist, intended: string, syntax: Syntax): boolean {
   const fromEnv = source === 'environment';
   // Each value with its variable, its name in a profile, and the fix there.
-  const reEnter = `aws configure --profile ${sh(intended)}  # re-enter the key`;
+  const reEnter = configure(intended, 'the key');
   const values: [string, string, string | undefined, string][] = [
     ['AWS_ACCESS_KEY_ID', 'the access key id', creds.accessKeyId, reEnter],
     ['AWS_SECRET_ACCESS_KEY', 'the secret access key', creds.secretAccessKey, reEnter],
-    ['AWS_SESSION_TOKEN', 'the session token', creds.sessionToken, `eval "$(awsenv use ${sh(intended)} --refresh)"`],
+    ['AWS_SESSION_TOKEN', 'the session token', creds.sessionToken, useIn(syntax, intended, ' --refresh')],
   ];
   let damaged = false;
   for (const [variable, what, value, profileFix] of values) {
@@ -326,9 +339,13 @@ function liveProblem(
   list: Checklist,
   now: Date,
   intended: string,
+  syntax: Syntax,
+  /** The profile's settings when the credentials came from the environment instead. */
+  fileSettings: ProfileSettings | undefined,
 ) {
   const code = error.code ?? 'Error';
-  const use = `eval "$(awsenv use ${sh(intended)})"`;
+  const use = useIn(syntax, intended);
+  const refresh = useIn(syntax, intended, ' --refresh');
   const explainedBy = (['leftover-token', 'token-missing', 'expired', 'wrong-profile'] as const).find((c) => list.has(c));
   if ((code === 'InvalidClientTokenId' || code === 'ExpiredToken' || code === 'ExpiredTokenException') && explainedBy) {
     list.problem('sts', explainedBy, `STS rejected the credentials (${code}), as the ${explainedBy} problem above explains`, null);
@@ -338,14 +355,21 @@ function liveProblem(
     if (partitionOf(region) !== 'aws') {
       list.problem('sts', 'partition', `STS does not know this key; region ${region} is in the ${partitionOf(region)} partition, and keys of one partition are unknown in the others`, null);
     } else if (creds.sessionToken) {
-      list.problem('sts', 'expired', 'STS does not accept this session: it was revoked or has expired', `${use.slice(0, -2)} --refresh)"`);
+      list.problem('sts', 'expired', 'STS does not accept this session: it was revoked or has expired', refresh);
     } else {
       list.problem('sts', 'key-inactive', `the access key ${maskKeyId(creds.accessKeyId)} is inactive or deleted (AWS does not know it)`, 'aws iam list-access-keys  # then create a new key, and update ~/.aws/credentials');
     }
   } else if (code === 'SignatureDoesNotMatch') {
-    list.problem('sts', 'wrong-secret', `the secret access key does not belong to ${maskKeyId(creds.accessKeyId)}`, 'aws configure  # re-enter the secret access key');
+    // Only the environment's copy may be wrong: then the profile's own keys fix it.
+    const fileIsOther = fileSettings?.aws_access_key_id === creds.accessKeyId && fileSettings.aws_secret_access_key !== undefined && fileSettings.aws_secret_access_key !== creds.secretAccessKey;
+    list.problem(
+      'sts',
+      'wrong-secret',
+      `the secret access key${fileIsOther ? ' in the environment' : ''} does not belong to ${maskKeyId(creds.accessKeyId)}${fileIsOther ? `; profile '${intended}' has another one` : ''}`,
+      fileIsOther ? use : configure(intended, 'the secret access key'),
+    );
   } else if (code === 'ExpiredToken' || code === 'ExpiredTokenException') {
-    list.problem('sts', 'expired', 'STS says the session token has expired', `${use.slice(0, -2)} --refresh)"`);
+    list.problem('sts', 'expired', 'STS says the session token has expired', refresh);
   } else if (code === 'RequestExpired' || /SignatureDoesNotMatch.*time|Signature expired/i.test(error.message)) {
     skewCheck(error.serverDate, now, list);
     if (!list.has('clock-skew')) list.problem('clock', 'clock-skew', 'STS refused the request time: check the system clock', 'sudo timedatectl set-ntp true');
