@@ -216,8 +216,55 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
     list.warn('sts', null, 'STS not asked (--offline)', null);
   }
 
+  // --- a role's source keys, even while its cached session still works: they are what
+  // renews it, and a broken key shows only when the session ends.
+  if (set && kind === 'role' && !offline) await sourceCheck(set, intended, region, deps, list);
+
   const healthy = !list.checks.some((c) => c.status === 'problem');
   return { version: 1, profile: intended, source, healthy, identity, checks: list.checks };
+}
+
+/** Asks STS about the long-term keys at the root of role `name`'s source_profile chain. */
+async function sourceCheck(set: ProfileSet, name: string, region: string | undefined, deps: DoctorDeps, list: Checklist) {
+  const seen = new Set<string>();
+  let current = name;
+  for (;;) {
+    if (seen.has(current)) return; // a cycle: reported by the shared checks
+    seen.add(current);
+    let s: ProfileSettings;
+    try {
+      s = settingsOf(getProfile(set, current));
+    } catch {
+      return; // reported by the shared checks
+    }
+    if (s.role_arn && s.source_profile && s.source_profile !== current) {
+      current = s.source_profile;
+      continue;
+    }
+    if (!s.aws_access_key_id || !s.aws_secret_access_key || current === name && !s.source_profile) return;
+    const keys: Credentials = { accessKeyId: s.aws_access_key_id, secretAccessKey: s.aws_secret_access_key, sessionToken: s.aws_session_token };
+    try {
+      const id = await (await deps.sts(region)).callerIdentity(keys);
+      list.ok('source-keys', `the source keys of '${name}' (profile '${current}', ${maskKeyId(keys.accessKeyId)}) are valid: ${id.arn}`);
+    } catch (error) {
+      if (!(error instanceof AwsenvError)) throw error;
+      const code = (error as { code?: string }).code;
+      const why =
+        code === 'InvalidClientTokenId'
+          ? `the access key ${maskKeyId(keys.accessKeyId)} is inactive or deleted`
+          : code === 'SignatureDoesNotMatch'
+            ? `the secret access key does not belong to ${maskKeyId(keys.accessKeyId)}`
+            : error.message;
+      const fix = code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch' ? configure(current, code === 'SignatureDoesNotMatch' ? 'the secret access key' : 'a working key') : null;
+      list.problem(
+        'source-keys',
+        code === 'InvalidClientTokenId' ? 'key-inactive' : 'wrong-secret',
+        `source profile '${current}' of '${name}': ${why}; a session of '${name}' cannot be renewed with it`,
+        fix,
+      );
+    }
+    return;
+  }
 }
 
 function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | undefined, source: string, list: Checklist, now: Date, intended: string, syntax: Syntax) {
