@@ -84,6 +84,9 @@ export function defaultSessionName(): string {
 }
 
 export class Resolver {
+  /** Profiles whose cached session must be replaced (a role's source that STS refused). */
+  private readonly renewing = new Set<string>();
+
   constructor(
     private readonly set: ProfileSet,
     private readonly deps: ResolveDeps,
@@ -105,7 +108,7 @@ export class Resolver {
     const duration = (target ? this.options.durationSeconds : undefined) ?? s.duration_seconds;
     // Before anything is asked (an MFA code of a source included): a duration STS would refuse.
     if (target && duration !== undefined && (kind === 'mfa' || kind === 'role')) this.checkDuration(name, s, kind, duration);
-    const refresh = target && this.options.refresh === true;
+    const refresh = (target && this.options.refresh === true) || this.renewing.has(name);
     const done = (credentials: Credentials, from: Resolved['from']): Resolved => ({ profile: name, kind, credentials, region, from });
 
     switch (kind) {
@@ -160,68 +163,96 @@ export class Resolver {
     refresh: boolean,
     chain: string[],
   ): Promise<Resolved> {
-    let source: Credentials;
-    let sourceIsLongTerm: boolean;
-    if (s.source_profile !== undefined) {
-      if (s.source_profile === name) {
-        // A role profile may name itself as source when it also holds the keys (AWS CLI rule).
-        source = staticCredentials(name, 'keys', s, this.deps.now());
-        sourceIsLongTerm = true;
-      } else {
-        const resolved = await this.resolveChain(s.source_profile, chain, false);
-        source = resolved.credentials;
+    // The source credentials, and whether they came from the cache (a session STS may have
+    // revoked since); `renew` gets new ones along the chain, MFA session included.
+    const acquire = async (renew: boolean) => {
+      let source: Credentials;
+      let sourceIsLongTerm: boolean;
+      let fromCache = false;
+      if (s.source_profile !== undefined) {
+        if (s.source_profile === name) {
+          // A role profile may name itself as source when it also holds the keys (AWS CLI rule).
+          source = staticCredentials(name, 'keys', s, this.deps.now());
+          sourceIsLongTerm = true;
+        } else {
+          if (renew) this.renewing.add(s.source_profile);
+          const resolved = await this.resolveChain(s.source_profile, chain, false);
+          source = resolved.credentials;
+          fromCache = resolved.from === 'cache';
+          sourceIsLongTerm = !source.sessionToken;
+        }
+      } else if (s.credential_source === 'Environment') {
+        const env = this.deps.env;
+        if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
+          throw new AwsenvError(`profile '${name}' takes its source keys from the environment, but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set`);
+        }
+        source = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
         sourceIsLongTerm = !source.sessionToken;
-      }
-    } else if (s.credential_source === 'Environment') {
-      const env = this.deps.env;
-      if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
-        throw new AwsenvError(`profile '${name}' takes its source keys from the environment, but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set`);
-      }
-      source = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
-      sourceIsLongTerm = !source.sessionToken;
-    } else if (s.credential_source) {
-      throw new UnsupportedProfile(`profile '${name}': credential_source = ${s.credential_source} is not supported by awsenv; use source_profile`);
-    } else {
-      throw new AwsenvError(`profile '${name}' has role_arn but neither source_profile nor credential_source`);
-    }
-
-    // With MFA on the role and long-term source keys, get one MFA session for the source
-    // and assume the role with it: every role sharing that source then shares one code.
-    let mfaOnRole: string | undefined;
-    if (s.mfa_serial) {
-      if (sourceIsLongTerm) {
-        source = (await this.mfaSession(s.source_profile ?? name, source, s.mfa_serial, undefined, region, false)).session;
+      } else if (s.credential_source) {
+        throw new UnsupportedProfile(`profile '${name}': credential_source = ${s.credential_source} is not supported by awsenv; use source_profile`);
       } else {
-        mfaOnRole = s.mfa_serial;
+        throw new AwsenvError(`profile '${name}' has role_arn but neither source_profile nor credential_source`);
       }
-    }
 
-    // The key names the session only when the profile does: the default name comes from the
-    // user that owns the cache directory anyway, and asking the system for it (userInfo)
-    // costs 0.3 ms of a cached `use`, so it is asked only when a request is made.
-    const key = sessionKey({
-      op: 'assume-role',
-      source: source.accessKeyId,
-      roleArn: s.role_arn,
-      externalId: s.external_id,
-      sessionName: s.role_session_name,
-      duration,
-      mfaSerial: mfaOnRole,
-    });
-    const { session, fresh } = await this.cachedOrNew(key, name, refresh, !!(s.mfa_serial), () =>
-      this.withMfaCode(mfaOnRole, async (mfaCode) => {
-        const stop = this.deps.progress?.(`assuming ${s.role_arn}`);
-        return (await this.deps.sts(region)).assumeRole({
-          source,
-          roleArn: s.role_arn!,
-          sessionName: s.role_session_name ?? defaultSessionName(),
-          externalId: s.external_id,
-          durationSeconds: duration,
-          mfaSerial: mfaOnRole,
-          mfaCode,
-        }).finally(stop);
-      }),
-    );
+      // With MFA on the role and long-term source keys, get one MFA session for the source
+      // and assume the role with it: every role sharing that source then shares one code.
+      let mfaOnRole: string | undefined;
+      if (s.mfa_serial) {
+        if (sourceIsLongTerm) {
+          const mfa = await this.mfaSession(s.source_profile ?? name, source, s.mfa_serial, undefined, region, renew);
+          source = mfa.session;
+          fromCache ||= !mfa.fresh;
+        } else {
+          mfaOnRole = s.mfa_serial;
+        }
+      }
+
+      return { source, mfaOnRole, fromCache };
+    };
+
+    const assume = async ({ source, mfaOnRole }: { source: Credentials; mfaOnRole: string | undefined }) => {
+      // The key names the session only when the profile does: the default name comes from the
+      // user that owns the cache directory anyway, and asking the system for it (userInfo)
+      // costs 0.3 ms of a cached `use`, so it is asked only when a request is made.
+      const key = sessionKey({
+        op: 'assume-role',
+        source: source.accessKeyId,
+        roleArn: s.role_arn,
+        externalId: s.external_id,
+        sessionName: s.role_session_name,
+        duration,
+        mfaSerial: mfaOnRole,
+      });
+      return this.cachedOrNew(key, name, refresh, !!(s.mfa_serial), () =>
+        this.withMfaCode(mfaOnRole, async (mfaCode) => {
+          const stop = this.deps.progress?.(`assuming ${s.role_arn}`);
+          return (await this.deps.sts(region)).assumeRole({
+            source,
+            roleArn: s.role_arn!,
+            sessionName: s.role_session_name ?? defaultSessionName(),
+            externalId: s.external_id,
+            durationSeconds: duration,
+            mfaSerial: mfaOnRole,
+            mfaCode,
+          }).finally(stop);
+        }),
+      );
+    };
+
+    const first = await acquire(false);
+    let result: { session: Credentials; fresh: boolean };
+    try {
+      result = await assume(first);
+    } catch (error) {
+      // STS no longer takes a cached source session (revoked, or the keys under it changed):
+      // renew the chain under the role once, MFA session included, rather than send the user
+      // from `doctor` to `--refresh` and back.
+      const code = (error as { code?: string }).code;
+      if (!first.fromCache || !(error instanceof AwsenvError) || !['InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException'].includes(code ?? '')) throw error;
+      this.deps.notice?.(`STS no longer accepts the cached session under profile '${name}'; getting a new one`);
+      result = await assume(await acquire(true));
+    }
+    const { session, fresh } = result;
     return { profile: name, kind, credentials: session, region, from: fresh ? 'sts' : 'cache' };
   }
 

@@ -144,3 +144,48 @@ t('a device STS cannot validate codes for: no second code is asked', async () =>
 });
 
 t.run();
+
+const renew = suite('a cached session under a role that STS no longer takes');
+renew('--refresh of the role renews the MFA session under it when STS refuses that session', async () => {
+  const dir2 = mkdtempSync(join(tmpdir(), 'awsenv-renew-'));
+  try {
+    writeFileSync(join(dir2, 'config'), CONFIG);
+    writeFileSync(join(dir2, 'credentials'), CREDENTIALS);
+    const set2 = loadProfiles({ AWS_CONFIG_FILE: join(dir2, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir2, 'credentials') });
+    let sessions = 0;
+    const revoked = new Set<string>();
+    const notes: string[] = [];
+    const codes = ['111111', '222222'];
+    const sts2: StsPort = {
+      callerIdentity: async () => ({ arn: 'a', account: '1' }),
+      getSessionToken: async () => ({ accessKeyId: `ASIASESSION${++sessions}`, secretAccessKey: 's', sessionToken: `t${sessions}`, expiration: new Date(Date.now() + 3600_000) }),
+      assumeRole: async (r) => {
+        if (revoked.has(r.source.accessKeyId)) throw explain({ name: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' }, `assuming ${r.roleArn}`, {});
+        return { accessKeyId: `ASIAROLE${r.source.accessKeyId}`, secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.now() + 3600_000) };
+      },
+    };
+    const deps2 = (): ResolveDeps => ({
+      env: {},
+      now: () => new Date(),
+      sts: async () => sts2,
+      cache: new SessionCache(join(dir2, 'cache')),
+      askMfaCode: async () => codes.shift() ?? (assert.unreachable('asked too often') as never),
+      runProcess: async () => assert.unreachable() as never,
+      sso: async () => assert.unreachable() as never,
+      notice: (m) => notes.push(m),
+    });
+    const first = await new Resolver(set2, deps2()).resolve('role');
+    assert.is(first.credentials.accessKeyId, 'ASIAROLEASIASESSION1');
+    revoked.add('ASIASESSION1'); // the MFA session is revoked at AWS; the cache still holds it
+    const again = await new Resolver(set2, deps2(), { refresh: true }).resolve('role');
+    assert.is(again.credentials.accessKeyId, 'ASIAROLEASIASESSION2', 'a new MFA session, then the role with it');
+    assert.equal(notes, ["STS no longer accepts the cached session under profile 'role'; getting a new one"]);
+    assert.is(codes.length, 0, 'one new code for the new MFA session');
+    const cached = await new Resolver(set2, deps2()).resolve('role');
+    assert.is(cached.from, 'cache');
+    assert.is(cached.credentials.accessKeyId, 'ASIAROLEASIASESSION2');
+  } finally {
+    rmSync(dir2, { recursive: true, force: true });
+  }
+});
+renew.run();
