@@ -17,6 +17,7 @@ const sts: StsPort = {
   callerIdentity: async () => ({ arn: 'arn:aws:iam::123456789012:user/bench', account: '123456789012' }),
   getSessionToken: async () => session(),
   assumeRole: async () => session(),
+  assumeRoleWithWebIdentity: async () => session(),
 };
 const env = process.env;
 for (const profile of process.argv.slice(2)) {

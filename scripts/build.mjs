@@ -27,6 +27,8 @@ const LAZY = {
   login: 'src/sessions/login.ts',
   'credentials-file': 'src/core/credentials-file.ts',
   pick: 'src/commands/pick.ts',
+  rotate: 'src/core/rotate.ts',
+  'iam-sdk': 'src/sessions/iam-sdk.ts',
 };
 const lazyBySource = new Map(Object.entries(LAZY).map(([name, source]) => [resolve(source), name]));
 

@@ -4,15 +4,23 @@
 #  - `awsenv_prompt`, the prompt segment (aws:admin 42m), kept in $AWSENV_SEGMENT;
 #  - a check before every prompt that keeps the environment true to the chosen profile.
 # The check starts no process unless something changed: it reads only variables, the
-# clock ($EPOCHSECONDS, bash 5; printf '%(%s)T' before that) and `[[ -nt ]]`.
+# clock ($EPOCHSECONDS, bash 5; printf '%(%s)T' before that) and `[[ -nt ]]`, and compares
+# strings with glob patterns rather than regular expressions.
+# Nothing read from the environment is ever evaluated: every value that meets arithmetic
+# is checked to be digits first ((( )) evaluates a variable's value as an expression, and
+# in X='a[$(cmd)]' that runs cmd).
 # shellcheck shell=bash
 
 __awsenv_bin='@AWSENV_BIN@'
 [[ $__awsenv_bin == '@AWSENV_BIN@' ]] && __awsenv_bin=awsenv
+__awsenv_retry_at=0
 
 # The statements a subcommand prints are applied only when it succeeded (its stdout is
-# then only shell code); anything else runs as it is.
-awsenv() {
+# then only shell code); anything else runs as it is. An alias named awsenv would be
+# expanded in `awsenv() {` (a syntax error at start-up) and would shadow the function: it
+# goes, and the `function` form is used, whose name bash never alias-expands.
+unalias awsenv 2>/dev/null || true
+function awsenv {
   local __awsenv_out __awsenv_status __awsenv_arg
   case ${1-} in
     use | clear)
@@ -42,6 +50,11 @@ __awsenv_now() {
   fi
 }
 
+# Whether $1 is digits only (and short enough for bash's 64-bit arithmetic).
+__awsenv_digits() {
+  [[ -n $1 && $1 != *[!0-9]* && ${#1} -lt 19 ]]
+}
+
 # 42s, 42m, 3h5m, 3d: the same as `awsenv current`.
 __awsenv_duration() {
   local s=$1
@@ -58,18 +71,58 @@ __awsenv_duration() {
   return 0
 }
 
+# __awsenv_v: $1 with its control characters escaped (\e, \n, \x07, \u009b; as src/util/printable.ts
+# does for the CLI), for everything a
+# person reads: a profile named with ESC ] 0 ; … BEL would otherwise retitle the terminal or
+# hide text. A name without one (the usual case) is only matched against a pattern.
+__awsenv_visible() {
+  local s=$1 c i
+  if [[ $s != *[[:cntrl:]]* ]]; then
+    __awsenv_v=$s
+    return 0
+  fi
+  __awsenv_v=
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    case $c in
+      $'\e') c='\e' ;;
+      $'\n') c='\n' ;;
+      $'\t') c='\t' ;;
+      $'\r') c='\r' ;;
+      [[:cntrl:]])
+        printf -v c '%d' "'$c"
+        if ((c < 256)); then printf -v c '\\x%02x' "$c"; else printf -v c '\\u%04x' "$c"; fi
+        ;;
+    esac
+    __awsenv_v+=$c
+  done
+  return 0
+}
+
+# __awsenv_q: $1 as a word to paste into bash (single-quoted unless plain), then made
+# visible: the fix commands in notices.
+__awsenv_quote() {
+  local s=$1
+  if [[ -z $s || $s == *[!A-Za-z0-9_.@%+=:,/-]* ]]; then
+    s="'${s//\'/\'\\\'\'}'"
+  fi
+  __awsenv_visible "$s"
+  __awsenv_q=$__awsenv_v
+}
+
 # Sets AWSENV_SEGMENT: "aws:PROFILE 42m", "aws:PROFILE expired", "aws:unmanaged" for keys
 # awsenv did not set, or nothing. A prompt shows it with ${AWSENV_SEGMENT}; bash does not
 # expand the value again, so a profile name cannot run as prompt code.
 __awsenv_segment_update() {
-  local __awsenv_t __awsenv_d
+  local __awsenv_t __awsenv_d __awsenv_v
   AWSENV_SEGMENT=
   if [[ -z ${AWSENV_PROFILE-} ]]; then
     [[ -n ${AWS_ACCESS_KEY_ID-} ]] && AWSENV_SEGMENT='aws:unmanaged'
     return 0
   fi
-  AWSENV_SEGMENT="aws:$AWSENV_PROFILE"
-  if [[ ${AWSENV_EXPIRY-} =~ ^[0-9]+$ ]]; then
+  __awsenv_visible "$AWSENV_PROFILE"
+  AWSENV_SEGMENT="aws:$__awsenv_v"
+  if __awsenv_digits "${AWSENV_EXPIRY-}"; then
     __awsenv_now
     if ((AWSENV_EXPIRY <= __awsenv_t)); then
       AWSENV_SEGMENT+=' expired'
@@ -91,93 +144,163 @@ __awsenv_notice() {
   printf 'awsenv: %s\n' "$1" >&2
 }
 
+# The region awsenv set (AWSENV_REGION) goes with the keys it came with; one the user set
+# by hand (a different value) stays.
+__awsenv_drop_region() {
+  if [[ -n ${AWSENV_REGION-} ]]; then
+    [[ ${AWS_REGION-} == "$AWSENV_REGION" ]] && unset AWS_REGION
+    [[ ${AWS_DEFAULT_REGION-} == "$AWSENV_REGION" ]] && unset AWS_DEFAULT_REGION
+  fi
+  unset AWSENV_REGION
+}
+
 __awsenv_forget() {
-  unset AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_REGION AWSENV_WATCH AWSENV_STAMP
+  __awsenv_drop_region
+  unset AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_WATCH AWSENV_STAMP
 }
 
 __awsenv_drop_keys() {
   unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION AWSENV_KEY_ID
 }
 
-# Runs before every prompt. Returns the status it was called with, so $? in the prompt
-# and in later PROMPT_COMMAND entries is still the user's last command's.
+# The renewal with AWSENV_AUTO_REFRESH=1, in the foreground: bounded by the CLI's own STS
+# deadline (AWSENV_STS_TIMEOUT, default 10 s) and, where coreutils' timeout exists, killed
+# a few seconds after it whatever happens. Tried at most once a minute, failed or not.
+__awsenv_renew() {
+  local limit=${AWSENV_STS_TIMEOUT-}
+  __awsenv_digits "$limit" && ((limit <= 600)) || limit=10
+  if type -P timeout >/dev/null; then
+    AWSENV_SHELL=bash AWSENV_NONINTERACTIVE=1 timeout -k 2 $((limit + 2)) "$__awsenv_bin" use -- "$AWSENV_PROFILE" 2>/dev/null
+  else
+    AWSENV_SHELL=bash AWSENV_NONINTERACTIVE=1 command "$__awsenv_bin" use -- "$AWSENV_PROFILE" 2>/dev/null
+  fi
+}
+
+# Runs before every prompt, as `__awsenv_guard && :` in PROMPT_COMMAND. It returns the
+# status it was called with, so $? in the prompt and in later PROMPT_COMMAND entries is
+# still the user's last command's; the `&& :` makes that status one that neither `set -e`
+# nor an ERR trap acts on (bash ignores both for a command that is not the last of an &&
+# list), where a plain `return 1` would end a `set -e` shell after `false && true`.
 __awsenv_guard() {
-  local __awsenv_status=$? __awsenv_t __awsenv_out
+  local __awsenv_status=$? __awsenv_t __awsenv_out __awsenv_v __awsenv_q
   if [[ -z ${AWSENV_PROFILE-} ]]; then
     [[ -n ${AWSENV_SEGMENT-} || -n ${AWS_ACCESS_KEY_ID-} ]] && __awsenv_segment_update
+    [[ ${AWSENV_PROMPT-} != 1 ]] || __awsenv_prompt_put
     return $__awsenv_status
   fi
   if [[ ${AWS_ACCESS_KEY_ID-} != "${AWSENV_KEY_ID-}" ]]; then
     # Someone else exported keys: they are theirs now, and the prompt says so.
-    __awsenv_notice "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '$AWSENV_PROFILE'"
+    __awsenv_visible "$AWSENV_PROFILE"
+    __awsenv_notice "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '$__awsenv_v'"
     __awsenv_forget
   elif [[ ${AWS_PROFILE-} != "$AWSENV_PROFILE" ]]; then
     # Exported keys beat AWS_PROFILE in every AWS tool: left alone they would shadow it.
     if [[ -n ${AWS_ACCESS_KEY_ID-} ]]; then
-      __awsenv_notice "AWS_PROFILE is now '${AWS_PROFILE-}': dropped the keys of '$AWSENV_PROFILE' so they do not shadow it; run: awsenv use ${AWS_PROFILE:-PROFILE}"
+      if [[ -n ${AWS_PROFILE-} ]]; then __awsenv_quote "$AWS_PROFILE"; else __awsenv_q=PROFILE; fi
+      local __awsenv_was
+      __awsenv_visible "$AWSENV_PROFILE"
+      __awsenv_was=$__awsenv_v
+      __awsenv_visible "${AWS_PROFILE-}"
+      __awsenv_notice "AWS_PROFILE is now '$__awsenv_v': dropped the keys of '$__awsenv_was' so they do not shadow it; run: awsenv use $__awsenv_q"
     fi
     __awsenv_drop_keys
     __awsenv_forget
   else
-    # Digits only, checked before any arithmetic: (( )) evaluates a variable's value as an
-    # expression, and in AWSENV_EXPIRY='a[$(cmd)]' that runs cmd. Anything else is ignored.
-    if [[ ${AWSENV_EXPIRY-} =~ ^[0-9]+$ && -n ${AWS_ACCESS_KEY_ID-} ]]; then
+    if [[ -n ${AWSENV_EXPIRY-} && -n ${AWS_ACCESS_KEY_ID-} ]] && __awsenv_digits "$AWSENV_EXPIRY"; then
       __awsenv_now
-      if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]] && ((__awsenv_t >= AWSENV_EXPIRY - 300 && __awsenv_t >= ${__awsenv_retry_at:-0})); then
+      __awsenv_digits "$__awsenv_retry_at" || __awsenv_retry_at=0
+      if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]] && ((__awsenv_t >= AWSENV_EXPIRY - 300 && __awsenv_t >= __awsenv_retry_at)); then
         __awsenv_retry_at=$((__awsenv_t + 60))
-        if __awsenv_out=$(AWSENV_SHELL=bash AWSENV_NONINTERACTIVE=1 command "$__awsenv_bin" use "$AWSENV_PROFILE" 2>/dev/null); then
+        if __awsenv_out=$(__awsenv_renew); then
           eval "$__awsenv_out"
         fi
       fi
       # (Checked again: a renewal may have left no expiry, which (( )) would read as 0.)
-      if [[ ${AWSENV_EXPIRY-} =~ ^[0-9]+$ ]] && ((AWSENV_EXPIRY <= __awsenv_t)); then
+      if __awsenv_digits "${AWSENV_EXPIRY-}" && ((AWSENV_EXPIRY <= __awsenv_t)); then
         __awsenv_drop_keys
-        __awsenv_notice "the session of '$AWSENV_PROFILE' has expired and was removed; renew it with: awsenv use $AWSENV_PROFILE"
+        __awsenv_drop_region
+        __awsenv_quote "$AWSENV_PROFILE"
+        __awsenv_visible "$AWSENV_PROFILE"
+        __awsenv_notice "the session of '$__awsenv_v' has expired and was removed; renew it with: awsenv use $__awsenv_q"
       fi
     fi
     if [[ -n ${AWSENV_WATCH-} && $AWSENV_WATCH -nt ${AWSENV_STAMP-/} ]]; then
       # The keys in the file changed (rotated): one process, only now.
-      if __awsenv_out=$(AWSENV_SHELL=bash AWSENV_NONINTERACTIVE=1 command "$__awsenv_bin" use "$AWSENV_PROFILE"); then
+      __awsenv_visible "$AWSENV_PROFILE"
+      if __awsenv_out=$(AWSENV_SHELL=bash AWSENV_NONINTERACTIVE=1 command "$__awsenv_bin" use -- "$AWSENV_PROFILE"); then
         eval "$__awsenv_out"
-        __awsenv_notice "the credentials file changed; re-read profile '$AWSENV_PROFILE'"
+        __awsenv_notice "the credentials file changed; re-read profile '$__awsenv_v'"
       else
         unset AWSENV_WATCH
-        __awsenv_notice "the credentials file changed and profile '$AWSENV_PROFILE' could not be re-read; fix it, then: awsenv use $AWSENV_PROFILE"
+        __awsenv_quote "$AWSENV_PROFILE"
+        __awsenv_notice "the credentials file changed and profile '$__awsenv_v' could not be re-read; fix it, then: awsenv use $__awsenv_q"
       fi
     fi
   fi
   __awsenv_segment_update
+  [[ ${AWSENV_PROMPT-} != 1 ]] || __awsenv_prompt_put
   return $__awsenv_status
 }
 
-# Install once, however often this file is sourced: first in PROMPT_COMMAND (a string or,
-# in bash 5.1+, an array), so the guard sees the last command's $? and hands it on.
+# AWSENV_PROMPT=1 puts the segment in front of PS1, unless starship draws the prompt (it
+# shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself). Checked at every prompt, so a
+# setting made after the hook was sourced (later in ~/.bashrc, or typed) counts. PS1 gets a
+# reference to the variable, whose value bash does not expand again.
+__awsenv_prompt_put() {
+  if [[ -z ${STARSHIP_SHELL-} && ${PS1-} != *'AWSENV_SEGMENT'* ]]; then
+    PS1='${AWSENV_SEGMENT:+($AWSENV_SEGMENT) }'"${PS1-}"
+  fi
+}
+
+# Install once, however often this file is sourced, whatever separates PROMPT_COMMAND's
+# entries (`;`, or newlines as bash-preexec writes them): first in PROMPT_COMMAND (a string
+# or, in bash 5.1+, an array), so the guard sees the last command's $? and hands it on; but
+# after direnv's hook, when that is there, so that what direnv exports on `cd` is checked
+# before the next command. (direnv installed later puts itself in front: the same order.)
 # ${var@a} (bash 4.4+) tells an array without running `declare -p` in a subshell.
-if [[ -n ${PROMPT_COMMAND+set} && ${PROMPT_COMMAND@a} == *a* ]]; then
-  [[ " ${PROMPT_COMMAND[*]} " == *" __awsenv_guard "* ]] || PROMPT_COMMAND=(__awsenv_guard "${PROMPT_COMMAND[@]}")
-elif [[ ";${PROMPT_COMMAND-};" != *";__awsenv_guard;"* ]]; then
-  # shellcheck disable=SC2128,SC2178 # the string form of PROMPT_COMMAND, tested above
-  PROMPT_COMMAND="__awsenv_guard${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+# shellcheck disable=SC2128,SC2178 # PROMPT_COMMAND as a string, when it is not an array
+if [[ ${PROMPT_COMMAND[*]-} != *__awsenv_guard* ]]; then
+  if [[ -n ${PROMPT_COMMAND+set} && ${PROMPT_COMMAND@a} == *a* ]]; then
+    if [[ ${PROMPT_COMMAND[0]-} == _direnv_hook ]]; then
+      PROMPT_COMMAND=(_direnv_hook '__awsenv_guard && :' "${PROMPT_COMMAND[@]:1}")
+    else
+      PROMPT_COMMAND=('__awsenv_guard && :' "${PROMPT_COMMAND[@]}")
+    fi
+  else
+    case ${PROMPT_COMMAND-} in
+      _direnv_hook) PROMPT_COMMAND='_direnv_hook;__awsenv_guard && :' ;;
+      _direnv_hook\;*) PROMPT_COMMAND="_direnv_hook;__awsenv_guard && :;${PROMPT_COMMAND#_direnv_hook;}" ;;
+      *) PROMPT_COMMAND="__awsenv_guard && :${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;;
+    esac
+  fi
 fi
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
-# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Names are
-# matched by hand, not with `compgen -W`, which expands the words it is given: a profile
-# named $(cmd) would run.
+# Completion: the commands, their options, then profile names after use/export/exec/doctor/rotate
+# (asked of `awsenv complete profiles`, so only when TAB is pressed) and shells after hook.
+# The commands and options are a table that `awsenv hook` renders in (src/commands/hook.ts),
+# one line per command. Names are matched by hand, not with `compgen -W`, which expands the
+# words it is given: a profile named $(cmd) would run.
+__awsenv_completion='@AWSENV_COMPLETION@'
 __awsenv_complete() {
-  local cur=${COMP_WORDS[COMP_CWORD]-} name quoted
-  local -a names=()
+  local cur=${COMP_WORDS[COMP_CWORD]-} name quoted line
+  local -a names=() lines=() words=()
   COMPREPLY=()
+  mapfile -t lines <<<"$__awsenv_completion"
   if ((COMP_CWORD == 1)); then
-    names=(use clear list current doctor hook export exec)
+    for line in "${lines[@]}"; do names+=("${line%% *}"); done
+  elif [[ $cur == -* ]]; then
+    for line in "${lines[@]}"; do
+      read -r -a words <<<"$line"
+      [[ ${words[0]-} == "${COMP_WORDS[1]-}" ]] && names=("${words[@]:1}")
+    done
   elif ((COMP_CWORD == 2)); then
     case ${COMP_WORDS[1]-} in
-      use | export | exec | doctor) mapfile -t names < <(command "$__awsenv_bin" complete profiles 2>/dev/null) ;;
+      use | export | exec | doctor | rotate) mapfile -t names < <(command "$__awsenv_bin" complete profiles 2>/dev/null) ;;
       hook) names=(bash zsh fish tcsh pwsh) ;;
     esac
   fi
   for name in "${names[@]}"; do
-    if [[ $name == "$cur"* ]]; then
+    if [[ -n $name && $name == "$cur"* ]]; then
       printf -v quoted '%q' "$name"
       COMPREPLY+=("$quoted")
     fi
@@ -186,9 +309,5 @@ __awsenv_complete() {
 }
 complete -F __awsenv_complete awsenv
 
-# AWSENV_PROMPT=1 puts the segment in front of PS1, unless starship draws the prompt
-# (it shows AWS_PROFILE and AWS_CREDENTIAL_EXPIRATION itself).
-if [[ ${AWSENV_PROMPT-} == 1 && -z ${STARSHIP_SHELL-} && ${PS1-} != *'AWSENV_SEGMENT'* ]]; then
-  PS1='${AWSENV_SEGMENT:+($AWSENV_SEGMENT) }'"${PS1-}"
-fi
+[[ ${AWSENV_PROMPT-} != 1 ]] || __awsenv_prompt_put
 __awsenv_segment_update

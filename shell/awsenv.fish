@@ -24,12 +24,29 @@ function awsenv --description 'keep AWS credentials consistent with one profile'
             set -l rc $pipestatus[1]
             if test $rc -eq 0
                 eval $out
+                __awsenv_erase_universal
                 __awsenv_segment_update
             end
             return $rc
         case '*'
             command $__awsenv_bin $argv
     end
+end
+
+# `use` and `clear` set and erase globals; a universal variable of the same name (set -Ux
+# AWS_SESSION_TOKEN …, left by a tutorial or another tool) would come back from behind them
+# and be sent with the new keys: no copy of a variable awsenv manages is left.
+set -g __awsenv_managed AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN \
+    AWS_CREDENTIAL_EXPIRATION AWS_SESSION_EXPIRATION AWS_DEFAULT_PROFILE AWS_PROFILE \
+    AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_REGION AWSENV_WATCH AWSENV_STAMP AWSENV_SEGMENT
+function __awsenv_erase_universal
+    for name in $__awsenv_managed
+        if set -qU $name
+            set -eU $name
+            __awsenv_notice "erased the universal variable $name (set -U), which would have outlived this command"
+        end
+    end
+    return 0
 end
 
 function __awsenv_now
@@ -39,7 +56,43 @@ end
 # AWSENV_EXPIRY holds digits: anything else is ignored (test and math would complain at
 # every prompt).
 function __awsenv_has_expiry
-    string match -qr '^[0-9]+$' -- "$AWSENV_EXPIRY"
+    string match -qr '^[0-9]{1,18}$' -- "$AWSENV_EXPIRY"
+end
+
+# __awsenv_v: $argv[1] with control characters escaped (\e, \x07, \u009b), for a person to
+# read: a profile named with ESC ] 0 ; … BEL would otherwise retitle the terminal. Kept for
+# the last name asked, so a prompt without a change runs no regex.
+function __awsenv_visible
+    if set -q __awsenv_v_of; and test "$__awsenv_v_of" = "$argv[1]"
+        return 0
+    end
+    set -g __awsenv_v_of $argv[1]
+    set -g __awsenv_v $argv[1]
+    string match -qr '[\x00-\x1f\x7f-\x9f]' -- $argv[1]; or return 0
+    set -l out
+    for c in (string split '' -- $argv[1])
+        if test "$c" = \e
+            set -a out '\e'
+        else if test "$c" = \n
+            set -a out '\n'
+        else if test "$c" = \t
+            set -a out '\t'
+        else if test "$c" = \r
+            set -a out '\r'
+        else if string match -qr '[\x00-\x1f\x7f-\x9f]' -- $c
+            set -a out (printf '%s%02x' '\\x' "'$c")
+        else
+            set -a out $c
+        end
+    end
+    set -g __awsenv_v (string join '' -- $out)
+end
+
+# __awsenv_q: $argv[1] as a word to paste into fish, made visible.
+function __awsenv_quote
+    set -l q (string escape -- $argv[1])
+    __awsenv_visible "$q"
+    set -g __awsenv_q $__awsenv_v
 end
 
 function __awsenv_duration -a s
@@ -76,7 +129,8 @@ function __awsenv_segment_update
         test -n "$AWS_ACCESS_KEY_ID"; and set -g AWSENV_SEGMENT aws:unmanaged
         return 0
     end
-    set -g AWSENV_SEGMENT "aws:$AWSENV_PROFILE"
+    __awsenv_visible "$AWSENV_PROFILE"
+    set -g AWSENV_SEGMENT "aws:$__awsenv_v"
     if __awsenv_has_expiry
         if __awsenv_past_expiry
             set -g AWSENV_SEGMENT "$AWSENV_SEGMENT expired"
@@ -97,9 +151,32 @@ function __awsenv_notice
     printf 'awsenv: %s\n' $argv[1] >&2
 end
 
-function __awsenv_forget
-    set -e -g AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_REGION AWSENV_WATCH AWSENV_STAMP
+# The region awsenv set goes with the keys it came with; one set by hand stays.
+function __awsenv_drop_region
+    if test -n "$AWSENV_REGION"
+        test "$AWS_REGION" = "$AWSENV_REGION"; and set -e -g AWS_REGION
+        test "$AWS_DEFAULT_REGION" = "$AWSENV_REGION"; and set -e -g AWS_DEFAULT_REGION
+    end
+    set -e -g AWSENV_REGION
     return 0
+end
+
+function __awsenv_forget
+    __awsenv_drop_region
+    set -e -g AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_WATCH AWSENV_STAMP
+    return 0
+end
+
+# The renewal (AWSENV_AUTO_REFRESH=1), in the foreground: bounded by the CLI's STS deadline
+# (AWSENV_STS_TIMEOUT, default 10 s) and by coreutils' timeout a little after it.
+function __awsenv_renew
+    set -l limit $AWSENV_STS_TIMEOUT
+    string match -qr '^[0-9]{1,3}$' -- "$limit"; or set limit 10
+    if command -q timeout
+        AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 timeout -k 2 (math $limit + 2) $__awsenv_bin use -- $AWSENV_PROFILE 2>/dev/null
+    else
+        AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use -- $AWSENV_PROFILE 2>/dev/null
+    end
 end
 
 function __awsenv_drop_keys
@@ -107,7 +184,13 @@ function __awsenv_drop_keys
     return 0
 end
 
-function __awsenv_guard --on-event fish_prompt
+# The check before every prompt, run by __awsenv_guard below.
+function __awsenv_check
+    # AWSENV_PROMPT is read at every prompt: `set -g AWSENV_PROMPT 1` in config.fish, which
+    # fish reads after conf.d/, counts.
+    if test "$AWSENV_PROMPT" = 1; and not set -q __awsenv_prompt_on
+        __awsenv_prompt_install
+    end
     if test -z "$AWSENV_PROFILE"
         if test -n "$AWSENV_SEGMENT" -o -n "$AWS_ACCESS_KEY_ID"
             __awsenv_segment_update
@@ -115,11 +198,20 @@ function __awsenv_guard --on-event fish_prompt
         return
     end
     if test "$AWS_ACCESS_KEY_ID" != "$AWSENV_KEY_ID"
-        __awsenv_notice "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '$AWSENV_PROFILE'"
+        __awsenv_visible "$AWSENV_PROFILE"
+        __awsenv_notice "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '$__awsenv_v'"
         __awsenv_forget
     else if test "$AWS_PROFILE" != "$AWSENV_PROFILE"
         if test -n "$AWS_ACCESS_KEY_ID"
-            __awsenv_notice "AWS_PROFILE is now '$AWS_PROFILE': dropped the keys of '$AWSENV_PROFILE' so they do not shadow it; run: awsenv use $AWS_PROFILE"
+            set -l hint PROFILE
+            if test -n "$AWS_PROFILE"
+                __awsenv_quote "$AWS_PROFILE"
+                set hint $__awsenv_q
+            end
+            __awsenv_visible "$AWSENV_PROFILE"
+            set -l was $__awsenv_v
+            __awsenv_visible "$AWS_PROFILE"
+            __awsenv_notice "AWS_PROFILE is now '$__awsenv_v': dropped the keys of '$was' so they do not shadow it; run: awsenv use $hint"
         end
         __awsenv_drop_keys
         __awsenv_forget
@@ -130,29 +222,34 @@ function __awsenv_guard --on-event fish_prompt
             # Within 5 minutes of the end, and at most once a minute: renew if it needs no code.
             if test "$AWSENV_AUTO_REFRESH" = 1 -a $__awsenv_ago -ge -300
                 set -l now (math $AWSENV_EXPIRY + $__awsenv_ago)
-                set -q __awsenv_retry_at; or set -g __awsenv_retry_at 0
+                string match -qr '^[0-9]{1,18}$' -- "$__awsenv_retry_at"; or set -g __awsenv_retry_at 0
                 if test $now -ge $__awsenv_retry_at
                     set -g __awsenv_retry_at (math $now + 60)
-                    set -l out (AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use $AWSENV_PROFILE 2>/dev/null | string collect --allow-empty)
+                    set -l out (__awsenv_renew | string collect --allow-empty)
                     test $pipestatus[1] -eq 0; and eval $out
                     __awsenv_has_expiry; and __awsenv_past_expiry
                 end
             end
             if __awsenv_has_expiry; and test $__awsenv_ago -ge 0
                 __awsenv_drop_keys
-                __awsenv_notice "the session of '$AWSENV_PROFILE' has expired and was removed; renew it with: awsenv use $AWSENV_PROFILE"
+                __awsenv_drop_region
+                __awsenv_quote "$AWSENV_PROFILE"
+                __awsenv_visible "$AWSENV_PROFILE"
+                __awsenv_notice "the session of '$__awsenv_v' has expired and was removed; renew it with: awsenv use $__awsenv_q"
             end
         end
         # The key file was written after `use` read it: rotated keys. `test -nt`, not two
         # `path mtime` substitutions (~50 µs each in fish).
         if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP"; and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
-            set -l out (AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use $AWSENV_PROFILE | string collect --allow-empty)
+            __awsenv_visible "$AWSENV_PROFILE"
+            set -l out (AWSENV_SHELL=fish AWSENV_NONINTERACTIVE=1 command $__awsenv_bin use -- $AWSENV_PROFILE | string collect --allow-empty)
             if test $pipestatus[1] -eq 0
                 eval $out
-                __awsenv_notice "the credentials file changed; re-read profile '$AWSENV_PROFILE'"
+                __awsenv_notice "the credentials file changed; re-read profile '$__awsenv_v'"
             else
                 set -e -g AWSENV_WATCH
-                __awsenv_notice "the credentials file changed and profile '$AWSENV_PROFILE' could not be re-read; fix it, then: awsenv use $AWSENV_PROFILE"
+                __awsenv_quote "$AWSENV_PROFILE"
+                __awsenv_notice "the credentials file changed and profile '$__awsenv_v' could not be re-read; fix it, then: awsenv use $__awsenv_q"
             end
         end
     end
@@ -166,24 +263,54 @@ function __awsenv_guard --on-event fish_prompt
     end
 end
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
-# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. Erased
-# first, so sourcing twice does not list them twice.
+# fish runs the handlers of an event in the order they were defined, and defining one again
+# moves it last. direnv's (and any other prompt hook that exports) is usually defined after
+# this file in config.fish: so at its first run the guard defines itself again, once the
+# rc files are all read, and from the next prompt on it checks what they exported (direnv's
+# AWS_PROFILE on `cd`) before the next command runs. A hook defined later still is rare.
+function __awsenv_guard --on-event fish_prompt
+    __awsenv_check
+    if not set -q __awsenv_guard_last
+        set -g __awsenv_guard_last 1
+        function __awsenv_guard --on-event fish_prompt
+            __awsenv_check
+        end
+    end
+end
+
+# Completion: the commands and their options (a table `awsenv hook` renders in, one line
+# per command), then profile names after use/export/exec/doctor/rotate (asked of `awsenv complete
+# profiles`, so only when TAB is pressed) and shells after hook. Erased first, so sourcing
+# twice does not list them twice.
+set -g __awsenv_completion '@AWSENV_COMPLETION@'
 complete -c awsenv -e
-complete -c awsenv -f -n __fish_use_subcommand -a 'use clear list current doctor hook export exec'
-complete -c awsenv -f -n '__fish_seen_subcommand_from use export exec doctor; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete profiles 2>/dev/null)'
+for line in (string split \n -- $__awsenv_completion)
+    set -l w (string split ' ' -- $line)
+    complete -c awsenv -f -n __fish_use_subcommand -a $w[1]
+    for option in $w[2..]
+        complete -c awsenv -f -n "__fish_seen_subcommand_from $w[1]" -l (string sub -s 3 -- $option)
+    end
+end
+complete -c awsenv -f -n '__fish_seen_subcommand_from use export exec doctor rotate; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete profiles 2>/dev/null)'
 complete -c awsenv -f -n '__fish_seen_subcommand_from hook; and test (count (commandline -opc)) -eq 2' -a 'bash zsh fish tcsh pwsh'
 
 function __awsenv_return -a code
     return $code
 end
 
-# AWSENV_PROMPT=1 puts the segment in front of the prompt, unless starship draws it.
-if test "$AWSENV_PROMPT" = 1 -a -z "$STARSHIP_SHELL"; and not functions -q __awsenv_fish_prompt_orig
+# AWSENV_PROMPT=1 puts the segment in front of the prompt, unless starship draws it: the
+# user's fish_prompt is wrapped (once, when the setting is first seen, at load or at a
+# prompt), and the wrapper reads the setting each time it draws.
+function __awsenv_prompt_install
+    set -g __awsenv_prompt_on 1
+    test -z "$STARSHIP_SHELL"; or return 0
+    functions -q __awsenv_fish_prompt_orig; and return 0
     functions -q fish_prompt; and functions -c fish_prompt __awsenv_fish_prompt_orig
     function fish_prompt
         set -l last $status
-        test -n "$AWSENV_SEGMENT"; and printf '(%s) ' $AWSENV_SEGMENT
+        if test "$AWSENV_PROMPT" = 1 -a -n "$AWSENV_SEGMENT"
+            printf '(%s) ' $AWSENV_SEGMENT
+        end
         if functions -q __awsenv_fish_prompt_orig
             # Hand the original prompt the user's $status. Not with `true (exit $last)`:
             # `exit` in a command substitution ends the whole interactive fish (3.6).
@@ -193,5 +320,12 @@ if test "$AWSENV_PROMPT" = 1 -a -z "$STARSHIP_SHELL"; and not functions -q __aws
             printf '> '
         end
     end
+end
+test "$AWSENV_PROMPT" = 1; and __awsenv_prompt_install
+
+# A universal copy of awsenv's own state (never meant to be one) would show a stale segment
+# in every new shell.
+for name in AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_REGION AWSENV_WATCH AWSENV_STAMP AWSENV_SEGMENT
+    set -qU $name; and set -eU $name
 end
 __awsenv_segment_update

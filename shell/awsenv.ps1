@@ -3,7 +3,7 @@
 # Same behaviour as shell/awsenv.bash (read that file's comments): the `awsenv` wrapper, the
 # prompt segment in $AWSENV_SEGMENT (and `awsenv_prompt`; $env:AWSENV_PROMPT = '1' puts it in
 # front of the prompt), and a check on every prompt that starts no process unless something
-# changed: it reads only variables, the clock ([DateTimeOffset]) and file times (Get-Item).
+# changed: it reads only variables, the clock ([DateTimeOffset]) and file times ([IO.File]).
 # It works under Set-StrictMode -Version Latest: no variable is read before it is set.
 # https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_prompts
 
@@ -11,6 +11,14 @@ $global:__awsenv_bin = '@AWSENV_BIN@'
 if ($global:__awsenv_bin -eq '@AWSENV_BIN@') { $global:__awsenv_bin = 'awsenv' }
 if (-not (Test-Path Variable:global:__awsenv_retry_at)) { $global:__awsenv_retry_at = 0 }
 if (-not (Test-Path Variable:global:AWSENV_SEGMENT)) { $global:AWSENV_SEGMENT = '' }
+
+# Sets or (for $null) removes a variable. Not [Environment]::SetEnvironmentVariable($name,
+# $null): PowerShell passes $null to a string parameter as '', and .NET 9 and later keep an
+# empty variable instead of removing it (found in pwsh 7.6, test/hooks/pwsh.test.ts).
+function global:__awsenv_setenv([string]$name, $value) {
+    if ($null -eq $value) { Remove-Item -LiteralPath "Env:$name" -ErrorAction Ignore }
+    else { Set-Item -LiteralPath "Env:$name" -Value $value }
+}
 
 # Runs the CLI with AWSENV_SHELL=pwsh (and the given extra variables) for this one call:
 # PowerShell has no `NAME=value command` prefix, so they are set and put back. A bundled .js
@@ -28,7 +36,7 @@ function global:__awsenv_invoke {
         $rest = @($command | Select-Object -Skip 1) + $Arguments
         if ($Quiet) { & $command[0] @rest 2>$null } else { & $command[0] @rest }
     } finally {
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        foreach ($name in $saved.Keys) { __awsenv_setenv $name $saved[$name] }
     }
 }
 
@@ -67,13 +75,29 @@ function global:__awsenv_duration([long]$s) {
     return "$([math]::Floor($s / 86400))d"
 }
 
-function global:__awsenv_now { [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() }
+# $s with its control characters escaped (\e, \x07, \x9b), for everything a person reads:
+# a profile named with ESC ] 0 ; … BEL would otherwise retitle the terminal or hide text.
+function global:__awsenv_visible([string]$s) {
+    if ($s -cnotmatch '\p{Cc}') { return $s }
+    $b = [System.Text.StringBuilder]::new()
+    foreach ($c in $s.ToCharArray()) {
+        if ([int]$c -eq 27) { [void]$b.Append('\e') }
+        elseif ([char]::IsControl($c)) { [void]$b.Append(('\x{0:x2}' -f [int]$c)) }
+        else { [void]$b.Append($c) }
+    }
+    $b.ToString()
+}
 
-# AWSENV_EXPIRY as a number, or $null when unset or not one.
-function global:__awsenv_expiry {
-    [long]$expiry = 0
-    if ($env:AWSENV_EXPIRY -and [long]::TryParse($env:AWSENV_EXPIRY, [ref]$expiry)) { return $expiry }
-    return $null
+# $s as a word to paste into PowerShell (single-quoted unless plain), made visible: the fix
+# commands in notices.
+function global:__awsenv_quote([string]$s) {
+    __awsenv_visible (__awsenv_word $s)
+}
+
+# $s single-quoted for PowerShell (each of its four single quotes doubled) unless plain.
+function global:__awsenv_word([string]$s) {
+    if ($s -cmatch '^[A-Za-z0-9_.%+=:/][A-Za-z0-9_.%+=:/@-]*$') { return $s }
+    "'" + ($s -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'"
 }
 
 # Sets $AWSENV_SEGMENT: "aws:PROFILE 42m", "aws:PROFILE expired", "aws:unmanaged" for keys
@@ -83,10 +107,14 @@ function global:__awsenv_segment_update {
         $global:AWSENV_SEGMENT = if ($env:AWS_ACCESS_KEY_ID) { 'aws:unmanaged' } else { '' }
         return
     }
-    $segment = "aws:$($env:AWSENV_PROFILE)"
-    $expiry = __awsenv_expiry
-    if ($null -ne $expiry) {
-        $left = $expiry - (__awsenv_now)
+    # Runs on every prompt: functions are called only when needed (each call costs more than
+    # the rest of this function).
+    $name = $env:AWSENV_PROFILE
+    if ($name -cmatch '\p{Cc}') { $name = __awsenv_visible $name }
+    $segment = 'aws:' + $name
+    [long]$expiry = 0
+    if ($env:AWSENV_EXPIRY -and [long]::TryParse($env:AWSENV_EXPIRY, [ref]$expiry)) {
+        $left = $expiry - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
         if ($left -le 0) { $segment += ' expired' } else { $segment += ' ' + (__awsenv_duration $left) }
     }
     $global:AWSENV_SEGMENT = $segment
@@ -103,13 +131,13 @@ function global:__awsenv_notice([string]$message) {
 
 function global:__awsenv_forget {
     foreach ($name in 'AWSENV_PROFILE', 'AWSENV_KEY_ID', 'AWSENV_EXPIRY', 'AWSENV_REGION', 'AWSENV_WATCH', 'AWSENV_STAMP') {
-        [Environment]::SetEnvironmentVariable($name, $null)
+        Remove-Item -LiteralPath "Env:$name" -ErrorAction Ignore
     }
 }
 
 function global:__awsenv_drop_keys {
     foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWSENV_KEY_ID') {
-        [Environment]::SetEnvironmentVariable($name, $null)
+        Remove-Item -LiteralPath "Env:$name" -ErrorAction Ignore
     }
 }
 
@@ -130,43 +158,47 @@ function global:__awsenv_guard {
     $profileName = $env:AWSENV_PROFILE
     if ("$env:AWS_ACCESS_KEY_ID" -cne "$env:AWSENV_KEY_ID") {
         # Someone else exported keys: they are theirs now, and the prompt says so.
-        __awsenv_notice "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '$profileName'"
+        __awsenv_notice "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '$(__awsenv_visible $profileName)'"
         __awsenv_forget
     } elseif ("$env:AWS_PROFILE" -cne $profileName) {
         # Exported keys beat AWS_PROFILE in every AWS tool: left alone they would shadow it.
         if ($env:AWS_ACCESS_KEY_ID) {
-            $hint = if ($env:AWS_PROFILE) { $env:AWS_PROFILE } else { 'PROFILE' }
-            __awsenv_notice "AWS_PROFILE is now '$($env:AWS_PROFILE)': dropped the keys of '$profileName' so they do not shadow it; run: awsenv use $hint"
+            $hint = if ($env:AWS_PROFILE) { __awsenv_quote $env:AWS_PROFILE } else { 'PROFILE' }
+            __awsenv_notice "AWS_PROFILE is now '$(__awsenv_visible $env:AWS_PROFILE)': dropped the keys of '$(__awsenv_visible $profileName)' so they do not shadow it; run: awsenv use $hint"
         }
         __awsenv_drop_keys
         __awsenv_forget
     } else {
-        $expiry = __awsenv_expiry
-        if ($null -ne $expiry -and $env:AWS_ACCESS_KEY_ID) {
-            $now = __awsenv_now
+        [long]$expiry = 0
+        $hasExpiry = $env:AWSENV_EXPIRY -and [long]::TryParse($env:AWSENV_EXPIRY, [ref]$expiry)
+        if ($hasExpiry -and $env:AWS_ACCESS_KEY_ID) {
+            $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
             if ($env:AWSENV_AUTO_REFRESH -eq '1' -and $now -ge $expiry - 300 -and $now -ge $global:__awsenv_retry_at) {
                 $global:__awsenv_retry_at = $now + 60
                 $code = __awsenv_reread -Quiet
                 if ($code) { Invoke-Expression $code }
-                $expiry = __awsenv_expiry
+                $hasExpiry = $env:AWSENV_EXPIRY -and [long]::TryParse($env:AWSENV_EXPIRY, [ref]$expiry)
             }
-            if ($null -ne $expiry -and $expiry -le $now) {
+            if ($hasExpiry -and $expiry -le $now) {
                 __awsenv_drop_keys
-                __awsenv_notice "the session of '$profileName' has expired and was removed; renew it with: awsenv use $profileName"
+                __awsenv_notice "the session of '$(__awsenv_visible $profileName)' has expired and was removed; renew it with: awsenv use $(__awsenv_quote $profileName)"
             }
         }
         if ($env:AWSENV_WATCH) {
-            $watch = Get-Item -LiteralPath $env:AWSENV_WATCH -Force -ErrorAction Ignore
-            $stamp = if ($env:AWSENV_STAMP) { Get-Item -LiteralPath $env:AWSENV_STAMP -Force -ErrorAction Ignore } else { $null }
-            if ($watch -and (-not $stamp -or $watch.LastWriteTimeUtc -gt $stamp.LastWriteTimeUtc)) {
+            # .NET, not Get-Item: a cmdlet costs a millisecond of every prompt. A missing file's
+            # time is 1601-01-01 (FromFileTimeUtc(0)), not an error.
+            $missing = [DateTime]::FromFileTimeUtc(0)
+            $watch = [IO.File]::GetLastWriteTimeUtc($env:AWSENV_WATCH)
+            $stamp = if ($env:AWSENV_STAMP) { [IO.File]::GetLastWriteTimeUtc($env:AWSENV_STAMP) } else { $missing }
+            if ($watch -ne $missing -and ($stamp -eq $missing -or $watch -gt $stamp)) {
                 # The keys in the file changed (rotated): one process, only now.
                 $code = __awsenv_reread
                 if ($null -ne $code) {
                     if ($code) { Invoke-Expression $code }
-                    __awsenv_notice "the credentials file changed; re-read profile '$profileName'"
+                    __awsenv_notice "the credentials file changed; re-read profile '$(__awsenv_visible $profileName)'"
                 } else {
                     $env:AWSENV_WATCH = $null
-                    __awsenv_notice "the credentials file changed and profile '$profileName' could not be re-read; fix it, then: awsenv use $profileName"
+                    __awsenv_notice "the credentials file changed and profile '$(__awsenv_visible $profileName)' could not be re-read; fix it, then: awsenv use $(__awsenv_quote $profileName)"
                 }
             }
         }
@@ -174,25 +206,99 @@ function global:__awsenv_guard {
     __awsenv_segment_update
 }
 
-# Install once, however often this is run: the prompt function is wrapped, the guard first.
+# The prompt wrapper: the guard first, then the segment in front of the prompt it wraps.
 # $? cannot be assigned: a failed Write-Error (ignored, kept out of $Error) makes it false
-# again for the original prompt, as starship does.
-# $LASTEXITCODE is unset until a native command ran; under strict mode it is read with
-# Get-Variable, and put back only if it was there.
-if (-not (Test-Path Variable:global:__awsenv_prompt_orig)) {
-    $global:__awsenv_prompt_orig = $function:prompt
-    if (-not $global:__awsenv_prompt_orig) {
-        $global:__awsenv_prompt_orig = { "PS $($executionContext.SessionState.Path.CurrentLocation)$('>' * ($nestedPromptLevel + 1)) " }
-    }
-    function global:prompt {
+# again for the wrapped prompt, as starship does.
+# $LASTEXITCODE is unset until a native command ran; under strict mode it is read only after
+# Test-Path finds it, and put back only if it was there.
+if (-not (Test-Path Variable:global:__awsenv_prompt_wrapper)) {
+    $global:__awsenv_prompt_wrapper = {
         $lastOk = $?
-        $lastCode = Get-Variable -Name LASTEXITCODE -Scope Global -ErrorAction Ignore
+        $hadCode = Test-Path Variable:global:LASTEXITCODE
+        $lastCode = if ($hadCode) { $global:LASTEXITCODE } else { $null }
         try { __awsenv_guard } catch { __awsenv_notice "$_" }
-        if ($lastCode) { $global:LASTEXITCODE = $lastCode.Value }
+        if ($hadCode) { $global:LASTEXITCODE = $lastCode }
         $segment = ''
         if ($env:AWSENV_PROMPT -eq '1' -and -not $env:STARSHIP_SHELL -and $global:AWSENV_SEGMENT) { $segment = "($($global:AWSENV_SEGMENT)) " }
         if (-not $lastOk) { Write-Error '' -ErrorAction Ignore }
         $segment + (& $global:__awsenv_prompt_orig)
+    }
+}
+
+# Wraps the current prompt function, unless it is ours already: run now, and again when a
+# prompt installed after this hook (oh-my-posh, starship, a profile's own) replaced ours.
+function global:__awsenv_wrap_prompt {
+    $current = $function:global:prompt
+    if ([object]::ReferenceEquals($current, $global:__awsenv_prompt_wrapper)) { return $false }
+    if (-not $current) { $current = { "PS $($executionContext.SessionState.Path.CurrentLocation)$('>' * ($nestedPromptLevel + 1)) " } }
+    $global:__awsenv_prompt_orig = $current
+    Set-Item -Path Function:global:prompt -Value $global:__awsenv_prompt_wrapper
+    return $true
+}
+[void](__awsenv_wrap_prompt)
+
+# A prompt set after this hook replaces ours. PSReadLine raises PowerShell.OnIdle while it
+# waits for a key (about every 300 ms); the check then compares one reference, starts no
+# process, and only after a replacement wraps the new prompt and has PSReadLine draw it
+# again. Registered once, however often this is run.
+if (-not (Test-Path Variable:global:__awsenv_idle)) {
+    $global:__awsenv_idle = $true
+    $null = Register-EngineEvent -SourceIdentifier PowerShell.OnIdle -SupportEvent -Action {
+        if ((__awsenv_wrap_prompt) -and (Get-Module PSReadLine)) {
+            [Microsoft.PowerShell.PSConsoleReadLine]::InvokePrompt()
+        }
+    }
+}
+
+# Completion (TAB, and TabExpansion2 for editors): commands, then profile names (asked of the
+# CLI with `awsenv complete profiles`, so only when TAB is pressed), shells after `hook` and
+# `--shell`, and each command's options. A name that is not a plain word is offered quoted,
+# so that accepting it never runs it.
+# Commands and options come from the one table in src/commands/hook.ts, rendered in here
+# (`command --option …` a line), the same table every other hook completes from.
+$global:__awsenv_commands = @()
+$global:__awsenv_options = @{}
+foreach ($line in (('@AWSENV_COMPLETION@') -split "`n")) {
+    $w = @($line -split ' ')
+    $global:__awsenv_commands += $w[0]
+    $global:__awsenv_options[$w[0]] = @($w | Select-Object -Skip 1) + '--help'
+}
+Register-ArgumentCompleter -Native -CommandName awsenv -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $start = $cursorPosition - "$wordToComplete".Length
+    $words = @($commandAst.CommandElements | Select-Object -Skip 1 | Where-Object { $_.Extent.EndOffset -le $start } | ForEach-Object {
+        if ($_ -is [System.Management.Automation.Language.StringConstantExpressionAst]) { $_.Value } else { $_.Extent.Text }
+    })
+    $positional = @($words | Select-Object -Skip 1 | Where-Object { -not "$_".StartsWith('-') })
+    $previous = if ($words.Count -gt 0) { $words[-1] } else { '' }
+    $shells = @('bash', 'zsh', 'sh', 'fish', 'pwsh', 'cmd', 'setx', 'tcsh')
+    $kind = 'ParameterValue'
+    if ($words.Count -eq 0) {
+        $candidates = $global:__awsenv_commands
+        $kind = 'Command'
+    } elseif ($previous -ceq '--shell') {
+        $candidates = $shells
+    } elseif ($previous -ceq '--format') {
+        $candidates = @('process')
+    } elseif ("$wordToComplete".StartsWith('-')) {
+        $candidates = @($global:__awsenv_options[$words[0]])
+        $kind = 'ParameterName'
+    } elseif ($positional.Count -eq 0 -and @('use', 'export', 'exec', 'doctor', 'rotate') -ccontains $words[0]) {
+        $candidates = @(__awsenv_invoke -Arguments @('complete', 'profiles') -Quiet)
+    } elseif ($positional.Count -eq 0 -and $words[0] -ceq 'hook') {
+        $candidates = @('bash', 'zsh', 'fish', 'tcsh', 'pwsh')
+    } else {
+        return
+    }
+    # What is typed so far. A quoted word arrives closed ('de' for 'de): its quotes are taken
+    # off and its doubled quotes undone.
+    $prefix = "$wordToComplete"
+    $quoted = $prefix -cmatch "^['\u2018\u2019\u201A\u201B]"
+    if ($quoted) { $prefix = ($prefix -replace "^.(.*?)['\u2018\u2019\u201A\u201B]?$", '$1') -replace "(['\u2018\u2019\u201A\u201B])\1", '$1' }
+    foreach ($c in $candidates) {
+        if (-not "$c".StartsWith($prefix, [System.StringComparison]::Ordinal)) { continue }
+        $text = if ($kind -ne 'ParameterValue') { $c } elseif ($quoted) { "'" + ("$c" -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'" } else { __awsenv_word $c }
+        [System.Management.Automation.CompletionResult]::new($text, (__awsenv_visible $c), $kind, (__awsenv_visible $c))
     }
 }
 __awsenv_segment_update

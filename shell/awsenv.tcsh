@@ -39,8 +39,14 @@ alias __awsenv_cache_dir 'set __awsenv_cache = ~/.cache/awsenv; if ($?XDG_CACHE_
 alias __awsenv_read 'set __awsenv_p = "" __awsenv_k = "" __awsenv_ek = "" __awsenv_ap = "" __awsenv_ex = "" __awsenv_w = "" __awsenv_s = "" __awsenv_ar = ""; if ($?AWSENV_PROFILE) eval '\''set __awsenv_p = $AWSENV_PROFILE:q'\''; if ($?AWS_ACCESS_KEY_ID) eval '\''set __awsenv_k = $AWS_ACCESS_KEY_ID:q'\''; if ($?AWSENV_KEY_ID) eval '\''set __awsenv_ek = $AWSENV_KEY_ID:q'\''; if ($?AWS_PROFILE) eval '\''set __awsenv_ap = $AWS_PROFILE:q'\''; if ($?AWSENV_EXPIRY) eval '\''set __awsenv_ex = $AWSENV_EXPIRY:q'\''; if ($?AWSENV_WATCH) eval '\''set __awsenv_w = $AWSENV_WATCH:q'\''; if ($?AWSENV_STAMP) eval '\''set __awsenv_s = $AWSENV_STAMP:q'\''; if ($?AWSENV_AUTO_REFRESH) eval '\''set __awsenv_ar = $AWSENV_AUTO_REFRESH:q'\''; if ("$__awsenv_ex" =~ *[^0-9]*) set __awsenv_ex = ""';
 
 # The time in epoch seconds, in __awsenv_t.
-alias __awsenv_now 'set __awsenv_t = -1; if (-d "$__awsenv_cache") eval __awsenv_tick; if ($__awsenv_t < 0) eval __awsenv_date';
-alias __awsenv_tick ': >\! "$__awsenv_cache/clock"; @ __awsenv_t = -M "$__awsenv_cache/clock"';
+# The clock file is written only in a cache directory that is the user's own real directory
+# of mode 700 (so no one else can have planted anything in it), and only when the file is
+# missing or a regular file of the user's: a symbolic link planted as `clock` (to the
+# credentials file, say) is never written through. Otherwise `date` is asked.
+alias __awsenv_now 'set __awsenv_t = -1; set __awsenv_ck = "$__awsenv_cache/clock"; set __awsenv_ok = 0; if (-d "$__awsenv_cache" && ! -l "$__awsenv_cache" && -o "$__awsenv_cache") eval __awsenv_clock_ok; if ($__awsenv_ok == 1) eval __awsenv_tick; if ($__awsenv_t < 0) eval __awsenv_date';
+alias __awsenv_clock_ok '@ __awsenv_pm = -P "$__awsenv_cache"; if ($__awsenv_pm == 700 && ! -l "$__awsenv_ck") set __awsenv_ok = 1; if ($__awsenv_ok == 1 && -e "$__awsenv_ck") eval __awsenv_clock_own';
+alias __awsenv_clock_own 'if (! -f "$__awsenv_ck" || ! -o "$__awsenv_ck") set __awsenv_ok = 0';
+alias __awsenv_tick ': >\! "$__awsenv_ck"; @ __awsenv_t = -M "$__awsenv_ck"';
 alias __awsenv_date 'set __awsenv_t = `date +%s`';
 
 # echo without backslash escapes and with -n, whatever the user's echo_style: __awsenv_bsd
@@ -61,7 +67,10 @@ alias __awsenv_segment_profile 'set AWSENV_SEGMENT = "aws:$__awsenv_p"; if ("$__
 alias __awsenv_segment_time '__awsenv_now; @ __awsenv_left = $__awsenv_ex - $__awsenv_t; set __awsenv_d = expired; if ($__awsenv_left > 0) eval __awsenv_duration; set AWSENV_SEGMENT = "$AWSENV_SEGMENT $__awsenv_d"';
 alias awsenv_prompt '__awsenv_segment_update; __awsenv_bsd; echo -n "$AWSENV_SEGMENT"; __awsenv_unbsd';
 
-alias __awsenv_forget 'unsetenv AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_REGION AWSENV_WATCH AWSENV_STAMP';
+# The region awsenv set (AWSENV_REGION) goes with the keys it came with; one set by hand stays.
+alias __awsenv_drop_region 'set __awsenv_r = ""; if ($?AWSENV_REGION) eval '\''set __awsenv_r = $AWSENV_REGION:q'\''; if ("$__awsenv_r" != "") eval __awsenv_drop_region_vars; unsetenv AWSENV_REGION';
+alias __awsenv_drop_region_vars 'set __awsenv_rv = ""; if ($?AWS_REGION) eval '\''set __awsenv_rv = $AWS_REGION:q'\''; if ("$__awsenv_rv" == "$__awsenv_r") unsetenv AWS_REGION; set __awsenv_rv = ""; if ($?AWS_DEFAULT_REGION) eval '\''set __awsenv_rv = $AWS_DEFAULT_REGION:q'\''; if ("$__awsenv_rv" == "$__awsenv_r") unsetenv AWS_DEFAULT_REGION';
+alias __awsenv_forget '__awsenv_drop_region; unsetenv AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_WATCH AWSENV_STAMP';
 alias __awsenv_drop_keys 'unsetenv AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION AWSENV_KEY_ID';
 
 # Runs the alias named in __awsenv_callee in a command substitution: its stdout in
@@ -92,21 +101,21 @@ alias __awsenv_on_foreign 'set __awsenv_msg = "AWS_ACCESS_KEY_ID was changed out
 alias __awsenv_on_switched 'if ("$__awsenv_k" != "") eval __awsenv_say_switched; __awsenv_drop_keys; __awsenv_forget';
 alias __awsenv_say_switched 'set __awsenv_hint = "$__awsenv_ap"; if ("$__awsenv_hint" == "") set __awsenv_hint = PROFILE; set __awsenv_msg = "AWS_PROFILE is now '\''$__awsenv_ap'\'': dropped the keys of '\''$__awsenv_p'\'' so they do not shadow it; run: awsenv use $__awsenv_hint"; __awsenv_say';
 alias __awsenv_on_ok 'if ("$__awsenv_ex" != "" && "$__awsenv_k" != "") eval __awsenv_check_expiry; __awsenv_read; if ("$__awsenv_p" != "" && "$__awsenv_w" != "" && "$__awsenv_s" != "") eval __awsenv_check_watch';
-alias __awsenv_check_expiry '__awsenv_now; @ __awsenv_soon = $__awsenv_ex - 300; if ("$__awsenv_ar" == 1 && $__awsenv_t >= $__awsenv_soon && $__awsenv_t >= $__awsenv_retry_at) eval __awsenv_refresh; __awsenv_read; if ("$__awsenv_ex" != "") eval __awsenv_check_expired';
+alias __awsenv_check_expiry '__awsenv_now; if ("$__awsenv_retry_at" !~ [0-9]* || "$__awsenv_retry_at" =~ *[^0-9]*) set __awsenv_retry_at = 0; @ __awsenv_soon = $__awsenv_ex - 300; if ("$__awsenv_ar" == 1 && $__awsenv_t >= $__awsenv_soon && $__awsenv_t >= $__awsenv_retry_at) eval __awsenv_refresh; __awsenv_read; if ("$__awsenv_ex" != "") eval __awsenv_check_expired';
 alias __awsenv_refresh '@ __awsenv_retry_at = $__awsenv_t + 60; set __awsenv_callee = __awsenv_call_refresh; __awsenv_capture; if ($__awsenv_rc == 0) eval "$__awsenv_out"';
 alias __awsenv_check_expired 'if ($__awsenv_ex <= $__awsenv_t) eval __awsenv_expired';
-alias __awsenv_expired '__awsenv_drop_keys; set __awsenv_msg = "the session of '\''$__awsenv_p'\'' has expired and was removed; renew it with: awsenv use $__awsenv_p"; __awsenv_say';
+alias __awsenv_expired '__awsenv_drop_keys; __awsenv_drop_region; set __awsenv_msg = "the session of '\''$__awsenv_p'\'' has expired and was removed; renew it with: awsenv use $__awsenv_p"; __awsenv_say';
 # -M has whole seconds: a change within the second of `use` is not seen (as in fish).
 alias __awsenv_check_watch 'if (-e "$__awsenv_w" && -M "$__awsenv_w" > -M "$__awsenv_s") eval __awsenv_reread';
 alias __awsenv_reread 'set __awsenv_callee = __awsenv_call_reread; __awsenv_capture; if ($__awsenv_rc == 0) eval __awsenv_reread_ok; if ($__awsenv_rc != 0) eval __awsenv_reread_failed';
 alias __awsenv_reread_ok 'eval "$__awsenv_out"; set __awsenv_msg = "the credentials file changed; re-read profile '\''$__awsenv_p'\''"; __awsenv_say';
 alias __awsenv_reread_failed 'unsetenv AWSENV_WATCH; set __awsenv_msg = "the credentials file changed and profile '\''$__awsenv_p'\'' could not be re-read; fix it, then: awsenv use $__awsenv_p"; __awsenv_say';
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
+# Completion: the commands, then profile names after use/export/exec/doctor/rotate (asked of
 # `awsenv complete profiles` when TAB is pressed, through an alias as above) and shells
 # after hook.
 alias __awsenv_call_profiles '"$__awsenv_bin" complete profiles';
-complete awsenv 'p/1/(use clear list current doctor hook export exec)/' 'n/use/`__awsenv_call_profiles`/' 'n/export/`__awsenv_call_profiles`/' 'n/exec/`__awsenv_call_profiles`/' 'n/doctor/`__awsenv_call_profiles`/' 'n/hook/(bash zsh fish tcsh pwsh)/';
+complete awsenv 'p/1/(@AWSENV_COMMANDS@)/' 'n/use/`__awsenv_call_profiles`/' 'n/export/`__awsenv_call_profiles`/' 'n/exec/`__awsenv_call_profiles`/' 'n/doctor/`__awsenv_call_profiles`/' 'n/rotate/`__awsenv_call_profiles`/' 'n/hook/(bash zsh fish tcsh pwsh)/';
 
 # Install once, first in precmd, so the guard sees the last command's $status. Reading the
 # precmd alias takes one forked shell, here only. A precmd of several lines (starship's) cannot

@@ -2,12 +2,25 @@
 # Same behaviour as shell/awsenv.bash (read that file's comments): the `awsenv` wrapper,
 # the prompt segment in $AWSENV_SEGMENT (and `awsenv_prompt`), and a precmd guard that
 # starts no process unless something changed (zsh/datetime's $EPOCHSECONDS, [[ -nt ]]).
+#
+# Whatever the user's options (KSH_ARRAYS, SH_WORD_SPLIT, NO_UNSET, a whole rc sourced under
+# `emulate sh`), every function starts with `emulate -L zsh` and the top-level code runs in
+# an anonymous function that does the same. The user's prompt options are never changed.
+
+() {
+emulate -L zsh
 
 typeset -g __awsenv_bin='@AWSENV_BIN@'
 [[ $__awsenv_bin == '@AWSENV_BIN@' ]] && __awsenv_bin=awsenv
+# (What the prompt holds of ours is kept when the file is sourced again.)
+typeset -g __awsenv_retry_at=0 __awsenv_prompt_prefix=${__awsenv_prompt_prefix-} __awsenv_compdef=
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 
-awsenv() {
+# An alias named awsenv would be expanded in `awsenv() {` and would shadow the function: it
+# goes, and the `function` form is used, whose name zsh does not alias-expand.
+unalias awsenv 2>/dev/null || true
+
+function awsenv {
   emulate -L zsh
   local out arg
   local -i rc
@@ -31,7 +44,14 @@ awsenv() {
   esac
 }
 
-__awsenv_duration() {
+# Whether $1 is digits only, short enough for 64-bit arithmetic.
+function __awsenv_digits {
+  emulate -L zsh
+  [[ $1 == <-> && ${#1} -lt 19 ]]
+}
+
+function __awsenv_duration {
+  emulate -L zsh
   local -i s=$1
   if ((s < 60)); then
     REPLY="${s}s"
@@ -46,17 +66,51 @@ __awsenv_duration() {
   return 0
 }
 
-# AWSENV_SEGMENT as in bash; AWSENV_SEGMENT_PROMPT is the same with % doubled, for use in
-# PROMPT where zsh would otherwise read a % in a profile name as a prompt escape.
-__awsenv_segment_update() {
+# REPLY: $1 with control characters escaped (\e, \x07, \u009b) for a person to read.
+function __awsenv_visible {
+  emulate -L zsh
+  REPLY=$1
+  [[ $REPLY == *[[:cntrl:]]* ]] || return 0
+  local c out=
+  for c in ${(s::)1}; do
+    case $c in
+      $'\e') out+='\e' ;;
+      $'\n') out+='\n' ;;
+      $'\t') out+='\t' ;;
+      $'\r') out+='\r' ;;
+      [[:cntrl:]])
+        if (( #c < 256 )); then printf -v c '\\x%02x' $(( #c )); else printf -v c '\\u%04x' $(( #c )); fi
+        out+=$c
+        ;;
+      *) out+=$c ;;
+    esac
+  done
+  REPLY=$out
+}
+
+# REPLY: $1 as a word to paste into zsh (single-quoted unless plain), made visible.
+function __awsenv_quote {
+  emulate -L zsh
+  local s=$1 q="'\\''"
+  [[ -n $s && $s != *[^A-Za-z0-9_.@%+=:,/-]* ]] || s="'${s//\'/$q}'"
+  __awsenv_visible "$s"
+}
+
+# AWSENV_SEGMENT as in bash (control characters escaped); AWSENV_SEGMENT_PROMPT is the same
+# ready for PROMPT: with % doubled when the prompt_percent option would read a % in a profile
+# name as a prompt escape, as it is otherwise.
+function __awsenv_segment_update {
+  local __awsenv_pp=0
+  [[ -o prompt_percent ]] && __awsenv_pp=1
   emulate -L zsh
   local REPLY
   typeset -g AWSENV_SEGMENT= AWSENV_SEGMENT_PROMPT=
   if [[ -z ${AWSENV_PROFILE-} ]]; then
     [[ -n ${AWS_ACCESS_KEY_ID-} ]] && AWSENV_SEGMENT='aws:unmanaged'
   else
-    AWSENV_SEGMENT="aws:$AWSENV_PROFILE"
-    if [[ ${AWSENV_EXPIRY-} == <-> ]]; then
+    __awsenv_visible "$AWSENV_PROFILE"
+    AWSENV_SEGMENT="aws:$REPLY"
+    if __awsenv_digits "${AWSENV_EXPIRY-}"; then
       if ((AWSENV_EXPIRY <= EPOCHSECONDS)); then
         AWSENV_SEGMENT+=' expired'
       else
@@ -65,99 +119,195 @@ __awsenv_segment_update() {
       fi
     fi
   fi
-  AWSENV_SEGMENT_PROMPT=${AWSENV_SEGMENT//\%/%%}
+  if ((__awsenv_pp)); then
+    AWSENV_SEGMENT_PROMPT=${AWSENV_SEGMENT//\%/%%}
+  else
+    AWSENV_SEGMENT_PROMPT=$AWSENV_SEGMENT
+  fi
   return 0
 }
 
-awsenv_prompt() {
+# The segment for a prompt: `PROMPT='$(awsenv_prompt) %# '` (with prompt_subst) shows it as
+# written, so with prompt_percent on a % comes out doubled, as PROMPT needs it.
+function awsenv_prompt {
   __awsenv_segment_update
-  [[ -n $AWSENV_SEGMENT ]] && print -rn -- "$AWSENV_SEGMENT"
+  [[ -n $AWSENV_SEGMENT_PROMPT ]] && print -rn -- "$AWSENV_SEGMENT_PROMPT"
   return 0
 }
 
-__awsenv_notice() {
+function __awsenv_notice {
+  emulate -L zsh
   print -ru2 -- "awsenv: $1"
 }
 
-__awsenv_forget() {
-  unset AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_REGION AWSENV_WATCH AWSENV_STAMP
+function __awsenv_drop_region {
+  emulate -L zsh
+  if [[ -n ${AWSENV_REGION-} ]]; then
+    [[ ${AWS_REGION-} == "$AWSENV_REGION" ]] && unset AWS_REGION
+    [[ ${AWS_DEFAULT_REGION-} == "$AWSENV_REGION" ]] && unset AWS_DEFAULT_REGION
+  fi
+  unset AWSENV_REGION
 }
 
-__awsenv_drop_keys() {
+function __awsenv_forget {
+  emulate -L zsh
+  __awsenv_drop_region
+  unset AWSENV_PROFILE AWSENV_KEY_ID AWSENV_EXPIRY AWSENV_WATCH AWSENV_STAMP
+}
+
+function __awsenv_drop_keys {
+  emulate -L zsh
   unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION AWSENV_KEY_ID
 }
 
-__awsenv_guard() {
+# The renewal (AWSENV_AUTO_REFRESH=1): bounded as in bash.
+function __awsenv_renew {
+  emulate -L zsh
+  local limit=${AWSENV_STS_TIMEOUT-}
+  __awsenv_digits "$limit" && ((limit <= 600)) || limit=10
+  if (( ${+commands[timeout]} )); then
+    AWSENV_SHELL=zsh AWSENV_NONINTERACTIVE=1 timeout -k 2 $((limit + 2)) "$__awsenv_bin" use -- "$AWSENV_PROFILE" 2>/dev/null
+  else
+    AWSENV_SHELL=zsh AWSENV_NONINTERACTIVE=1 command "$__awsenv_bin" use -- "$AWSENV_PROFILE" 2>/dev/null
+  fi
+}
+
+function __awsenv_guard {
   local -i rc=$?
   emulate -L zsh
-  local out
-  if [[ -z ${AWSENV_PROFILE-} ]]; then
-    [[ -n ${AWSENV_SEGMENT-} || -n ${AWS_ACCESS_KEY_ID-} ]] && __awsenv_segment_update
-    return rc
+  local out REPLY was
+  # A `precmd` function runs before every precmd_functions entry: moved behind the guard
+  # (once; again if the rc file defines it anew), it sees the segment of this prompt.
+  if (( ${+functions[precmd]} )); then
+    functions[__awsenv_user_precmd]=$functions[precmd]
+    unfunction precmd
+    precmd_functions=(${precmd_functions:#__awsenv_user_precmd})
+    precmd_functions[${precmd_functions[(ie)__awsenv_guard]}+1,0]=(__awsenv_user_precmd)
   fi
-  if [[ ${AWS_ACCESS_KEY_ID-} != "${AWSENV_KEY_ID-}" ]]; then
-    __awsenv_notice "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '$AWSENV_PROFILE'"
-    __awsenv_forget
-  elif [[ ${AWS_PROFILE-} != "$AWSENV_PROFILE" ]]; then
-    if [[ -n ${AWS_ACCESS_KEY_ID-} ]]; then
-      __awsenv_notice "AWS_PROFILE is now '${AWS_PROFILE-}': dropped the keys of '$AWSENV_PROFILE' so they do not shadow it; run: awsenv use ${AWS_PROFILE:-PROFILE}"
-    fi
-    __awsenv_drop_keys
-    __awsenv_forget
-  else
-    # Digits only (<->), checked before any arithmetic, which evaluates a variable's value
-    # as an expression; anything else is ignored.
-    if [[ ${AWSENV_EXPIRY-} == <-> && -n ${AWS_ACCESS_KEY_ID-} ]]; then
-      if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]] && ((EPOCHSECONDS >= AWSENV_EXPIRY - 300 && EPOCHSECONDS >= ${__awsenv_retry_at:-0})); then
-        typeset -g __awsenv_retry_at=$((EPOCHSECONDS + 60))
-        if out=$(AWSENV_SHELL=zsh AWSENV_NONINTERACTIVE=1 command "$__awsenv_bin" use "$AWSENV_PROFILE" 2>/dev/null); then
-          eval "$out"
+  if [[ -n ${AWSENV_PROFILE-} ]]; then
+    if [[ ${AWS_ACCESS_KEY_ID-} != "${AWSENV_KEY_ID-}" ]]; then
+      __awsenv_visible "$AWSENV_PROFILE"
+      __awsenv_notice "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '$REPLY'"
+      __awsenv_forget
+    elif [[ ${AWS_PROFILE-} != "$AWSENV_PROFILE" ]]; then
+      if [[ -n ${AWS_ACCESS_KEY_ID-} ]]; then
+        __awsenv_visible "$AWSENV_PROFILE"
+        was=$REPLY
+        if [[ -n ${AWS_PROFILE-} ]]; then __awsenv_quote "$AWS_PROFILE"; else REPLY=PROFILE; fi
+        out=$REPLY
+        __awsenv_visible "${AWS_PROFILE-}"
+        __awsenv_notice "AWS_PROFILE is now '$REPLY': dropped the keys of '$was' so they do not shadow it; run: awsenv use $out"
+      fi
+      __awsenv_drop_keys
+      __awsenv_forget
+    else
+      if [[ -n ${AWSENV_EXPIRY-} && -n ${AWS_ACCESS_KEY_ID-} ]] && __awsenv_digits "$AWSENV_EXPIRY"; then
+        __awsenv_digits "$__awsenv_retry_at" || __awsenv_retry_at=0
+        if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]] && ((EPOCHSECONDS >= AWSENV_EXPIRY - 300 && EPOCHSECONDS >= __awsenv_retry_at)); then
+          __awsenv_retry_at=$((EPOCHSECONDS + 60))
+          if out=$(__awsenv_renew); then
+            eval "$out"
+          fi
+        fi
+        if __awsenv_digits "${AWSENV_EXPIRY-}" && ((AWSENV_EXPIRY <= EPOCHSECONDS)); then
+          __awsenv_drop_keys
+          __awsenv_drop_region
+          __awsenv_quote "$AWSENV_PROFILE"
+          out=$REPLY
+          __awsenv_visible "$AWSENV_PROFILE"
+          __awsenv_notice "the session of '$REPLY' has expired and was removed; renew it with: awsenv use $out"
         fi
       fi
-      if [[ ${AWSENV_EXPIRY-} == <-> ]] && ((AWSENV_EXPIRY <= EPOCHSECONDS)); then
-        __awsenv_drop_keys
-        __awsenv_notice "the session of '$AWSENV_PROFILE' has expired and was removed; renew it with: awsenv use $AWSENV_PROFILE"
+      if [[ -n ${AWSENV_WATCH-} && $AWSENV_WATCH -nt ${AWSENV_STAMP:-/} ]]; then
+        __awsenv_visible "$AWSENV_PROFILE"
+        was=$REPLY
+        if out=$(AWSENV_SHELL=zsh AWSENV_NONINTERACTIVE=1 command "$__awsenv_bin" use -- "$AWSENV_PROFILE"); then
+          eval "$out"
+          __awsenv_notice "the credentials file changed; re-read profile '$was'"
+        else
+          unset AWSENV_WATCH
+          __awsenv_quote "$AWSENV_PROFILE"
+          __awsenv_notice "the credentials file changed and profile '$was' could not be re-read; fix it, then: awsenv use $REPLY"
+        fi
       fi
     fi
-    if [[ -n ${AWSENV_WATCH-} && $AWSENV_WATCH -nt ${AWSENV_STAMP:-/} ]]; then
-      if out=$(AWSENV_SHELL=zsh AWSENV_NONINTERACTIVE=1 command "$__awsenv_bin" use "$AWSENV_PROFILE"); then
-        eval "$out"
-        __awsenv_notice "the credentials file changed; re-read profile '$AWSENV_PROFILE'"
-      else
-        unset AWSENV_WATCH
-        __awsenv_notice "the credentials file changed and profile '$AWSENV_PROFILE' could not be re-read; fix it, then: awsenv use $AWSENV_PROFILE"
-      fi
-    fi
+    __awsenv_segment_update
+  elif [[ -n ${AWSENV_SEGMENT-} || -n ${AWS_ACCESS_KEY_ID-} ]]; then
+    __awsenv_segment_update
   fi
-  __awsenv_segment_update
+  # Completion, once compinit has run (it may run after this file is sourced, or never).
+  if [[ -z $__awsenv_compdef ]] && (( ${+functions[compdef]} )); then
+    compdef _awsenv awsenv
+    __awsenv_compdef=1
+  fi
+  # The prompt is put together last, after whatever else rebuilds PROMPT before a prompt.
+  [[ ${precmd_functions[-1]} == __awsenv_prompt_put ]] ||
+    precmd_functions=(${precmd_functions:#__awsenv_prompt_put} __awsenv_prompt_put)
   return rc
 }
 
-# Completion: the commands, then profile names after use/export/exec/doctor (asked of
-# `awsenv complete profiles`, so only when TAB is pressed) and shells after hook. compadd
-# quotes what it inserts. Registered when compinit has run (compdef exists).
-_awsenv() {
-  local -a names
+# AWSENV_PROMPT=1 (read at every prompt, so a later setting counts) puts the segment in
+# front of PROMPT, unless starship draws the prompt. By value, escaped for the options in
+# effect, and taken out again before the next one: a prompt option of the user's is never
+# changed (turning on prompt_subst would let a prompt that pastes $PWD run code). With the
+# user's prompt_subst on, a reference to the variable goes in instead, whose value zsh does
+# not substitute again.
+function __awsenv_prompt_put {
+  local -i rc=$?
+  local subst=0
+  [[ -o prompt_subst ]] && subst=1
+  emulate -L zsh
+  local prefix= base=${PROMPT-}
+  if [[ -n $__awsenv_prompt_prefix && $base == "$__awsenv_prompt_prefix"* ]]; then
+    base=${base#"$__awsenv_prompt_prefix"}
+  fi
+  if [[ ${AWSENV_PROMPT-} == 1 && -z ${STARSHIP_SHELL-} && $base != *'$AWSENV_SEGMENT_PROMPT'* ]]; then
+    if ((subst)); then
+      prefix='${AWSENV_SEGMENT_PROMPT:+($AWSENV_SEGMENT_PROMPT) }'
+    elif [[ -n $AWSENV_SEGMENT_PROMPT ]]; then
+      prefix="($AWSENV_SEGMENT_PROMPT) "
+    fi
+  fi
+  [[ $prefix$base == "${PROMPT-}" ]] || PROMPT=$prefix$base
+  __awsenv_prompt_prefix=$prefix
+  return rc
+}
+
+# Completion: the commands, their options (a table `awsenv hook` renders in, one line per
+# command), then profile names after use/export/exec/doctor/rotate (asked of `awsenv complete
+# profiles`, so only when TAB is pressed) and shells after hook. compadd quotes what it
+# inserts.
+typeset -g __awsenv_completion='@AWSENV_COMPLETION@'
+function _awsenv {
+  emulate -L zsh
+  local -a names lines
+  local line
+  lines=(${(f)__awsenv_completion})
   if ((CURRENT == 2)); then
-    names=(use clear list current doctor hook export exec)
+    names=(${lines%% *})
+  elif [[ $PREFIX == -* ]]; then
+    for line in $lines; do
+      [[ ${line%% *} == $words[2] ]] && names=(${${(s: :)line}[2,-1]})
+    done
   elif ((CURRENT == 3)); then
     case $words[2] in
-      use | export | exec | doctor) names=(${(f)"$(command $__awsenv_bin complete profiles 2>/dev/null)"}) ;;
+      use | export | exec | doctor | rotate) names=(${(f)"$(command $__awsenv_bin complete profiles 2>/dev/null)"}) ;;
       hook) names=(bash zsh fish tcsh pwsh) ;;
     esac
   fi
   compadd -a names
 }
-(( ${+functions[compdef]} )) && compdef _awsenv awsenv
+if (( ${+functions[compdef]} )); then
+  compdef _awsenv awsenv
+  __awsenv_compdef=1
+fi
 
 # Install once, first among the precmd functions, so the guard sees the last $?.
 typeset -ga precmd_functions
 if (( ! ${precmd_functions[(Ie)__awsenv_guard]} )); then
   precmd_functions=(__awsenv_guard $precmd_functions)
 fi
-
-if [[ ${AWSENV_PROMPT-} == 1 && -z ${STARSHIP_SHELL-} && ${PROMPT-} != *AWSENV_SEGMENT_PROMPT* ]]; then
-  setopt prompt_subst
-  PROMPT='${AWSENV_SEGMENT_PROMPT:+($AWSENV_SEGMENT_PROMPT) }'"${PROMPT-}"
-fi
+(( ${precmd_functions[(Ie)__awsenv_prompt_put]} )) || precmd_functions+=(__awsenv_prompt_put)
 __awsenv_segment_update
+__awsenv_prompt_put
+}

@@ -6,19 +6,23 @@ import { complete, COMPLETIONS } from './commands/complete.js';
 import type { Context, Output } from './commands/context.js';
 import { current } from './commands/current.js';
 import { doctor } from './commands/doctor.js';
-import { exec } from './commands/exec.js';
+import { execCommandLine } from './commands/exec.js';
 import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
-import { HOOK_SHELL_NAMES, hook } from './commands/hook.js';
+import { HOOK_SHELL_NAMES, type HookShell, hook } from './commands/hook.js';
 import { list } from './commands/list.js';
+import { rotate } from './commands/rotate.js';
+import { setup } from './commands/setup.js';
 import { use } from './commands/use.js';
 import { UsageError } from './errors.js';
 import { closest } from './util/closest.js';
 import { finish } from './run.js';
-import { SHELL_NAMES } from './shells/index.js';
+import { failStatement, isShellName, SHELL_NAMES } from './shells/index.js';
+import { failureFor, shellFlagIn } from './shells/detect.js';
 
 declare const AWSENV_VERSION: string;
 
 export async function main(argv: string[], ctx: Context): Promise<Output> {
+  if (argv[0] === 'exec') return execCommandLine(argv.slice(1), ctx);
   let result: Output | undefined;
   const run = (f: () => Output | Promise<Output>) => async () => {
     result = await f();
@@ -47,7 +51,8 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
             type: 'string',
             requiresArg: true,
             describe: 'also write the session into section [NAME] of the credentials file',
-          }),
+          })
+          .option('print', { type: 'boolean', describe: 'print the statements even when stdout is a terminal' }),
       (a) =>
         run(() =>
           use(
@@ -59,6 +64,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
               refresh: a.refresh,
               login: a.login,
               saveAs: a.saveAs,
+              print: a.print,
             },
             ctx,
           ),
@@ -108,17 +114,9 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
       (a) => run(() => exportCredentials({ profile: a.profile, format: a.format, mfaCode: a.mfaCode }, ctx))(),
     )
     .command(
-      'exec <profile>',
-      'run a command with PROFILE\'s environment: awsenv exec PROFILE -- CMD [ARG…]',
-      (y) =>
-        y
-          .positional('profile', { type: 'string', demandOption: true })
-          .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code (else asked on the terminal)' })
-          .parserConfiguration({ 'populate--': true }),
-      (a) =>
-        run(() =>
-          exec({ profile: a.profile, command: ((a as { '--'?: unknown[] })['--'] ?? []).map(String), mfaCode: a.mfaCode }, ctx),
-        )(),
+      'exec <profile> [command..]',
+      'run CMD with PROFILE\'s credentials: awsenv exec [--server] [--mfa-code CODE] PROFILE CMD [ARG…]',
+      // Parsed by commands/exec.ts before yargs sees it (everything after PROFILE is the command).
     )
     .command(
       'doctor [profile]',
@@ -131,10 +129,50 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
       (a) => run(() => doctor({ profile: a.profile, json: a.json, offline: a.offline }, ctx))(),
     )
     .command(
+      'rotate <profile>',
+      'replace PROFILE\'s long-term access key (IAM): create, write, check, then delete the old one',
+      (y) =>
+        y
+          .positional('profile', { type: 'string', demandOption: true })
+          .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code, when IAM needs an MFA session (else asked on the terminal)' })
+          .option('keep-old', { type: 'boolean', describe: 'deactivate the old key instead of deleting it' })
+          .option('dry-run', { type: 'boolean', describe: 'change nothing: read-only IAM calls, and say what would happen' }),
+      (a) => run(() => rotate({ profile: a.profile, mfaCode: a.mfaCode, keepOld: a.keepOld, dryRun: a.dryRun }, ctx))(),
+    )
+    .command(
       'hook <shell>',
       'print the shell hook: eval "$(awsenv hook bash)" (zsh, fish, tcsh, pwsh alike)',
       (y) => y.positional('shell', { choices: HOOK_SHELL_NAMES, demandOption: true }),
       (a) => run(() => hook({ shell: a.shell }, ctx))(),
+    )
+    .command(
+      'setup',
+      'write the shell hooks and source them from your shells\' start-up files (--uninstall: take them out)',
+      (y) =>
+        y
+          .option('shell', { type: 'string', array: true, choices: HOOK_SHELL_NAMES, describe: 'only these shells\' start-up files (default: all)' })
+          .option('uninstall', { type: 'boolean', describe: 'remove the blocks and hook files setup wrote, restoring each file' })
+          .option('purge', { type: 'boolean', describe: 'with --uninstall: also remove the session cache (sessions and stamps)' })
+          .option('dry-run', { type: 'boolean', describe: 'say what would change, change nothing' })
+          .option('modify-rc', { type: 'boolean', default: true, describe: 'edit the start-up files (--no-modify-rc: write the hook files only, and print the lines to add by hand)' })
+          .option('hooks-only', { type: 'boolean', hidden: true })
+          .option('allow-root', { type: 'boolean', describe: 'run even as root (root\'s own start-up files are edited)' })
+          .implies('purge', 'uninstall'),
+      (a) =>
+        run(() =>
+          setup(
+            {
+              shells: a.shell as HookShell[] | undefined,
+              uninstall: a.uninstall,
+              purge: a.purge,
+              dryRun: a.dryRun,
+              noModifyRc: a.modifyRc === false,
+              hooksOnly: a.hooksOnly,
+              allowRoot: a.allowRoot,
+            },
+            ctx,
+          ),
+        )(),
     )
     .command(
       'complete <what>',
@@ -226,5 +264,13 @@ export function withoutCodes(message: string): string {
 
 /** The full command line, through yargs. */
 export async function runCli(argv: string[]): Promise<void> {
-  await finish((ctx) => main(argv, ctx));
+  // use, clear and hook are eval'd: on failure their stdout holds one failing statement.
+  const command = argv[0];
+  const failure =
+    command === 'use' || command === 'clear'
+      ? (ctx: Context) => failureFor(shellFlagIn(argv), ctx.env, ctx.ppid)
+      : command === 'hook'
+        ? () => failStatement(argv[1] !== undefined && isShellName(argv[1]) ? argv[1] : undefined)
+        : undefined;
+  await finish((ctx) => main(argv, ctx), failure);
 }

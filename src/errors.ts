@@ -68,5 +68,16 @@ export class UnrepresentableValue extends AwsenvError {
   }
 }
 
+/**
+ * A variable name that is not `^[A-Za-z_][A-Za-z0-9_]*$`: names are not quoted in any
+ * dialect, so such a name in a statement would be code. Printed through run.ts, which
+ * escapes control characters.
+ */
+export class UnsafeVariableName extends AwsenvError {
+  constructor(readonly variable: string) {
+    super(`refusing to write a statement for the variable name '${variable}': only letters, digits and _ (not first) are safe in a shell`);
+  }
+}
+
 /** A profile of a kind this command cannot turn into credentials (yet, or at all). */
 export class UnsupportedProfile extends AwsenvError {}

@@ -5,11 +5,12 @@ import { current } from './commands/current.js';
 import { use } from './commands/use.js';
 import { parseQuick } from './quick.js';
 import { finish } from './run.js';
+import { failureFor } from './shells/detect.js';
 
 async function main(argv: string[]): Promise<void> {
   const quick = parseQuick(argv);
-  if (quick?.command === 'use') await finish((ctx) => use({ profile: quick.profile, shell: quick.shell }, ctx));
-  else if (quick?.command === 'clear') await finish((ctx) => clear({ shell: quick.shell, all: quick.all }, ctx));
+  if (quick?.command === 'use') await finish((ctx) => use({ profile: quick.profile, shell: quick.shell }, ctx), (ctx) => failureFor(quick.shell, ctx.env, ctx.ppid));
+  else if (quick?.command === 'clear') await finish((ctx) => clear({ shell: quick.shell, all: quick.all }, ctx), (ctx) => failureFor(quick.shell, ctx.env, ctx.ppid));
   else if (quick?.command === 'current') await finish((ctx) => current({ json: quick.json }, ctx));
   else await (await import('./cli.js')).runCli(argv);
 }

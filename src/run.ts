@@ -4,6 +4,7 @@
 import { fstatSync, writeSync } from 'node:fs';
 import type { Context, Output } from './commands/context.js';
 import { AwsenvError } from './errors.js';
+import { printable, printableLines } from './util/printable.js';
 
 /**
  * Writes all of `text` to fd 1 or 2 with writeSync: process.stdout would load Node's
@@ -40,19 +41,39 @@ export function processContext(): Context {
       }
       return device && (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(1);
     },
-    warn: (message) => write(2, `awsenv: ${message}\n`),
+    // Messages name profiles, regions and files from outside: control characters escaped,
+    // line breaks too (one message, one line: a name cannot fake a line of its own).
+    warn: (message) => write(2, `awsenv: ${printable(message)}\n`),
   };
 }
 
-export async function finish(command: (ctx: Context) => Output | Promise<Output>): Promise<void> {
+/**
+ * Runs a command and writes its output. `failure`, for commands whose stdout is eval'd
+ * (use, clear, hook), gives the statement that stdout holds when they fail (see
+ * shells/index.ts failStatement); it is not written to a terminal, where nobody evals it.
+ */
+export async function finish(command: (ctx: Context) => Output | Promise<Output>, failure?: (ctx: Context) => string): Promise<void> {
   let code = 0;
+  let wroteStdout = false;
+  const ctx = processContext();
   try {
-    const out = await command(processContext());
+    const out = await command(ctx);
     if (out.stdout) write(1, out.stdout);
+    wroteStdout = out.stdout !== '';
     if (out.stderr) write(2, out.stderr);
     code = out.exitCode ?? 0;
   } catch (error) {
     code = report(error, process.env.AWSENV_DEBUG === '1');
+  }
+  if (code !== 0 && failure && !wroteStdout) {
+    let statement = 'false\n';
+    try {
+      if (ctx.stdoutIsTTY) statement = '';
+      else statement = failure(ctx);
+    } catch {
+      // which shell is unknown: `false` is the statement of most
+    }
+    if (statement) write(1, statement);
   }
   process.exitCode = code;
   // Everything is written: exit now rather than through Node's natural end (the event loop
@@ -61,14 +82,15 @@ export async function finish(command: (ctx: Context) => Output | Promise<Output>
 }
 
 function report(error: unknown, debug: boolean): number {
+  // Messages quote profile names, paths and endpoints' words: control characters escaped.
   if (error instanceof AwsenvError) {
-    write(2, `awsenv: ${error.message}\n`);
+    write(2, `awsenv: ${printable(error.message)}\n`);
     return error.exitCode;
   }
   // An unexpected error: its message may come from a library, but ours never put a secret
   // into one. The stack only under AWSENV_DEBUG=1.
   const message = error instanceof Error ? error.message : String(error);
-  write(2, `awsenv: unexpected error: ${message}\n`);
+  write(2, `awsenv: unexpected error: ${printableLines(message)}\n`);
   if (debug && error instanceof Error && error.stack) write(2, `${error.stack}\n`);
   return 1;
 }

@@ -6,6 +6,7 @@ import { describeCurrent, formatDuration } from '../core/current.js';
 import { detectShell } from '../shells/detect.js';
 import type { ShellName } from '../shells/index.js';
 import { styleFor } from '../util/table.js';
+import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 export function current(args: { json?: boolean | undefined }, ctx: Context): Output {
@@ -20,13 +21,14 @@ export function current(args: { json?: boolean | undefined }, ctx: Context): Out
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
   const left =
     state.secondsLeft === null ? '' : state.secondsLeft > 0 ? `, ${formatDuration(state.secondsLeft)} left` : ', expired';
+  // Every value here comes from the environment: control characters escaped.
   const lines = [
-    `profile      ${state.profile ?? '-'}${state.chosen && state.chosen !== state.profile ? ` (awsenv chose ${state.chosen})` : ''}`,
-    `key          ${state.keyId ?? '-'}`,
+    `profile      ${printable(state.profile ?? '-')}${state.chosen && state.chosen !== state.profile ? ` (awsenv chose ${printable(state.chosen)})` : ''}`,
+    `key          ${printable(state.keyId ?? '-')}`,
     `credentials  ${state.credentials}${left}`,
-    `region       ${state.region ?? '-'}`,
+    `region       ${printable(state.region ?? '-')}`,
     `consistent   ${state.consistent ? style.green('yes') : style.red('no')}`,
-    ...state.problems.flatMap((p) => [`  ${style.yellow('!')} ${p.message}`, ...(p.fix ? [`    fix: ${p.fix}`] : [])]),
+    ...state.problems.flatMap((p) => [`  ${style.yellow('!')} ${printable(p.message)}`, ...(p.fix ? [`    fix: ${printable(p.fix)}`] : [])]),
   ];
   return { stdout: `${lines.join('\n')}\n` };
 }

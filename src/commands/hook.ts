@@ -13,6 +13,35 @@ import type { Context, Output } from './context.js';
 
 /** The placeholder, written in each hook file inside that shell's single quotes. */
 const PLACEHOLDER = "'@AWSENV_BIN@'";
+/** Where the completion table goes: a quoted string in bash, zsh and fish; words in tcsh. */
+const COMPLETION_PLACEHOLDER = "'@AWSENV_COMPLETION@'";
+const COMMANDS_PLACEHOLDER = '@AWSENV_COMMANDS@';
+
+/**
+ * What the shells complete: every command and its options. The one list of commands for
+ * every hook (a new command is added here, and `awsenv hook` renders it into each), checked
+ * against `--help` by test/hooks/complete.test.ts. Profile names after use/export/exec/
+ * doctor/rotate come from `awsenv complete profiles`, on TAB.
+ */
+export const COMPLETION: Record<string, readonly string[]> = {
+  use: ['--shell', '--print', '--mfa-code', '--duration', '--refresh', '--login', '--save-as'],
+  clear: ['--shell', '--all', '--stale-tokens', '--dry-run'],
+  list: ['--json'],
+  current: ['--json'],
+  doctor: ['--json', '--offline'],
+  hook: [],
+  export: ['--format', '--mfa-code'],
+  exec: ['--server', '--mfa-code'],
+  rotate: ['--mfa-code', '--keep-old', '--dry-run'],
+  setup: ['--shell', '--uninstall', '--purge', '--dry-run', '--no-modify-rc', '--allow-root'],
+};
+
+/** The table as lines of words, `command --option …`, for the hooks to read. */
+export function completionTable(): string {
+  return Object.entries(COMPLETION)
+    .map(([command, options]) => [command, ...options].join(' '))
+    .join('\n');
+}
 
 export const HOOK_SHELLS = {
   bash: { file: 'awsenv.bash', quote: posixQuote },
@@ -40,8 +69,11 @@ export function renderHook(shell: HookShell, binary: string): string {
   // eval "`awsenv hook tcsh`" runs the whole text as one line, where a comment would hide
   // everything after it (and an interactive tcsh has no comments): the comment lines go.
   if (shell === 'tcsh') text = text.replace(/^[ \t]*#.*\n/gm, '');
-  // A function, not a string: `$&`, `$'` in a path must not act as replacement patterns.
-  return text.replace(PLACEHOLDER, () => quote(binary));
+  // Functions, not strings: `$&`, `$'` in a path must not act as replacement patterns.
+  return text
+    .replace(PLACEHOLDER, () => quote(binary))
+    .replace(COMPLETION_PLACEHOLDER, () => quote(completionTable()))
+    .replace(COMMANDS_PLACEHOLDER, () => Object.keys(COMPLETION).join(' '));
 }
 
 export function hook(args: { shell: HookShell }, _ctx: Context): Output {

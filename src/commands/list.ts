@@ -5,7 +5,10 @@ import { formatDuration, profileFindings } from '../core/checks.js';
 import { Resolver } from '../core/resolve.js';
 import { AwsenvError } from '../errors.js';
 import { STATE } from '../core/variables.js';
+import { cacheDir } from '../sessions/cache.js';
+import { knownKeyCreated } from '../sessions/iam-key-ages.js';
 import { styleFor, table } from '../util/table.js';
+import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 /** The documented `list --json` shape (README, "JSON output"). */
@@ -15,16 +18,31 @@ export interface ListEntry {
   region: string | null;
   active: boolean;
   sessionExpiresAt: string | null;
+  /** SSO profiles: when the token `aws sso login` cached ends (it is refreshed before then when it can be). */
+  ssoTokenExpiresAt: string | null;
   files: { file: string; line: number }[];
   problem: string | null;
+  /** When the profile's long-term key was created, as IAM said at the last doctor or rotate (no request made). */
+  keyCreatedAt: string | null;
 }
 
 /** The end of the cached session that `use` would hand out now, without asking anyone. */
 async function cachedExpiry(set: ProfileSet, name: string, kind: ListEntry['kind'], ctx: Context): Promise<string | null> {
-  if (kind !== 'mfa' && kind !== 'role' && kind !== 'sso') return null;
+  if (kind !== 'mfa' && kind !== 'role' && kind !== 'web-identity' && kind !== 'sso') return null;
   try {
     const r = await new Resolver(set, realDeps(ctx.env, ctx.now, ctx.warn), { offline: true }).resolve(name);
     return r.from === 'cache' ? (r.credentials.expiration?.toISOString() ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The end of the SSO token the profile would use, read from the cache file only. */
+async function ssoTokenExpiry(set: ProfileSet, name: string, ctx: Context): Promise<string | null> {
+  try {
+    const sso = await import('../sessions/sso.js');
+    const at = sso.ssoTokenExpiry(sso.ssoTarget(name, settingsOf(set.profiles.get(name)!), set, ctx.env));
+    return at === undefined ? null : new Date(at).toISOString();
   } catch {
     return null;
   }
@@ -55,12 +73,21 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
         region,
         active: p.name === active,
         sessionExpiresAt: null,
+        ssoTokenExpiresAt: null,
         files: p.sections.map(({ file, line }) => ({ file, line })),
         problem,
+        keyCreatedAt: null,
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
+  for (const e of entries) {
+    e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
+    if (e.kind === 'sso') e.ssoTokenExpiresAt = await ssoTokenExpiry(set, e.name, ctx);
+    const key = set.profiles.get(e.name)?.settings.get('aws_access_key_id')?.value;
+    if ((e.kind === 'keys' || e.kind === 'mfa') && typeof key === 'string' && key.startsWith('AKIA')) {
+      e.keyCreatedAt = knownKeyCreated(cacheDir(ctx.env), key)?.toISOString() ?? null;
+    }
+  }
   return entries;
 }
 
@@ -72,17 +99,24 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
     return { stdout: '' };
   }
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
+  // The KEY AGE column only once some key's age is known (doctor or rotate asked IAM).
+  const ages = entries.some((e) => e.keyCreatedAt);
+  // Names, regions and problems come from the files: control characters escaped.
   const rows = entries.map((e) => [
     e.active ? '*' : '',
-    e.name,
+    printable(e.name),
     e.kind,
-    e.region ?? '-',
-    e.sessionExpiresAt ? sessionLeft(e.sessionExpiresAt, ctx.now()) : '-',
-    e.problem ?? '',
+    printable(e.region ?? '-'),
+    (e.sessionExpiresAt ? sessionLeft(e.sessionExpiresAt, ctx.now()) : '-') +
+      (e.ssoTokenExpiresAt ? ` (SSO token ${sessionLeft(e.ssoTokenExpiresAt, ctx.now())})` : ''),
+    ...(ages ? [e.keyCreatedAt ? keyAge(e.keyCreatedAt, ctx.now()) : '-'] : []),
+    printable(e.problem ?? ''),
   ]);
+  const problemCol = ages ? 6 : 5;
   return {
-    stdout: table(['', 'PROFILE', 'KIND', 'REGION', 'SESSION', 'PROBLEM'], rows, (cell, row, col) => {
-      if (col === 5) return style.red(cell);
+    stdout: table(['', 'PROFILE', 'KIND', 'REGION', 'SESSION', ...(ages ? ['KEY AGE'] : []), 'PROBLEM'], rows, (cell, row, col) => {
+      if (col === problemCol) return style.red(cell);
+      if (ages && col === 5 && /rotate/.test(cell)) return style.yellow(cell);
       return entries[row]!.active ? style.green(style.bold(cell)) : cell;
     }),
   };
@@ -91,4 +125,10 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
 export function sessionLeft(expiresAt: string, now: Date): string {
   const seconds = Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000);
   return seconds > 0 ? `${formatDuration(seconds)} left` : 'expired';
+}
+
+/** Whole days; past 90 (AWS's advice for long-term keys) it says to rotate. */
+function keyAge(createdAt: string, now: Date): string {
+  const days = Math.max(0, Math.floor((now.getTime() - Date.parse(createdAt)) / 86_400_000));
+  return days > 90 ? `${days}d, rotate` : `${days}d`;
 }

@@ -92,10 +92,10 @@ const STATIC_KINDS: readonly ProfileKind[] = ['keys', 'keys+token'];
 /** The end of the session the environment holds, in ms, when it says. */
 export function environmentExpiry(env: Env): number | undefined {
   const text = env.AWS_CREDENTIAL_EXPIRATION;
-  const fromText = text ? Date.parse(text) : NaN;
-  if (!Number.isNaN(fromText)) return fromText;
-  const epoch = env[STATE.expiry] ? Number(env[STATE.expiry]) * 1000 : NaN;
-  return Number.isNaN(epoch) ? undefined : epoch;
+  // From the environment: digits only, and a date JavaScript can hold (±8.64e15 ms).
+  const epoch = /^\d{1,15}$/.test(env[STATE.expiry] ?? '') ? Number(env[STATE.expiry]) * 1000 : NaN;
+  const parsed = text ? Date.parse(text) : epoch;
+  return Math.abs(parsed) <= 8.64e15 ? parsed : undefined;
 }
 
 /** What is wrong with this shell's AWS environment, offline. */

@@ -1,8 +1,7 @@
 // The two edits awsenv makes to the credentials file: `use PROFILE --save-as NAME` and
 // `clear --stale-tokens`. The text work is in aws/edit.ts, the disk work in aws/edit-file.ts;
 // this wires them to the environment and says on stderr what changed (never a secret).
-import { cacheDir, SessionCache } from '../sessions/cache.js';
-import { checkSectionName, dropStaleTokens, saveSession, type StaleChange } from '../files/edit.js';
+import { checkSectionName, dropStaleTokens, type KeyPair, replaceKeys, saveSession, type StaleChange } from '../files/edit.js';
 import { editFile } from '../files/edit-file.js';
 import { awsFilePaths, type Env } from '../files/files.js';
 import { AwsenvError, UsageError } from '../errors.js';
@@ -40,7 +39,7 @@ export async function saveSessionAs(
   const out = await editFile(file, (text) => {
     const r = saveSession(text, file, name, session);
     return { text: r.text, result: r.action };
-  }, { lock: new SessionCache(cacheDir(env)) });
+  }, {});
   modeNotice(file, out.previousMode, warn);
   const until = session.expiration ? `, valid until ${session.expiration}` : '';
   warn(`saved the session of '${profile}' as [${name}] in ${file}${out.target !== file ? ` (through its link to ${out.target})` : ''}${until}`);
@@ -60,7 +59,7 @@ export async function clearStaleTokens(env: Env, now: Date, dryRun: boolean, war
   const out = await editFile(file, (text) => {
     const r = dropStaleTokens(text, now);
     return { text: r.text, result: r.changes };
-  }, { lock: new SessionCache(cacheDir(env)), dryRun });
+  }, { dryRun });
   const changes = out.result;
   if (changes.length === 0) {
     warn(`no stale session tokens in ${file}`);
@@ -73,3 +72,15 @@ export async function clearStaleTokens(env: Env, now: Date, dryRun: boolean, war
 }
 
 export { checkSectionName } from '../files/edit.js';
+
+/**
+ * `awsenv rotate`: swaps the key pair of section [name] (the one holding `from`) for `to`,
+ * with the same locked, atomic, byte-preserving edit; the file keeps its mode and owner.
+ */
+export async function swapKeys(env: Env, name: string, from: string, to: KeyPair): Promise<{ target: string }> {
+  const { credentials: file } = awsFilePaths(env);
+  const out = await editFile(file, (text) => ({ text: replaceKeys(text, file, name, from, to), result: undefined }), {
+    keepMode: true,
+  });
+  return { target: out.target };
+}

@@ -22,7 +22,7 @@ export interface DepsOptions {
 }
 
 export function realDeps(env: Env, now: () => Date, warn: (message: string) => void, options: DepsOptions = {}): ResolveDeps {
-  const cache = new SessionCache(cacheDir(env));
+  const cache = new SessionCache(cacheDir(env), warn);
   const progress = (what: string) => spinner(what);
   return {
     env,
@@ -36,7 +36,7 @@ export function realDeps(env: Env, now: () => Date, warn: (message: string) => v
     },
     runProcess: async (profile, command) => {
       const { runCredentialProcess } = await import('../sessions/process.js');
-      return runCredentialProcess(profile, command, env, processTimeoutMs(env));
+      return runCredentialProcess(profile, command, env, processTimeoutMs(env), now);
     },
     sso: async (profile, settings, set) => {
       const { ssoCredentials } = await import('./sso.js');
@@ -49,6 +49,7 @@ export function realDeps(env: Env, now: () => Date, warn: (message: string) => v
           now,
           cache,
           sso: async (region) => (await import('../sessions/sso.js')).realSso(env, region),
+          oidc: async (region) => (await import('../sessions/sso.js')).realOidc(env, region),
           login: async (args) => (await import('../sessions/login.js')).runAwsCli(args, env),
           notice: (message) => warn(`${message}…`),
           progress,

@@ -42,7 +42,12 @@ export interface DoctorDeps {
   sts(region: string | undefined): Promise<StsPort>;
   /** The syntax of the user's shell, for the fixes (default POSIX sh). */
   syntax?: Syntax;
+  /** When IAM says this long-term key of user `userName` was created; undefined when IAM will not say. */
+  keyCreated?(credentials: Credentials, userName: string, region: string | undefined): Promise<Date | undefined>;
 }
+
+/** AWS's advice: rotate long-term access keys at least every 90 days. */
+export const KEY_AGE_LIMIT_DAYS = 90;
 
 /** Regions that are off until an account opts in; tokens from the global STS endpoint (v1) fail there. */
 export const OPT_IN_REGIONS = new Set([
@@ -165,8 +170,7 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
       list.ok('source', `credentials from ${source}`);
     } catch (error) {
       if (!(error instanceof AwsenvError)) throw error;
-      const expired = /expired/.test(error.message);
-      list.problem('source', expired ? 'expired' : 'mfa-required', `cannot get the credentials of '${intended}' without you: ${error.message}`, use);
+      list.problem('source', resolveCause(error), `cannot get the credentials of '${intended}' without you: ${error.message}`, use);
     }
   } else {
     source = 'none';
@@ -208,6 +212,7 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
       identity = { arn: id.arn, account: id.account };
       list.ok('sts', `STS accepts the credentials: ${id.arn}`);
       skewCheck(id.serverDate, now, list);
+      await keyAgeCheck(creds, id.arn, region, settings, intended, deps, list);
     } catch (error) {
       if (!(error instanceof AwsenvError)) throw error;
       liveProblem(error as AwsenvError & { code?: string; serverDate?: Date }, creds, region, list, now, intended, syntax, source === 'environment' ? settings : undefined);
@@ -267,6 +272,36 @@ async function sourceCheck(set: ProfileSet, name: string, region: string | undef
   }
 }
 
+/** A long-term key past 90 days is a warning; skipped silently when IAM does not say (no permission, MFA, offline). */
+async function keyAgeCheck(
+  creds: Credentials,
+  arn: string,
+  region: string | undefined,
+  settings: ProfileSettings | undefined,
+  intended: string,
+  deps: DoctorDeps,
+  list: Checklist,
+) {
+  const user = /^arn:[\w-]+:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+  if (!deps.keyCreated || !user || creds.sessionToken || !creds.accessKeyId.startsWith('AKIA')) return;
+  let created: Date | undefined;
+  try {
+    created = await deps.keyCreated(creds, user, region);
+  } catch {
+    return;
+  }
+  if (!created) return;
+  const days = Math.floor((deps.now.getTime() - created.getTime()) / 86_400_000);
+  const key = maskKeyId(creds.accessKeyId);
+  if (days > KEY_AGE_LIMIT_DAYS) {
+    // The fix names the profile only when the key is that profile's own (else: which one?).
+    const mine = settings?.aws_access_key_id === creds.accessKeyId;
+    list.warn('key-age', null, `the access key ${key} is ${days} days old (created ${created.toISOString().slice(0, 10)}); AWS advises rotating long-term keys every ${KEY_AGE_LIMIT_DAYS} days`, mine ? `awsenv rotate ${sh(intended)}` : null);
+  } else {
+    list.ok('key-age', `the access key ${key} is ${days} day${days === 1 ? '' : 's'} old`);
+  }
+}
+
 function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | undefined, source: string, list: Checklist, now: Date, intended: string, syntax: Syntax) {
   const fromEnv = source === 'environment';
   const where = fromEnv ? 'AWS_SESSION_TOKEN' : `aws_session_token of profile '${intended}'`;
@@ -287,9 +322,11 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
   } else {
     list.ok('session-token', token ? 'temporary key with its session token' : 'long-term key, no session token');
   }
+  // AWSENV_EXPIRY comes from the environment: only digits of a representable date count.
+  const expiryMs = fromEnv && /^\d{1,15}$/.test(env.AWSENV_EXPIRY ?? '') ? Number(env.AWSENV_EXPIRY) * 1000 : NaN;
   const ends = [
     fromEnv ? env.AWS_CREDENTIAL_EXPIRATION : undefined,
-    fromEnv && env.AWSENV_EXPIRY ? new Date(Number(env.AWSENV_EXPIRY) * 1000).toISOString() : undefined,
+    Math.abs(expiryMs) <= 8.64e15 ? new Date(expiryMs).toISOString() : undefined,
     creds.expiration?.toISOString(),
     !fromEnv ? settings?.expiration : undefined,
   ].filter((e): e is string => !!e && !Number.isNaN(Date.parse(e)));
@@ -379,6 +416,26 @@ function skewCheck(serverDate: Date | undefined, now: Date, list: Checklist) {
   }
 }
 
+/**
+ * Whether STS's own words (not awsenv's explanation of them, whose hint names mfa_serial)
+ * are about MFA: an AccessDenied from a trust policy or a deny is not "MFA required".
+ */
+function mentionsMfa(error: AwsenvError): boolean {
+  const raw = (error.cause as { message?: unknown } | undefined)?.message;
+  return /MultiFactor|\bMFA\b/.test(typeof raw === 'string' ? raw : error.message.split('; check ')[0]!);
+}
+
+/** The cause of a profile whose credentials could not be had without a person. */
+function resolveCause(error: AwsenvError & { code?: string }): Cause {
+  if (/expired/.test(error.message)) return 'expired';
+  if (/MFA code|MultiFactor/.test(error.message)) return 'mfa-required';
+  if (error.code === 'InvalidClientTokenId') return 'key-inactive';
+  if (error.code === 'SignatureDoesNotMatch') return 'wrong-secret';
+  if (/cannot reach|no answer|did not answer/.test(error.message)) return 'unreachable';
+  if (error.code === 'AccessDenied' && mentionsMfa(error)) return 'mfa-required';
+  return 'wrong-profile';
+}
+
 function liveProblem(
   error: AwsenvError & { code?: string; serverDate?: Date },
   creds: Credentials,
@@ -420,7 +477,7 @@ function liveProblem(
   } else if (code === 'RequestExpired' || /SignatureDoesNotMatch.*time|Signature expired/i.test(error.message)) {
     skewCheck(error.serverDate, now, list);
     if (!list.has('clock-skew')) list.problem('clock', 'clock-skew', 'STS refused the request time: check the system clock', 'sudo timedatectl set-ntp true');
-  } else if (code === 'AccessDenied' && /MultiFactor|MFA/i.test(error.message)) {
+  } else if (code === 'AccessDenied' && mentionsMfa(error)) {
     list.problem('sts', 'mfa-required', 'the account requires MFA for this call', use);
   } else if (/cannot reach|no answer/.test(error.message)) {
     list.problem('sts', 'unreachable', error.message, 'awsenv doctor --offline');

@@ -3,10 +3,11 @@
 // are passed in, so the logic is tested with a fake STS and a temporary cache.
 import { fromCached, type SessionCache, sessionKey, toCached } from '../sessions/cache.js';
 import type { Env } from '../files/files.js';
-import { getProfile, kindOf, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
+import { getProfile, kindOf, type Profile, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
 import type { UsedCodes } from '../sessions/mfa-codes.js';
 import type { StsPort } from '../sessions/sts.js';
-import { AwsenvError, UnsupportedProfile, UsageError } from '../errors.js';
+import { readWebIdentityToken } from '../sessions/web-identity.js';
+import { AwsenvError, ConfigError, UnsupportedProfile, UsageError } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { staticCredentials } from './credentials.js';
 import { os } from '../util/os.js';
@@ -83,7 +84,16 @@ export function defaultSessionName(): string {
   return `awsenv-${user}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
+/** The cache key of the MFA session of long-term keys (shared with `awsenv rotate`, which reuses it). */
+export function mfaSessionKey(source: Credentials, serial: string, duration: number | undefined): string {
+  return sessionKey({ op: 'session-token', source: source.accessKeyId, secret: hashSecret(source.secretAccessKey), mfaSerial: serial, duration });
+}
+
 export class Resolver {
+  /** botocore's _visited_profiles: the named profile, then each source_profile followed. */
+  private visited: string[] = [];
+  /** Where the last source_profile's credentials came from (a cached session may be revoked). */
+  private sourceFrom: Resolved['from'] | undefined;
   /** Profiles whose cached session must be replaced (a role's source that STS refused). */
   private readonly renewing = new Set<string>();
 
@@ -94,16 +104,32 @@ export class Resolver {
   ) {}
 
   async resolve(name: string): Promise<Resolved> {
-    return this.resolveChain(name, [], true);
-  }
-
-  private async resolveChain(name: string, chain: string[], target: boolean): Promise<Resolved> {
-    if (chain.includes(name)) {
-      throw new CycleError(`profiles form a cycle through source_profile: ${[...chain, name].join(' → ')}`);
-    }
+    this.visited = [name];
     const profile = getProfile(this.set, name);
     const s = settingsOf(profile);
-    const kind = kindOf(s, profile.keysInCredentials);
+    return this.resolveAs(name, profile, s, kindOf(s, profile.keysInCredentials), true);
+  }
+
+  /**
+   * A source_profile's credentials, as botocore's _resolve_credentials_from_profile finds
+   * them: static keys (or no role_arn) mean the profile chain, so the source's own role_arn
+   * is ignored when it has keys; otherwise its role is assumed, with its own source.
+   */
+  private async source(parent: Profile, name: string): Promise<Resolved> {
+    const profile = this.set.profiles.get(name);
+    if (!profile) {
+      const at = parent.settings.get('source_profile')!;
+      throw new ConfigError(at.file, at.line, `profile '${parent.name}': source_profile names '${name}', which is a profile in neither ${this.set.paths.config} nor ${this.set.paths.credentials}`);
+    }
+    const s = settingsOf(profile);
+    const kind = kindOf(s, profile.keysInCredentials, true);
+    if (kind === 'none') {
+      throw new AwsenvError(`profile '${name}' is the source_profile of '${parent.name}' but has no credentials (no keys, role, web identity, process or SSO settings)`);
+    }
+    return this.resolveAs(name, profile, s, kind, false);
+  }
+
+  private async resolveAs(name: string, profile: Profile, s: ProfileSettings, kind: ProfileKind, target: boolean): Promise<Resolved> {
     const region = s.region;
     const duration = (target ? this.options.durationSeconds : undefined) ?? s.duration_seconds;
     // Before anything is asked (an MFA code of a source included): a duration STS would refuse.
@@ -125,7 +151,9 @@ export class Resolver {
         return done(session, fresh ? 'sts' : 'cache');
       }
       case 'role':
-        return this.role(name, s, kind, region, duration, refresh, [...chain, name]);
+        return this.role(profile, s, kind, region, duration, refresh);
+      case 'web-identity':
+        return this.webIdentity(profile, s, kind, region, duration, refresh);
       case 'process':
         if (this.options.offline) throw new NeedsRequest(`profile '${name}' runs a credential_process`);
         return done(await this.deps.runProcess(name, s.credential_process!), 'process');
@@ -141,7 +169,7 @@ export class Resolver {
     if (kind === 'role' && s.source_profile !== undefined && s.source_profile !== name) {
       try {
         const source = getProfile(this.set, s.source_profile);
-        const sourceKind = kindOf(settingsOf(source), source.keysInCredentials);
+        const sourceKind = kindOf(settingsOf(source), source.keysInCredentials, true);
         chained = sourceKind === 'role' || sourceKind === 'sso';
       } catch {
         // the source's own error comes when it is resolved
@@ -154,48 +182,77 @@ export class Resolver {
     throw this.options.durationSeconds !== undefined ? new UsageError(error) : new AwsenvError(error);
   }
 
+  /** The source credentials of a role profile: source_profile or credential_source, never both. */
+  private async roleSource(profile: Profile, s: ProfileSettings): Promise<Credentials> {
+    const name = profile.name;
+    const sourceProfile = profile.settings.get('source_profile');
+    const credentialSource = profile.settings.get('credential_source');
+    if (sourceProfile && credentialSource) {
+      // botocore: 'The profile "A" contains both source_profile and credential_source.'
+      const other = credentialSource.file === sourceProfile.file ? `line ${credentialSource.line}` : `${credentialSource.file}:${credentialSource.line}`;
+      throw new ConfigError(
+        sourceProfile.file,
+        sourceProfile.line,
+        `profile '${name}' sets both source_profile and credential_source (${other}); a role takes its source credentials from one of them, so remove the other`,
+      );
+    }
+    if (s.source_profile !== undefined) {
+      const sourceName = s.source_profile;
+      if (this.visited.includes(sourceName)) {
+        // A profile may name itself to take its own keys (only the named profile gets here
+        // with keys: as a source, keys are read before role_arn is looked at).
+        if (sourceName !== name) {
+          throw new CycleError(`profiles form a cycle through source_profile: ${[...this.visited, sourceName].join(' → ')}`);
+        }
+        if (s.aws_access_key_id === undefined) {
+          throw new ConfigError(sourceProfile!.file, sourceProfile!.line, `profile '${name}' names itself as source_profile but has no keys (aws_access_key_id and aws_secret_access_key)`);
+        }
+      }
+      this.visited.push(sourceName);
+      this.sourceFrom = 'files';
+      if (sourceName === name) return staticCredentials(name, s.aws_session_token ? 'keys+token' : 'keys', s, this.deps.now());
+      const resolved = await this.source(profile, sourceName);
+      this.sourceFrom = resolved.from;
+      return resolved.credentials;
+    }
+    if (s.credential_source === 'Environment') {
+      const env = this.deps.env;
+      if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
+        throw new AwsenvError(`profile '${name}' takes its source keys from the environment, but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set`);
+      }
+      this.sourceFrom = 'environment';
+      return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+    }
+    if (s.credential_source) {
+      throw new UnsupportedProfile(`profile '${name}': credential_source = ${s.credential_source} is not supported by awsenv; use source_profile`);
+    }
+    const first = profile.settings.get('role_arn')!;
+    throw new ConfigError(first.file, first.line, `profile '${name}' has role_arn but neither source_profile nor credential_source`);
+  }
+
   private async role(
-    name: string,
+    profile: Profile,
     s: ProfileSettings,
     kind: ProfileKind,
     region: string | undefined,
     duration: number | undefined,
     refresh: boolean,
-    chain: string[],
   ): Promise<Resolved> {
+    const name = profile.name;
+    const visited = [...this.visited];
     // The source credentials, and whether they came from the cache (a session STS may have
     // revoked since); `renew` gets new ones along the chain, MFA session included.
     const acquire = async (renew: boolean) => {
-      let source: Credentials;
-      let sourceIsLongTerm: boolean;
-      let fromCache = false;
-      if (s.source_profile !== undefined) {
-        if (s.source_profile === name) {
-          // A role profile may name itself as source when it also holds the keys (AWS CLI rule).
-          source = staticCredentials(name, 'keys', s, this.deps.now());
-          sourceIsLongTerm = true;
-        } else {
-          if (renew) this.renewing.add(s.source_profile);
-          const resolved = await this.resolveChain(s.source_profile, chain, false);
-          source = resolved.credentials;
-          fromCache = resolved.from === 'cache';
-          sourceIsLongTerm = !source.sessionToken;
-        }
-      } else if (s.credential_source === 'Environment') {
-        const env = this.deps.env;
-        if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
-          throw new AwsenvError(`profile '${name}' takes its source keys from the environment, but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set`);
-        }
-        source = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
-        sourceIsLongTerm = !source.sessionToken;
-      } else if (s.credential_source) {
-        throw new UnsupportedProfile(`profile '${name}': credential_source = ${s.credential_source} is not supported by awsenv; use source_profile`);
-      } else {
-        throw new AwsenvError(`profile '${name}' has role_arn but neither source_profile nor credential_source`);
-      }
+      if (renew && s.source_profile !== undefined && s.source_profile !== name) this.renewing.add(s.source_profile);
+      this.visited = [...visited];
+      this.sourceFrom = undefined;
+      let source = await this.roleSource(profile, s);
+      let fromCache = this.sourceFrom === 'cache';
+      const sourceIsLongTerm = !source.sessionToken;
 
       // With MFA on the role and long-term source keys, get one MFA session for the source
       // and assume the role with it: every role sharing that source then shares one code.
+      // (The AWS CLI sends the code with AssumeRole instead; a deliberate difference.)
       let mfaOnRole: string | undefined;
       if (s.mfa_serial) {
         if (sourceIsLongTerm) {
@@ -206,11 +263,10 @@ export class Resolver {
           mfaOnRole = s.mfa_serial;
         }
       }
-
       return { source, mfaOnRole, fromCache };
     };
 
-    const assume = async ({ source, mfaOnRole }: { source: Credentials; mfaOnRole: string | undefined }) => {
+    const assume = ({ source, mfaOnRole }: { source: Credentials; mfaOnRole: string | undefined }) => {
       // The key names the session only when the profile does: the default name comes from the
       // user that owns the cache directory anyway, and asking the system for it (userInfo)
       // costs 0.3 ms of a cached `use`, so it is asked only when a request is made.
@@ -256,6 +312,40 @@ export class Resolver {
     return { profile: name, kind, credentials: session, region, from: fresh ? 'sts' : 'cache' };
   }
 
+  /**
+   * role_arn + web_identity_token_file: AssumeRoleWithWebIdentity with the token read from
+   * the file, unsigned (no source keys), cached like role sessions. The file is read only
+   * when a request is made: a token file is rotated (Kubernetes, every hour or so), and a
+   * session got with the old token stays good until it ends.
+   */
+  private async webIdentity(
+    profile: Profile,
+    s: ProfileSettings,
+    kind: ProfileKind,
+    region: string | undefined,
+    duration: number | undefined,
+    refresh: boolean,
+  ): Promise<Resolved> {
+    const name = profile.name;
+    const at = profile.settings.get('web_identity_token_file')!;
+    if (s.role_arn === undefined) {
+      throw new ConfigError(at.file, at.line, `profile '${name}' has web_identity_token_file but no role_arn (the role to assume with the token)`);
+    }
+    const tokenFile = s.web_identity_token_file!;
+    const key = sessionKey({ op: 'web-identity', roleArn: s.role_arn, tokenFile, sessionName: s.role_session_name, duration });
+    const { session, fresh } = await this.cachedOrNew(key, name, refresh, false, async () => {
+      const token = readWebIdentityToken(name, tokenFile);
+      const stop = this.deps.progress?.(`assuming ${s.role_arn} with a web identity token`);
+      return (await this.deps.sts(region)).assumeRoleWithWebIdentity({
+        roleArn: s.role_arn!,
+        sessionName: s.role_session_name ?? defaultSessionName(),
+        webIdentityToken: token,
+        durationSeconds: duration,
+      }).finally(stop);
+    });
+    return { profile: name, kind, credentials: session, region, from: fresh ? 'sts' : 'cache' };
+  }
+
   private async mfaSession(
     profile: string,
     source: Credentials,
@@ -264,13 +354,7 @@ export class Resolver {
     region: string | undefined,
     refresh: boolean,
   ): Promise<{ session: Credentials; fresh: boolean }> {
-    const key = sessionKey({
-      op: 'session-token',
-      source: source.accessKeyId,
-      secret: hashSecret(source.secretAccessKey),
-      mfaSerial: serial,
-      duration,
-    });
+    const key = mfaSessionKey(source, serial, duration);
     return this.cachedOrNew(key, profile, refresh, true, () =>
       this.withMfaCode(serial, async (mfaCode) => {
         const stop = this.deps.progress?.('getting an MFA session from STS');

@@ -5,7 +5,8 @@
 import { fromCached, type SessionCache, sessionKey, toCached } from '../sessions/cache.js';
 import type { Env } from '../files/files.js';
 import type { ProfileSet, ProfileSettings } from '../files/profiles.js';
-import { loginCommand, readSsoToken, SsoLoginNeeded, type SsoPort, ssoTarget, type SsoTarget, SsoTokenRejected } from '../sessions/sso.js';
+import { loginCommand, SsoLoginNeeded, type SsoPort, ssoTarget, type SsoTarget, ssoToken, SsoTokenRejected } from '../sessions/sso.js';
+import type { OidcPort } from '../sessions/sso-oidc.js';
 import type { Credentials } from './environment.js';
 
 export interface SsoDeps {
@@ -13,6 +14,8 @@ export interface SsoDeps {
   now(): Date;
   cache: SessionCache;
   sso(ssoRegion: string): Promise<SsoPort>;
+  /** SSO OIDC, to refresh an expiring token as the AWS CLI does; without it, no refresh. */
+  oidc?(ssoRegion: string): Promise<OidcPort>;
   /** Runs `aws ARGS…` with the terminal, its output kept off our stdout. */
   login(args: string[]): Promise<void>;
   /** A one-line notice on stderr (before handing the terminal to `aws sso login`). */
@@ -55,7 +58,8 @@ export async function ssoCredentials(
   for (;;) {
     let token: string;
     try {
-      token = readSsoToken(target, now());
+      // Under a lock: two shells refreshing at once would spend the refresh token twice.
+      token = await cache.withLock(sessionKey({ op: 'sso-token', file: target.tokenFile }), () => ssoToken(target, now(), deps.oidc));
     } catch (error) {
       if (!(error instanceof SsoLoginNeeded) || !options.login || loggedIn) throw error;
       await logIn(target);

@@ -7,14 +7,37 @@
 // parseIni first, so these functions only ever see a file the AWS CLI can read.
 import { AwsenvError } from '../errors.js';
 import { maskKeyId } from '../core/variables.js';
-import { parseIni, pyStrip } from './ini.js';
+import { isPySpace, parseIni, pyRstrip, pyStrip } from './ini.js';
 
-// Python's str.isspace() set, as in ini.ts (configparser decides indentation with it).
-const PY_SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const NON_SPACE = new RegExp(`[^${PY_SPACE}]`);
-const RSTRIP = new RegExp(`[${PY_SPACE}]+$`);
-const OPTION = new RegExp(`^(.*?)[${PY_SPACE}]*[=:]`, 's');
-const SECTION = /^\[(.+)\]/s;
+// No regular expression here may backtrack: a line of `k`, 40,000 spaces and `x = 1` made
+// the old `^(.*?)\s*[=:]` and `\s+$` quadratic (6 s for one `clear --stale-tokens`). Every
+// scan below is one pass over the line (test/security/linear.test.ts times 1 MB lines).
+
+/** Index of the first character that is not a Python space, or -1 (configparser's indent). */
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length; i++) if (!isPySpace(text, i)) return i;
+  return -1;
+}
+
+/**
+ * configparser's OPTCRE, `(?P<option>.*?)\s*(?P<vi>[=:])\s*(?P<value>.*)$`: the option ends
+ * at the first '=' or ':'. Returns the key (right-stripped) and the text up to and
+ * including that separator, or undefined when there is none.
+ */
+function splitOption(text: string): { key: string; upToSep: string } | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3d || c === 0x3a) return { key: pyRstrip(text.slice(0, i)), upToSep: text.slice(0, i + 1) };
+  }
+  return undefined;
+}
+
+/** configparser's SECTCRE, `\[(?P<header>.+)\]`, matched at the start: up to the last ']'. */
+function sectionName(text: string): string | undefined {
+  if (text.charCodeAt(0) !== 0x5b) return undefined;
+  const close = text.lastIndexOf(']');
+  return close > 1 ? text.slice(1, close) : undefined;
+}
 
 /** A line of the file: its text and its own terminator ('' for a last line without one). */
 export interface Line {
@@ -70,24 +93,24 @@ export function scan(lines: Line[]): SectionSpan[] {
   lines.forEach(({ text }, index) => {
     const stripped = pyStrip(text);
     if (stripped === '' || stripped.startsWith('#') || stripped.startsWith(';')) return;
-    const indent = text.search(NON_SPACE);
+    const indent = firstNonSpace(text);
     if (current && option && indent > indentLevel) {
       option.continuations.push(index);
       current.lastKeyLine = index;
       return;
     }
     indentLevel = indent;
-    const header = SECTION.exec(stripped);
-    if (header) {
-      current = { name: header[1]!, header: index, keys: new Map(), lastKeyLine: index };
+    const header = sectionName(stripped);
+    if (header !== undefined) {
+      current = { name: header, header: index, keys: new Map(), lastKeyLine: index };
       sections.push(current);
       option = undefined;
       return;
     }
-    const opt = OPTION.exec(stripped);
+    const opt = splitOption(stripped);
     if (!current || !opt) return; // parseIni has refused such a file already
-    const key = opt[1]!.replace(RSTRIP, '').toLowerCase();
-    option = { key, start: index, continuations: [], value: pyStrip(stripped.slice(opt[0].length)) };
+    const key = opt.key.toLowerCase();
+    option = { key, start: index, continuations: [], value: pyStrip(stripped.slice(opt.upToSep.length)) };
     current.keys.set(key, option);
     current.lastKeyLine = index;
   });
@@ -110,7 +133,7 @@ class LineEdit {
     const text = this.lines[span.start]!.text;
     // Everything up to and including the separator, then the spaces that followed it
     // (one space when there was no value to keep the spacing of).
-    const upToSep = OPTION.exec(text)![0];
+    const upToSep = splitOption(text)!.upToSep;
     const space = /^[ \t]*/.exec(text.slice(upToSep.length))![0];
     this.replace.set(span.start, `${upToSep}${span.value === '' ? ' ' : space}${value}`);
     for (const i of span.continuations) this.remove.add(i);
@@ -286,8 +309,9 @@ function expiryOf(s: SectionSpan): Date | undefined {
   for (const key of EXPIRY_KEYS) {
     const value = s.keys.get(key)?.value;
     if (!value) continue;
-    const t = Date.parse(/^\d+$/.test(value) ? new Date(Number(value) * 1000).toISOString() : value);
-    if (!Number.isNaN(t)) return new Date(t);
+    // Epoch seconds, or a date; a number beyond what a Date holds is no date (not a crash).
+    const t = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+    if (!Number.isNaN(t) && Math.abs(t) <= 8.64e15) return new Date(t);
   }
   return undefined;
 }
@@ -330,4 +354,42 @@ export function dropStaleTokens(text: string, now: Date): { text: string; change
     });
   }
   return { text: changes.length ? edit.apply() : text, changes };
+}
+
+// ---------------------------------------------------------------------------------------
+// rotate: swap a profile's long-term key pair where it stands.
+
+export interface KeyPair {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * Replaces the key pair of section [name] whose aws_access_key_id is `from` with `to`, on
+ * the lines where they stand (every section of that name holding `from`, so that a file
+ * with a repeated section reads back the same). Nothing else changes. Refuses when no such
+ * section holds `from`: the file changed since it was read, and awsenv must not guess.
+ */
+export function replaceKeys(text: string, file: string, name: string, from: string, to: KeyPair): string {
+  checkValue('aws_access_key_id', to.accessKeyId);
+  checkValue('aws_secret_access_key', to.secretAccessKey);
+  const lines = splitLines(text);
+  const edit = new LineEdit(lines, eolOf(text));
+  const sections = scan(lines).filter((s) => s.name === name && s.keys.get('aws_access_key_id')?.value === from);
+  if (sections.length === 0) {
+    throw new RefusedEdit(`section [${name}] of ${file} no longer holds the key ${maskKeyId(from)} (was the file changed meanwhile?); it was left as it was`);
+  }
+  for (const section of sections) {
+    edit.setValue(section.keys.get('aws_access_key_id')!, to.accessKeyId);
+    const secret = section.keys.get('aws_secret_access_key');
+    if (!secret) throw new RefusedEdit(`section [${name}] of ${file} (line ${section.header + 1}) has no aws_secret_access_key; it was left as it was`);
+    edit.setValue(secret, to.secretAccessKey);
+  }
+  const next = edit.apply();
+  // Read back as the AWS CLI will: the (last) section of that name now holds the new pair.
+  const back = parseIni(file, next).filter((s) => s.name === name).at(-1);
+  if (back?.values.get('aws_access_key_id')?.value !== to.accessKeyId || back?.values.get('aws_secret_access_key')?.value !== to.secretAccessKey) {
+    throw new AwsenvError(`internal error: the edit of ${file} would not read back as the new key; nothing was written`);
+  }
+  return next;
 }

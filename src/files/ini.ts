@@ -37,7 +37,7 @@ const PY_SPACE = new Set(
     .concat(Array.from({ length: 11 }, (_, i) => 0x2000 + i))
     .concat([0x2028, 0x2029, 0x202f, 0x205f, 0x3000]),
 );
-const isPySpace = (s: string, i: number): boolean => PY_SPACE.has(s.charCodeAt(i));
+export const isPySpace = (s: string, i: number): boolean => PY_SPACE.has(s.charCodeAt(i));
 
 // Loops rather than regular expressions: `[ \t…]+$` backtracks quadratically over a long
 // run of spaces that does not end the string, and a 5 MB file may hold one.
@@ -49,7 +49,7 @@ export function pyStrip(s: string): string {
   return s.slice(start, end);
 }
 
-function pyRstrip(s: string): string {
+export function pyRstrip(s: string): string {
   let end = s.length;
   while (end > 0 && isPySpace(s, end - 1)) end--;
   return s.slice(0, end);

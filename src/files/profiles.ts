@@ -17,7 +17,7 @@ import { lazy } from '../util/lazy.js';
 import { type AwsFilePaths, awsFilePaths, type Env, readIniFile } from './files.js';
 import { type IniSection } from './ini.js';
 
-export const PROFILE_KINDS = ['keys', 'keys+token', 'mfa', 'role', 'process', 'sso', 'none'] as const;
+export const PROFILE_KINDS = ['keys', 'keys+token', 'mfa', 'role', 'web-identity', 'process', 'sso', 'none'] as const;
 export type ProfileKind = (typeof PROFILE_KINDS)[number];
 
 export interface Setting {
@@ -204,6 +204,8 @@ export function getProfile(set: ProfileSet, name: string): Profile {
 // a profile of two to four keys, and building and running one object schema of all twenty
 // cost a millisecond of a 25 ms run (see the speed issue), mostly zod code running for the
 // first time. Validated key by key, a role profile builds one string schema and shares it.
+/** botocore's CanonicalNameCredentialSourcer names, the values credential_source may have. */
+export const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'] as const;
 const nonEmpty = lazy(() => z.string().check(z.minLength(1, 'is empty')));
 const anyString = lazy(() => z.string());
 const SETTING_SCHEMAS = {
@@ -217,9 +219,13 @@ const SETTING_SCHEMAS = {
   mfa_serial: nonEmpty,
   role_arn: nonEmpty,
   source_profile: nonEmpty,
-  credential_source: lazy(() => z.enum(['Environment', 'Ec2InstanceMetadata', 'EcsContainer'])),
+  // The message names the valid values, never the value found (it could be anything).
+  credential_source: lazy(() =>
+    z.enum(CREDENTIAL_SOURCES, { error: `must be one of ${CREDENTIAL_SOURCES.join(', ')} (botocore's names, case-sensitive)` }),
+  ),
   external_id: nonEmpty,
   role_session_name: nonEmpty,
+  web_identity_token_file: nonEmpty,
   duration_seconds: lazy(() =>
     z.pipe(
       z.pipe(z.string().check(z.regex(/^\d+$/, 'is not a whole number of seconds')), z.transform(Number)),
@@ -316,16 +322,24 @@ export function ssoSessionOf(set: ProfileSet, profile: Profile, name: string): S
 
 /**
  * The kind, in the order botocore's credential chain tries providers for a named profile
- * (the environment is skipped when a profile is named): assume-role (role_arn, or with
- * web_identity_token_file the web-identity provider), SSO (sso_account_id or
- * sso_role_name; sso_start_url alone is not enough), keys from the credentials file,
- * credential_process, keys from the config file. Keys with mfa_serial are awsenv's "mfa"
- * kind (a GetSessionToken session, as aws-mfa does); the CLI itself ignores mfa_serial there.
+ * (the environment is skipped when a profile is named): assume-role (role_arn without
+ * web_identity_token_file), web identity (web_identity_token_file; botocore's provider
+ * takes it before the rest and insists on role_arn), SSO (sso_account_id or sso_role_name;
+ * sso_start_url alone is not enough), keys from the credentials file, credential_process,
+ * keys from the config file. Keys with mfa_serial are awsenv's "mfa" kind (a
+ * GetSessionToken session, as aws-mfa does); the CLI itself ignores mfa_serial there.
+ *
+ * As a source_profile (`asSource`), botocore's _resolve_credentials_from_profile: a profile
+ * with static keys, or without role_arn, is read through the profile chain (web identity,
+ * SSO, keys, process), so its own role_arn is not followed and its mfa_serial is not used;
+ * only a source without keys but with role_arn assumes its role.
  */
-export function kindOf(s: ProfileSettings, keysInCredentials: boolean): ProfileKind {
-  if (s.role_arn !== undefined) return 'role';
+export function kindOf(s: ProfileSettings, keysInCredentials: boolean, asSource = false): ProfileKind {
+  const hasStatic = s.aws_access_key_id !== undefined || s.aws_secret_access_key !== undefined;
+  if (s.role_arn !== undefined && s.web_identity_token_file === undefined && !(asSource && hasStatic)) return 'role';
+  if (s.web_identity_token_file !== undefined) return 'web-identity';
   if (s.sso_account_id !== undefined || s.sso_role_name !== undefined) return 'sso';
-  const keys = (): ProfileKind => (s.mfa_serial ? 'mfa' : s.aws_session_token ? 'keys+token' : 'keys');
+  const keys = (): ProfileKind => (s.mfa_serial && !asSource ? 'mfa' : s.aws_session_token ? 'keys+token' : 'keys');
   if (s.aws_access_key_id !== undefined && keysInCredentials) return keys();
   if (s.credential_process !== undefined) return 'process';
   if (s.aws_access_key_id !== undefined) return keys();

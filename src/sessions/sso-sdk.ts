@@ -3,11 +3,11 @@
 // itself so the environment stays injected. Every failure becomes one sentence with a next
 // step; the token and the credentials are never in it.
 import { GetRoleCredentialsCommand, SSOClient } from '@aws-sdk/client-sso';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
 import type { Env } from '../files/files.js';
 import { type RoleCredentialsRequest, type SsoPort, SsoTokenRejected } from './sso.js';
+import { boundedHandler, deadlineMs, deadlineSignal } from './http.js';
 
 export class SsoError extends AwsenvError {
   constructor(
@@ -56,7 +56,10 @@ export function explainSso(error: unknown, r: Pick<RoleCredentialsRequest, 'acco
       return says(`the SSO portal refused the request${serviceMessage}; check sso_account_id and sso_role_name`);
     case 'TimeoutError':
     case 'RequestTimeout':
-      return says(`no answer from ${endpoint} within 10 s; check the network or proxy, or try again`);
+    case 'AbortError':
+      return says(`no answer from ${endpoint} within ${deadlineMs(env) / 1000} s (AWSENV_STS_TIMEOUT); check the network or proxy, or try again`);
+    case 'ResponseTooLarge':
+      return says(`${endpoint} sent an answer larger than any SSO answer; check AWS_ENDPOINT_URL_SSO and the proxy settings`);
   }
   if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EAI_AGAIN'].includes(e.code ?? code)) {
     return says(`cannot reach ${endpoint} (${e.code ?? code}); check the network, proxy, sso_region or AWS_ENDPOINT_URL_SSO`);
@@ -67,17 +70,20 @@ export function explainSso(error: unknown, r: Pick<RoleCredentialsRequest, 'acco
 export function createSdkSso(env: Env, region: string): SsoPort {
   return {
     async getRoleCredentials(r) {
+      // One deadline for the whole request, body capped (http.ts).
+      const signal = deadlineSignal(deadlineMs(env));
       const client = new SSOClient({
         region,
         endpoint: ssoEndpoint(env),
         // Bounded like STS: an unreachable portal fails in about 10 s, not minutes.
         maxAttempts: 2,
         // throwOnRequestTimeout: without it this handler version only warns (on our stderr) and waits on.
-        requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true }),
+        requestHandler: boundedHandler(signal),
       });
       try {
         const response = await client.send(
           new GetRoleCredentialsCommand({ accessToken: r.accessToken, accountId: r.accountId, roleName: r.roleName }),
+          { abortSignal: signal },
         );
         const parsed = RoleCredentials.safeParse(response.roleCredentials);
         if (!parsed.success) throw new SsoError('InvalidResponse', `the SSO portal answered GetRoleCredentials for role ${r.roleName} without usable credentials`);

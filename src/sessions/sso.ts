@@ -11,6 +11,8 @@ import type { Credentials } from '../core/environment.js';
 import { AwsenvError, ConfigError } from '../errors.js';
 import { type Env, homeOf } from '../files/files.js';
 import { getProfile, type ProfileSet, type ProfileSettings, ssoSessionOf } from '../files/profiles.js';
+import { resolveLinks, writeFileAtomic } from '../util/atomic.js';
+import { createOidc, type OidcPort, type RefreshRequest } from './sso-oidc.js';
 
 export interface SsoTarget {
   profile: string;
@@ -112,7 +114,8 @@ export class SsoLoginNeeded extends AwsenvError {
 /** The token must still be good for a moment: GetRoleCredentials takes a request. */
 const TOKEN_MARGIN_MS = 60_000;
 
-export function readSsoToken(target: SsoTarget, now: Date): string {
+/** The token file, read and validated; SsoLoginNeeded when there is no usable one. */
+function loadSsoToken(target: SsoTarget): { raw: Record<string, unknown>; token: z.infer<typeof SsoToken> } {
   const what = target.session !== undefined ? `sso-session '${target.session}'` : `start URL ${target.startUrl}`;
   let text: string;
   try {
@@ -137,8 +140,96 @@ export function readSsoToken(target: SsoTarget, now: Date): string {
   if (token.startUrl !== undefined && token.startUrl !== target.startUrl) {
     throw new SsoLoginNeeded(target, `the SSO token for ${what} is for ${token.startUrl}, not ${target.startUrl}`);
   }
+  return { raw: json as Record<string, unknown>, token };
+}
+
+const isoSeconds = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function readSsoToken(target: SsoTarget, now: Date): string {
+  const { token } = loadSsoToken(target);
   if (token.expiresAt - TOKEN_MARGIN_MS <= now.getTime()) {
-    throw new SsoLoginNeeded(target, `the SSO token for ${what} expired at ${new Date(token.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}`);
+    const what = target.session !== undefined ? `sso-session '${target.session}'` : `start URL ${target.startUrl}`;
+    throw new SsoLoginNeeded(target, `the SSO token for ${what} expired at ${isoSeconds(token.expiresAt)}`);
+  }
+  return token.accessToken;
+}
+
+/** When the cached token ends (epoch ms), for `list`; undefined without a readable token. */
+export function ssoTokenExpiry(target: SsoTarget): number | undefined {
+  try {
+    return loadSsoToken(target).token.expiresAt;
+  } catch {
+    return undefined;
+  }
+}
+
+/** botocore's SSOTokenProvider refreshes a token in its last 15 minutes (_REFRESH_WINDOW). */
+export const SSO_REFRESH_WINDOW_MS = 15 * 60_000;
+
+const parseTime = (s: unknown) => (typeof s === 'string' ? Date.parse(s.replace(/UTC$/, 'Z')) : Number.NaN);
+
+/** What a refresh needs, or why the token cannot be refreshed. */
+function refreshable(raw: Record<string, unknown>, now: Date): RefreshRequest | string {
+  const missing = (['refreshToken', 'clientId', 'clientSecret', 'registrationExpiresAt'] as const).filter((k) => typeof raw[k] !== 'string' || raw[k] === '');
+  if (missing.length > 0) return `it holds no ${missing.join(', ')}`;
+  const registration = parseTime(raw.registrationExpiresAt);
+  if (Number.isNaN(registration)) return 'its registrationExpiresAt is not a date';
+  if (registration <= now.getTime()) return `its client registration expired at ${isoSeconds(registration)}`;
+  return { clientId: raw.clientId as string, clientSecret: raw.clientSecret as string, refreshToken: raw.refreshToken as string };
+}
+
+/**
+ * Python's json.dumps(obj) as botocore writes the token cache: one line, ", " and ": "
+ * between items, non-ASCII as \\uXXXX (ensure_ascii), no final newline.
+ */
+export function pythonJson(obj: Record<string, string>): string {
+  const str = (s: string) => JSON.stringify(s).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `{${Object.entries(obj).map(([k, v]) => `${str(k)}: ${str(v)}`).join(', ')}}`;
+}
+
+/**
+ * The access token for an SSO profile, refreshed as AWS CLI v2 does when it is in its last
+ * 15 minutes (or past them) and the file holds a refresh token and a client registration
+ * that is still valid: SSO OIDC CreateToken (grant_type refresh_token), and the file
+ * written back in the CLI's own format, under the same name, atomically, 0600. Only the
+ * sso-session form can be refreshed (the legacy form has no registration). When the
+ * refresh fails, a token that is still good is used; otherwise the user is told to log in,
+ * with the reason.
+ */
+export async function ssoToken(target: SsoTarget, now: Date, oidc?: (region: string) => Promise<OidcPort>): Promise<string> {
+  const { raw, token } = loadSsoToken(target);
+  let refreshFailed: string | undefined;
+  if (target.session !== undefined && oidc && token.expiresAt - SSO_REFRESH_WINDOW_MS <= now.getTime()) {
+    const request = refreshable(raw, now);
+    if (typeof request === 'string') {
+      refreshFailed = request;
+    } else {
+      try {
+        const fresh = await (await oidc(target.ssoRegion)).refresh(request);
+        // The CLI's field order (botocore _attempt_create_token); a refresh token is kept
+        // when the answer brings none, so that the next refresh can still happen.
+        const next: Record<string, string> = {
+          startUrl: target.startUrl,
+          region: target.ssoRegion,
+          accessToken: fresh.accessToken,
+          expiresAt: isoSeconds(now.getTime() + fresh.expiresIn * 1000),
+          clientId: request.clientId,
+          clientSecret: request.clientSecret,
+          registrationExpiresAt: raw.registrationExpiresAt as string,
+          refreshToken: fresh.refreshToken ?? request.refreshToken,
+        };
+        writeFileAtomic(resolveLinks(target.tokenFile), pythonJson(next), { mode: 0o600 });
+        return fresh.accessToken;
+      } catch (error) {
+        if (!(error instanceof AwsenvError)) throw error;
+        refreshFailed = error.message;
+      }
+    }
+  }
+  if (token.expiresAt - TOKEN_MARGIN_MS <= now.getTime()) {
+    const what = target.session !== undefined ? `sso-session '${target.session}'` : `start URL ${target.startUrl}`;
+    const why = refreshFailed ? ` and could not be refreshed (${refreshFailed})` : '';
+    throw new SsoLoginNeeded(target, `the SSO token for ${what} expired at ${isoSeconds(token.expiresAt)}${why}`);
   }
   return token.accessToken;
 }
@@ -161,4 +252,9 @@ export async function realSso(env: Env, ssoRegion: string): Promise<SsoPort> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { createSdkSso } = await import('./sso-sdk.js');
   return createSdkSso(env, ssoRegion);
+}
+
+/** The SSO OIDC port for token refresh (plain fetch; see sso-oidc.ts). */
+export async function realOidc(env: Env, ssoRegion: string): Promise<OidcPort> {
+  return createOidc(env, ssoRegion);
 }

@@ -1,13 +1,13 @@
 // The STS port on the AWS SDK (loaded lazily by sts.ts). The SDK honours the endpoint
 // variables, but awsenv passes them itself so the environment stays injected.
 // Every failure becomes one StsError sentence with a next step; no secret is in it.
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
 import type { Credentials } from '../core/environment.js';
 import type { Env } from '../files/files.js';
 import type { StsPort } from './sts.js';
+import { boundedHandler, deadlineMs, deadlineSignal } from './http.js';
 
 export class StsError extends AwsenvError {
   /** The server's Date header when there was an answer (clock skew). */
@@ -34,32 +34,26 @@ export function stsEndpoint(env: Env): string | undefined {
   return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined;
 }
 
-/** Wraps the HTTP handler to keep the last response's Date header. */
-function recordingHandler(seen: { date?: Date }): NodeHttpHandler {
-  const inner = new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true });
-  const handle = inner.handle.bind(inner);
-  inner.handle = async (request, options) => {
-    const out = await handle(request, options);
-    const date = out.response.headers.date ?? out.response.headers.Date;
-    if (date && !Number.isNaN(Date.parse(date))) seen.date = new Date(date);
-    return out;
-  };
-  return inner;
-}
-
-function client(env: Env, region: string | undefined, source: Credentials, seen: { date?: Date } = {}): STSClient {
-  return new STSClient({
+/**
+ * `source` undefined: an unsigned client (AssumeRoleWithWebIdentity needs no keys).
+ * A client whose every request ends by the deadline (AWSENV_STS_TIMEOUT, http.ts), body
+ * capped; `seen` keeps the last response's Date header. Send with `{ abortSignal: signal }`.
+ */
+function client(env: Env, region: string | undefined, source: Credentials | undefined, seen: { date?: Date } = {}): STSClient & { signal: AbortSignal } {
+  const signal = deadlineSignal(deadlineMs(env));
+  const sts = new STSClient({
     region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint: stsEndpoint(env),
-    credentials: {
+    credentials: source && {
       accessKeyId: source.accessKeyId,
       secretAccessKey: source.secretAccessKey,
       ...(source.sessionToken ? { sessionToken: source.sessionToken } : {}),
     },
     // Bounded: an unreachable endpoint fails in about 10 s, not the SDK's default minutes.
     maxAttempts: 2,
-    requestHandler: recordingHandler(seen),
+    requestHandler: boundedHandler(signal, seen),
   });
+  return Object.assign(sts, { signal });
 }
 
 class InvalidResponse extends Error {
@@ -104,7 +98,10 @@ export function explain(error: unknown, what: string, env: Env): StsError {
       return says(`${message.replace(/\.$/, '')}; check the role's trust policy, external_id and mfa_serial`);
     case 'TimeoutError':
     case 'RequestTimeout':
-      return says(`no answer from ${endpoint} within 10 s; check the network or proxy, or try again`);
+    case 'AbortError':
+      return says(`no answer from ${endpoint} within ${deadlineMs(env) / 1000} s (AWSENV_STS_TIMEOUT); check the network or proxy, or try again`);
+    case 'ResponseTooLarge':
+      return says(`${endpoint} sent an answer larger than any STS answer (${message}); check AWS_ENDPOINT_URL_STS and the proxy settings`);
   }
   if (code === 'InvalidResponse' || /Deserialization error|parse error|\$response/i.test(message) || (e.$metadata as { httpStatusCode?: number } | undefined)?.httpStatusCode === 200) {
     return says(`${endpoint} did not answer like STS (a proxy or captive portal in the way?); check AWS_ENDPOINT_URL_STS and the proxy settings`);
@@ -122,7 +119,7 @@ export function createSdkSts(env: Env, region: string | undefined): StsPort {
       const seen: { date?: Date } = {};
       const sts = client(env, region, credentials, seen);
       try {
-        const r = await sts.send(new GetCallerIdentityCommand({}));
+        const r = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: sts.signal });
         return { arn: r.Arn ?? '', account: r.Account ?? '', serverDate: seen.date };
       } catch (error) {
         const e = explain(error, 'GetCallerIdentity', env);
@@ -132,12 +129,14 @@ export function createSdkSts(env: Env, region: string | undefined): StsPort {
     },
     async getSessionToken(r) {
       try {
-        const response = await client(env, region, r.source).send(
+        const sts = client(env, region, r.source);
+        const response = await sts.send(
           new GetSessionTokenCommand({
             DurationSeconds: r.durationSeconds,
             SerialNumber: r.mfaSerial,
             TokenCode: r.mfaCode,
           }),
+          { abortSignal: sts.signal },
         );
         return converted(response);
       } catch (error) {
@@ -146,7 +145,8 @@ export function createSdkSts(env: Env, region: string | undefined): StsPort {
     },
     async assumeRole(r) {
       try {
-        const response = await client(env, region, r.source).send(
+        const sts = client(env, region, r.source);
+        const response = await sts.send(
           new AssumeRoleCommand({
             RoleArn: r.roleArn,
             RoleSessionName: r.sessionName,
@@ -155,10 +155,28 @@ export function createSdkSts(env: Env, region: string | undefined): StsPort {
             SerialNumber: r.mfaSerial,
             TokenCode: r.mfaCode,
           }),
+          { abortSignal: sts.signal },
         );
         return converted(response);
       } catch (error) {
         throw error instanceof StsError ? error : explain(error, `assuming ${r.roleArn}`, env);
+      }
+    },
+    async assumeRoleWithWebIdentity(r) {
+      try {
+        const sts = client(env, region, undefined);
+        const response = await sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: r.roleArn,
+            RoleSessionName: r.sessionName,
+            WebIdentityToken: r.webIdentityToken,
+            DurationSeconds: r.durationSeconds,
+          }),
+          { abortSignal: sts.signal },
+        );
+        return converted(response);
+      } catch (error) {
+        throw error instanceof StsError ? error : explain(error, `assuming ${r.roleArn} with a web identity token`, env);
       }
     },
   };

@@ -17,6 +17,14 @@ export interface AssumeRoleRequest extends SessionRequest {
   externalId?: string | undefined;
 }
 
+/** AssumeRoleWithWebIdentity: unsigned, the token is the proof of identity. */
+export interface WebIdentityRequest {
+  roleArn: string;
+  sessionName: string;
+  webIdentityToken: string;
+  durationSeconds?: number | undefined;
+}
+
 export interface CallerIdentity {
   arn: string;
   account: string;
@@ -29,6 +37,7 @@ export interface StsPort {
   callerIdentity(credentials: Credentials): Promise<CallerIdentity>;
   getSessionToken(request: SessionRequest): Promise<Required<Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>>>;
   assumeRole(request: AssumeRoleRequest): Promise<Required<Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>>>;
+  assumeRoleWithWebIdentity(request: WebIdentityRequest): Promise<Required<Pick<Credentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>>>;
 }
 
 export async function realSts(env: Env, region: string | undefined): Promise<StsPort> {

@@ -15,6 +15,16 @@ export function pwshQuote(value: string): string {
     .join(' + ');
 }
 
+/**
+ * What stdout holds when a command fails (CONTRACT.md: one statement that sets a failing
+ * status and changes nothing else). Tried in pwsh 7.6 (test/e2e/roundtrip.test.ts): an error
+ * written inside Invoke-Expression, even by Write-Error, leaves its $? true; only a
+ * terminating error makes `… | Invoke-Expression` fail, stops `… && deploy`, and stops a
+ * script unless caught, as `set -e` does with `false`. Windows PowerShell 5.1 has no `&&`
+ * and does not fail a pipeline for a native command's exit status, so this is what tells it.
+ */
+export const PWSH_FAILURE = "throw 'awsenv failed (its message is above); nothing was changed'";
+
 export const pwsh: Dialect = {
   set(name, value) {
     refuseNul(name, 'pwsh', value);

@@ -7,6 +7,8 @@
 import {
   closeSync,
   fchmodSync,
+  fchownSync,
+  fstatSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -187,6 +189,8 @@ export function sweepTemps(dir: string, target?: string): void {
 export interface AtomicWriteOptions {
   /** The new file's mode, applied with fchmod so the umask cannot widen or narrow it. */
   mode?: number;
+  /** The owner and group the new file must have (the old file's); EPERM when they cannot be set. */
+  owner?: { uid: number; gid: number };
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
@@ -222,6 +226,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
   try {
     try {
       testHook('after-temp-open', path);
+      if (options.owner) {
+        const st = fstatSync(fd);
+        // Only when different: chown to oneself is harmless, but needs no call.
+        if (st.uid !== options.owner.uid || st.gid !== options.owner.gid) fchownSync(fd, options.owner.uid, options.owner.gid);
+      }
       fchmodSync(fd, mode);
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       const half = bytes.length >> 1;

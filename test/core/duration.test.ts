@@ -33,7 +33,7 @@ t('refused before any MFA code is asked or any request made; allowed values go t
       requests++;
       return { accessKeyId: 'ASIAX', secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.now() + 900_000) };
     };
-    const sts: StsPort = { callerIdentity: async () => ({ arn: 'a', account: '1' }), getSessionToken: session, assumeRole: session };
+    const sts: StsPort = { callerIdentity: async () => ({ arn: 'a', account: '1' }), getSessionToken: session, assumeRole: session, assumeRoleWithWebIdentity: session };
     const deps: ResolveDeps = {
       env: {},
       now: () => new Date(),

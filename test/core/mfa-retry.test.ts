@@ -38,6 +38,9 @@ class CodeCheckingSts implements StsPort {
     this.check(r.mfaCode, r.mfaSerial, 'getting an MFA session');
     return { accessKeyId: 'ASIASESSION', secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.now() + 3600_000) };
   }
+  async assumeRoleWithWebIdentity(): Promise<never> {
+    throw new Error('no web identity here');
+  }
   async assumeRole(r: AssumeRoleRequest) {
     if (r.mfaCode !== undefined) this.check(r.mfaCode, r.mfaSerial, `assuming ${r.roleArn}`);
     return { accessKeyId: 'ASIAROLE', secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.now() + 3600_000) };
@@ -158,6 +161,7 @@ renew('--refresh of the role renews the MFA session under it when STS refuses th
     const codes = ['111111', '222222'];
     const sts2: StsPort = {
       callerIdentity: async () => ({ arn: 'a', account: '1' }),
+      assumeRoleWithWebIdentity: async () => assert.unreachable() as never,
       getSessionToken: async () => ({ accessKeyId: `ASIASESSION${++sessions}`, secretAccessKey: 's', sessionToken: `t${sessions}`, expiration: new Date(Date.now() + 3600_000) }),
       assumeRole: async (r) => {
         if (revoked.has(r.source.accessKeyId)) throw explain({ name: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' }, `assuming ${r.roleArn}`, {});

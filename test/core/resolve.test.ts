@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { SessionCache } from '../../src/sessions/cache.js';
 import { loadProfiles, type ProfileSet } from '../../src/files/profiles.js';
 import { explain } from '../../src/sessions/sts-sdk.js';
-import type { AssumeRoleRequest, SessionRequest, StsPort } from '../../src/sessions/sts.js';
+import type { AssumeRoleRequest, SessionRequest, StsPort, WebIdentityRequest } from '../../src/sessions/sts.js';
 import { type ResolveDeps, Resolver } from '../../src/core/resolve.js';
 
 function profilesFrom(config: string, credentials: string): ProfileSet {
@@ -31,6 +31,11 @@ class FakeSts implements StsPort {
       throw explain({ name: 'AccessDenied', message: 'MultiFactorAuthentication failed with invalid MFA one time pass code.' }, 'getting an MFA session', {});
     }
     return { accessKeyId: `ASIASESSION${++this.n}`, secretAccessKey: 's', sessionToken: `t${this.n}`, expiration: new Date(Date.now() + 3600_000) };
+  }
+  webIdentity: WebIdentityRequest[] = [];
+  async assumeRoleWithWebIdentity(r: WebIdentityRequest) {
+    this.webIdentity.push(r);
+    return { accessKeyId: `ASIAWEB${++this.n}`, secretAccessKey: 's', sessionToken: `t${this.n}`, expiration: new Date(Date.now() + 3600_000) };
   }
   async assumeRole(r: AssumeRoleRequest) {
     this.roles.push(r);
@@ -191,6 +196,84 @@ r('offline: a cached session is served, a missing one is not fetched', async () 
   }
   assert.is(sts.sessions.length + sts.roles.length, 0);
 });
+const fails = async (set: ProfileSet, name: string, d = deps()): Promise<Error> => {
+  try {
+    await new Resolver(set, d).resolve(name);
+  } catch (e) {
+    return e as Error;
+  }
+  return assert.unreachable(`${name} resolved`) as never;
+};
+
+r('a source_profile with static keys uses its keys: its own role_arn (whose source is missing) is not followed', async () => {
+  // `aws configure` wrote keys into credentials [B]; config [profile B] also holds role settings.
+  const set = profilesFrom(
+    '[profile A]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = B\n[profile B]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = C\nmfa_serial = arn:aws:iam::1:mfa/b\n',
+    '[B]\naws_access_key_id = AKIAB\naws_secret_access_key = b-secret\n',
+  );
+  const a = await new Resolver(set, deps()).resolve('A');
+  assert.equal(sts.roles.map((x) => [x.roleArn, x.source.accessKeyId, x.mfaSerial]), [['arn:aws:iam::1:role/a', 'AKIAB', undefined]]);
+  assert.is(sts.sessions.length, 0, "the source's mfa_serial is not used: botocore reads its keys through the profile chain");
+  assert.equal(asked, []);
+  assert.is(a.kind, 'role');
+  // Named itself, B's role is followed, and its missing source is named with file and line.
+  const e = await fails(set, 'B');
+  assert.match(e.message, /config:6: profile 'B': source_profile names 'C', which is a profile in neither/);
+});
+
+r('A → B → A is not a cycle when B has keys; it is when B has none', async () => {
+  const config = '[profile A]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = B\n[profile B]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = A\n';
+  await new Resolver(profilesFrom(config, '[B]\naws_access_key_id = AKIAB\naws_secret_access_key = s\n'), deps()).resolve('A');
+  assert.equal(sts.roles.map((x) => [x.roleArn, x.source.accessKeyId]), [['arn:aws:iam::1:role/a', 'AKIAB']]);
+  const e = await fails(profilesFrom(config, ''), 'A');
+  assert.is(e.name, 'CycleError');
+  assert.match(e.message, 'A → B → A');
+  assert.is(sts.roles.length, 1, 'no request for the cycle');
+});
+
+r('source_profile and credential_source together are refused, naming file, line, profile and both settings', async () => {
+  const set = profilesFrom('[profile both]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = base\ncredential_source = Environment\n', CREDENTIALS);
+  const e = await fails(set, 'both', deps({ AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'x' }));
+  assert.match(e.message, `${join(dir, 'config')}:3: profile 'both' sets both source_profile and credential_source (line 4)`);
+  assert.is(sts.roles.length, 0);
+});
+
+r('a profile naming itself as source_profile without keys: a clear message, not an SDK error', async () => {
+  const e = await fails(profilesFrom('[profile me]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = me\n', ''), 'me');
+  assert.match(e.message, /config:3: profile 'me' names itself as source_profile but has no keys/);
+});
+
+r('an invalid credential_source names the three valid values (and not the value)', async () => {
+  const e = await fails(profilesFrom('[profile p]\nrole_arn = arn:aws:iam::1:role/x\ncredential_source = environment\n', ''), 'p');
+  assert.match(e.message, /config:3: profile 'p': credential_source must be one of Environment, Ec2InstanceMetadata, EcsContainer/);
+  assert.not.match(e.message, "'environment'");
+});
+
+r('web identity: AssumeRoleWithWebIdentity with the token from the file, no keys; cached; as a source too', async () => {
+  const token = join(dir, 'token');
+  writeFileSync(token, 'eyJhbGciOiJSUzI1NiJ9.payload.signature');
+  const config = `[profile web]\nrole_arn = arn:aws:iam::1:role/web\nweb_identity_token_file = ${token}\nrole_session_name = pod\n[profile up]\nrole_arn = arn:aws:iam::1:role/up\nsource_profile = web\n`;
+  const set = profilesFrom(config, '');
+  const web = await new Resolver(set, deps()).resolve('web');
+  assert.is(web.kind, 'web-identity');
+  assert.equal(sts.webIdentity, [{ roleArn: 'arn:aws:iam::1:role/web', sessionName: 'pod', webIdentityToken: 'eyJhbGciOiJSUzI1NiJ9.payload.signature', durationSeconds: undefined }]);
+  assert.is((await new Resolver(set, deps()).resolve('web')).from, 'cache');
+  assert.is(sts.webIdentity.length, 1);
+  await new Resolver(set, deps()).resolve('up');
+  assert.is(sts.webIdentity.length, 1, "the source's cached web identity session");
+  assert.equal(sts.roles.map((x) => [x.roleArn, x.source.accessKeyId]), [['arn:aws:iam::1:role/up', web.credentials.accessKeyId]]);
+});
+
+r('web identity: a missing or empty token file, or no role_arn, is a clear error naming the file', async () => {
+  const token = join(dir, 'token');
+  const set = profilesFrom(`[profile web]\nrole_arn = arn:aws:iam::1:role/web\nweb_identity_token_file = ${token}\n[profile norole]\nweb_identity_token_file = ${token}\n`, '');
+  assert.match((await fails(set, 'web')).message, `profile 'web': the web identity token file ${token} does not exist`);
+  writeFileSync(token, '\n');
+  assert.match((await fails(set, 'web')).message, `profile 'web': the web identity token file ${token} is empty`);
+  assert.match((await fails(set, 'norole')).message, /config:5: profile 'norole' has web_identity_token_file but no role_arn/);
+  assert.is(sts.webIdentity.length, 0);
+});
+
 r.run();
 
 const ex = suite('explain (STS errors → one sentence)');

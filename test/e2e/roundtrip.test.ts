@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DIALECTS, render, type EnvChange } from '../../src/shells/index.js';
+import { DIALECTS, failStatement, render, type EnvChange } from '../../src/shells/index.js';
+import { PWSH_FAILURE } from '../../src/shells/pwsh.js';
 import { awsenv, sandbox, type Sandbox } from '../helpers/env.js';
 import {
   afterClear,
@@ -24,7 +25,8 @@ import { requireTool } from '../helpers/tools.js';
 
 /** Everything that would run a command if a shell ever read a value as code. */
 function injections(canary: string): string {
-  return [`$(touch ${canary})`, `\`touch ${canary}\``, `(touch ${canary})`, `; touch ${canary};`, `| touch ${canary}`, `&& touch ${canary}`, `& type nul > ${canary} &`].join(' ');
+  // The last three are PowerShell's: curly quotes end its strings, @( ) runs, --% stops parsing.
+  return [`$(touch ${canary})`, `\`touch ${canary}\``, `(touch ${canary})`, `; touch ${canary};`, `| touch ${canary}`, `&& touch ${canary}`, `& type nul > ${canary} &`, `„$(New-Item ${canary})“`, `‚@(New-Item ${canary})‛`, `--% $(New-Item ${canary})`].join(' ');
 }
 
 function profiles(canary: string) {
@@ -67,6 +69,8 @@ const DIALECT_VALUES: EnvChange = {
   AWS_RT_ASCII: Array.from({ length: 127 }, (_, i) => String.fromCharCode(i + 1)).join('').replace(/[\r\n]/g, ''),
   AWS_RT_BANGS: '! !! !$ !-1 !# \\! ^a^b ^',
   AWS_RT_UNICODE: '\u0085\u00a0\u2028\u2029\ufeff\ufffd\u{10ffff}😀 é 日本 ’‘“”',
+  // PowerShell's traps: every quote character it knows, subexpressions, the stop-parsing token.
+  AWS_RT_PWSH: "‘a’ ‚b‛ “c” „d“ 'e' \"f\" $(New-Item pwned) @(New-Item pwned2) --% `$x `n ${env:HOME} $env:HOME @splat",
 };
 const hasLineBreak = (v: string | null) => typeof v === 'string' && /[\r\n]/.test(v);
 
@@ -261,10 +265,10 @@ function shellSuite(shell: RealShell): void {
     if (shell.dialect === 'tcsh') {
       failures.push({ what: 'secret with a newline', profile: 'RT_M', env: {}, says: /AWS_SECRET_ACCESS_KEY/ });
     }
-    // The CLI alone: empty stdout, status 1, a message on stderr that names no secret.
+    // The CLI alone: one failing statement on stdout, status 1, a message on stderr that names no secret.
     for (const f of failures) {
       const r = await awsenv(['use', start[f.profile]!, '--shell', shell.dialect], { ...w.sb.env, ...preset, ...f.env });
-      assert.is(r.stdout, '', `${f.what}: stdout`);
+      assert.is(r.stdout, failStatement(shell.dialect), `${f.what}: stdout`);
       assert.is(r.exitCode, 1, `${f.what}: exit status`);
       assert.match(r.stderr, f.says, `${f.what}: stderr`);
       for (const secret of [awkward.secret, multiline.secret, 'SECRET-first']) {
@@ -278,12 +282,15 @@ function shellSuite(shell: RealShell): void {
     const after = failures.map((f) => {
       const prefix = Object.entries(f.env).map(([k, v]) => `env ${k}='${v}' `).join('');
       s.awsenv(`use ${f.profile} ${shellFlag}`, prefix);
+      // PowerShell: the failed line leaves $? false (its `&&` and `if ($?)` rely on it).
+      if (shell.dialect === 'pwsh') s.add('$env:RT_STATUS = "$?"');
       return s.dump();
     });
     const run = await runSession(s, 'tolerant', start, cwd);
     const expected = awsVars(start);
     assert.equal(awsVars(s.read(before, run)), expected);
     after.forEach((n, i) => assert.equal(awsVars(s.read(n, run)), expected, `after ${failures[i]!.what}`));
+    if (shell.dialect === 'pwsh') after.forEach((n, i) => assert.is(s.read(n, run).RT_STATUS, 'False', `$? after ${failures[i]!.what}`));
     assertNothingRan(w, cwd, `${shell.name} failures`);
   });
 
@@ -321,6 +328,44 @@ function shellSuite(shell: RealShell): void {
         assertNothingRan(w, cwd, `${shell.name} dialect ${mode}`);
       });
     }
+  }
+
+  if (shell.dialect === 'pwsh') {
+    test("pwsh: the failure statement alone fails the line, stops `&&` and a strict script, and changes nothing", async () => {
+      const { dumps, cwd } = dirs(w);
+      const fail = join(dumps, 'failure');
+      mkdirSync(dumps, { recursive: true });
+      writeFileSync(fail, `${PWSH_FAILURE}\n`);
+      const start = sessionEnv(w, { AWS_PROFILE: 'preset', AWS_ACCESS_KEY_ID: 'AKIAPRESETPRESET' });
+      // Typed line by line: exit status 0 and 1 of the command that printed it, so that the
+      // statement, not the exit status, is what fails the line.
+      const s = new Session(shell, shell.styles[0]!, dumps);
+      for (const rc of [0, 1]) {
+        const printed = `/bin/sh -c 'cat "$1"; exit ${rc}' sh '${fail}'`;
+        s.add(`${printed} | Out-String | Invoke-Expression`, '$env:RT_STATUS = "$?"');
+        s.add(`${printed} | Out-String | Invoke-Expression && ($env:RT_AND = 'ran')`);
+        s.add(`try { ${printed} | Out-String | Invoke-Expression } catch { $env:RT_CAUGHT = "$_" }`);
+      }
+      const typed = s.dump();
+      const run = await runSession(s, 'tolerant', start, cwd);
+      const got = s.read(typed, run);
+      assert.is(got.RT_STATUS, 'False', '$?');
+      assert.not.ok('RT_AND' in got, '&& ran its right side');
+      assert.match(got.RT_CAUGHT ?? '', 'nothing was changed');
+      assert.equal(awsVars(got), awsVars(start));
+      assert.match(run.stderr, 'awsenv failed (its message is above); nothing was changed');
+      // A strict script (-File, $ErrorActionPreference = 'Stop') ends at the statement.
+      const strict = new Session(shell, shell.styles[0]!, join(dumps, 'strict'));
+      const before = strict.dump();
+      strict.add(shell.styles[0]!.file(fail));
+      strict.add("$env:AWS_PROFILE = 'changed-after-the-failure'");
+      const afterFail = strict.dump();
+      const r = await runSession(strict, 'strict', start, cwd);
+      assert.is(r.exitCode, 1, r.stderr);
+      assert.equal(awsVars(strict.read(before, r)), awsVars(start));
+      assert.not.ok(existsSync(join(dumps, 'strict', `${afterFail}.env`)), 'the script went on after the failure');
+      assertNothingRan(w, cwd, 'pwsh failure statement');
+    });
   }
 
   if (shell.dialect === 'tcsh') {

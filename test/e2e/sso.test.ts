@@ -2,8 +2,8 @@
 // portal (GET /federation/credentials, the API GetRoleCredentials calls), with tokens
 // written where `aws sso login` writes them, in a sandboxed HOME.
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -21,6 +21,27 @@ interface Issued {
   secretAccessKey: string;
   sessionToken: string;
   expiration: number;
+}
+
+/** SSO OIDC CreateToken (refresh_token grant): the documented JSON request and answer. */
+const GOOD_REFRESH = 'refresh-token-GOOD';
+let refreshed: string[] = [];
+let oidcCalls: Record<string, string>[] = [];
+function oidc(req: IncomingMessage, res: ServerResponse) {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    const o = JSON.parse(body) as Record<string, string>;
+    oidcCalls.push(o);
+    res.setHeader('content-type', 'application/json');
+    if (o.grantType !== 'refresh_token' || o.refreshToken !== GOOD_REFRESH || o.clientId !== 'client' || o.clientSecret !== 'client-secret') {
+      res.writeHead(400, { 'x-amzn-errortype': 'InvalidGrantException' });
+      return res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid refresh token provided' }));
+    }
+    const accessToken = `sso-refreshed-access-token-${refreshed.length + 1}`;
+    refreshed.push(accessToken);
+    res.end(JSON.stringify({ accessToken, tokenType: 'Bearer', expiresIn: 28800, refreshToken: 'refresh-token-NEXT' }));
+  });
 }
 
 let server: Server;
@@ -42,8 +63,9 @@ function portal(): Promise<void> {
       res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
       res.end(JSON.stringify({ message }));
     };
+    if (req.method === 'POST' && url.pathname === '/token') return oidc(req, res);
     if (req.method !== 'GET' || url.pathname !== '/federation/credentials') return fail(404, 'ResourceNotFoundException', 'no such API');
-    if (token !== GOOD_TOKEN) return fail(401, 'UnauthorizedException', 'Session token not found or invalid');
+    if (token !== GOOD_TOKEN && !refreshed.includes(token ?? '')) return fail(401, 'UnauthorizedException', 'Session token not found or invalid');
     if (account !== ACCOUNT || (role !== 'Dev' && role !== 'Admin')) return fail(403, 'ForbiddenException', 'No access');
     const n = issued.length + 1;
     const c: Issued = {
@@ -112,7 +134,7 @@ let env: Record<string, string>;
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 const tokenPath = (key: string) => join(box.home, '.aws/sso/cache', `${sha1(key)}.json`);
 
-function writeToken(key: string, accessToken: string, expiresInS: number, startUrl: string): void {
+function writeToken(key: string, accessToken: string, expiresInS: number, startUrl: string, refreshToken = 'refresh'): void {
   mkdirSync(join(box.home, '.aws/sso/cache'), { recursive: true });
   writeFileSync(
     tokenPath(key),
@@ -124,7 +146,7 @@ function writeToken(key: string, accessToken: string, expiresInS: number, startU
       clientId: 'client',
       clientSecret: 'client-secret',
       registrationExpiresAt: '2099-01-01T00:00:00Z',
-      refreshToken: 'refresh',
+      refreshToken,
     }),
   );
 }
@@ -144,7 +166,7 @@ sso.before(async () => {
   await portal();
   box = sandbox();
   box.write('config', CONFIG);
-  env = { ...box.env, AWS_ENDPOINT_URL_SSO: endpoint };
+  env = { ...box.env, AWS_ENDPOINT_URL_SSO: endpoint, AWS_ENDPOINT_URL_SSO_OIDC: endpoint };
 });
 sso.after(() => {
   server.close();
@@ -188,23 +210,64 @@ sso('AWS_ENDPOINT_URL serves when AWS_ENDPOINT_URL_SSO is not set', async () => 
   assert.is(hits - before, 1);
 });
 
-sso('an expired token: exit 1, nothing on stdout, the exact login command, no request', async () => {
+sso('an expired token whose refresh SSO OIDC refuses: exit 1, nothing on stdout, the reason and the exact login command, the file kept', async () => {
   writeToken('stale', GOOD_TOKEN, -60, 'https://stale.awsapps.com/start');
+  const file = tokenPath('stale');
+  const text = readFileSync(file, 'utf8');
   const before = hits;
+  const calls = oidcCalls.length;
   const r = await awsenv(['use', 'stale-dev', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
-  assert.match(r.stderr, /SSO token for sso-session 'stale' expired at/);
+  assert.is(r.stdout, 'false\n');
+  assert.match(r.stderr, /SSO token for sso-session 'stale' expired at \S+ and could not be refreshed \(SSO OIDC refused to refresh the token \(HTTP 400, invalid_grant\)\)/);
   assert.match(r.stderr, 'run `aws sso login --sso-session stale`');
-  assert.is(hits, before);
+  assert.is(hits - before, 1, 'one CreateToken, no GetRoleCredentials');
+  assert.equal(oidcCalls.slice(calls), [{ clientId: 'client', clientSecret: 'client-secret', grantType: 'refresh_token', refreshToken: 'refresh' }]);
+  assert.is(readFileSync(file, 'utf8'), text, 'the token file is left as it was');
   noSecrets(r.stderr);
+});
+
+sso('an expired token with a good refresh token: refreshed through SSO OIDC, the file written back as the AWS CLI writes it, 0600', async () => {
+  writeToken('stale', 'sso-expired-access-token', -60, 'https://stale.awsapps.com/start', GOOD_REFRESH);
+  const file = tokenPath('stale');
+  // A cache of its own: the role credentials got here must not serve the tests that follow.
+  const r = await awsenv(['use', 'stale-dev', '--shell', 'bash'], { ...env, AWSENV_CACHE_DIR: join(box.dir, 'refresh-cache') });
+  assert.is(r.exitCode, 0, r.stderr);
+  const fresh = refreshed.at(-1)!;
+  assert.equal(seen.at(-1), { role: 'Dev', account: ACCOUNT, token: fresh }, 'GetRoleCredentials with the new token');
+  assert.is(exportsOf(r.stdout).AWS_ACCESS_KEY_ID, issued.at(-1)!.accessKeyId);
+  const text = readFileSync(file, 'utf8');
+  const o = JSON.parse(text);
+  // botocore's _attempt_create_token fields, in its order, written by json.dumps (", ", ": ").
+  assert.equal(Object.keys(o), ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken']);
+  assert.equal({ ...o, expiresAt: 'x' }, {
+    startUrl: 'https://stale.awsapps.com/start', region: 'eu-west-1', accessToken: fresh, expiresAt: 'x',
+    clientId: 'client', clientSecret: 'client-secret', registrationExpiresAt: '2099-01-01T00:00:00Z', refreshToken: 'refresh-token-NEXT',
+  });
+  assert.match(o.expiresAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.ok(Math.abs(Date.parse(o.expiresAt) - (Date.now() + 28800_000)) < 300_000, 'expiresIn from now');
+  assert.is(text, `{"startUrl": "https://stale.awsapps.com/start", "region": "eu-west-1", "accessToken": "${fresh}", "expiresAt": "${o.expiresAt}", "clientId": "client", "clientSecret": "client-secret", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "refresh-token-NEXT"}`);
+  assert.is(statSync(file).mode & 0o777, 0o600);
+  assert.not.match(r.stderr, fresh);
+  noSecrets(r.stderr);
+});
+
+sso('list shows the SSO token\'s time left, and the JSON its end', async () => {
+  writeToken('corp', GOOD_TOKEN, 7200, START_URL);
+  const r = await awsenv(['list'], env);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.match(r.stdout, /^\s*dev\s+sso\s+eu-central-1\s+.*\(SSO token 1h59m left\)/m);
+  const json = JSON.parse((await awsenv(['list', '--json'], env)).stdout);
+  const dev = json.profiles.find((p: { name: string }) => p.name === 'dev');
+  assert.ok(Math.abs(Date.parse(dev.ssoTokenExpiresAt) - (Date.now() + 7200_000)) < 120_000, dev.ssoTokenExpiresAt);
+  assert.is(json.profiles.find((p: { name: string }) => p.name === 'legacy').kind, 'sso');
 });
 
 sso('no token at all: the login command, quoted when the session name needs it', async () => {
   rmSync(tokenPath('stale'), { force: true });
   const r = await awsenv(['use', 'stale-dev', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, "no SSO token for sso-session 'stale'");
   assert.match(r.stderr, 'aws sso login --sso-session stale');
   const spaced = await awsenv(['use', 'spaced', '--shell', 'bash'], env);
@@ -227,7 +290,7 @@ sso('a token the portal rejects: a clear error naming the login command, no secr
   writeToken('stale', 'a-revoked-bearer-token-XYZ', 3600, 'https://stale.awsapps.com/start');
   const r = await awsenv(['use', 'stale-dev', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, 'rejected the cached token');
   assert.match(r.stderr, 'run `aws sso login --sso-session stale`');
   assert.not.match(r.stderr, 'a-revoked-bearer-token-XYZ');
@@ -237,7 +300,7 @@ sso('a token the portal rejects: a clear error naming the login command, no secr
 sso('a role the identity may not use: says which role and account', async () => {
   const r = await awsenv(['use', 'nope', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, `role NoSuchRole in account ${ACCOUNT}`);
   assert.match(r.stderr, 'may not use that role');
   noSecrets(r.stderr);
@@ -246,7 +309,7 @@ sso('a role the identity may not use: says which role and account', async () => 
 sso('the portal unreachable: bounded, one clear error', async () => {
   const r = await awsenv(['use', 'dev', '--shell', 'bash', '--refresh'], { ...env, AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9' });
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, /cannot reach http:\/\/127\.0\.0\.1:9/);
 });
 
@@ -259,7 +322,7 @@ sso('a portal that accepts the connection but never answers: given up on after a
     const started = Date.now();
     const r = await awsenv(['use', 'dev', '--shell', 'bash', '--refresh'], { ...env, AWS_ENDPOINT_URL_SSO: url });
     assert.is(r.exitCode, 1);
-    assert.is(r.stdout, '');
+    assert.is(r.stdout, 'false\n');
     assert.match(r.stderr, `no answer from ${url}`);
     assert.not.match(r.stderr, 'WARN', "the HTTP handler's own warning stays out of our stderr");
     assert.ok(Date.now() - started < 40_000, 'bounded');
@@ -299,7 +362,7 @@ sso('--login when the login fails, or the AWS CLI is missing: exit 1, nothing ex
   chmodSync(join(bin, 'aws'), 0o755);
   const r = await awsenv(['use', 'stale-dev', '--shell', 'bash', '--login'], { ...cold, PATH: `${bin}:${env.PATH}` });
   assert.is(r.exitCode, 1, r.stderr);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, '`aws sso login --sso-session stale` failed with exit status 130');
 
   const onlyNode = join(box.dir, 'only-node');
@@ -307,7 +370,7 @@ sso('--login when the login fails, or the AWS CLI is missing: exit 1, nothing ex
   symlinkSync(process.execPath, join(onlyNode, 'node'));
   const none = await awsenv(['use', 'stale-dev', '--shell', 'bash', '--login'], { ...cold, PATH: onlyNode });
   assert.is(none.exitCode, 1);
-  assert.is(none.stdout, '');
+  assert.is(none.stdout, 'false\n');
   assert.match(none.stderr, 'the AWS CLI (aws) is not on PATH');
 });
 

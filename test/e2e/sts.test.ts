@@ -109,7 +109,7 @@ sts('a malformed MFA code is refused before any request', async () => {
   const before = await moto.requests();
   const r = await awsenv(['use', 'mfa', '--shell', 'bash', '--mfa-code', '12ab56', '--refresh'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, 'six digits');
   assert.is(await moto.requests(), before);
 });
@@ -123,7 +123,7 @@ sts('no terminal and no --mfa-code: a clear error, nothing exported', async () =
     stdin: 'ignore',
   });
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(String(r.stderr), '--mfa-code');
 });
 
@@ -185,7 +185,7 @@ sts('a cached session is served without the AWS SDK: a copy of the CLI without i
   const refresh = await run(['use', 'admin', '--shell', 'bash', '--refresh']);
   assert.is.not(refresh.exitCode, 0);
   assert.match(String(refresh.stderr), 'sts-sdk.mjs');
-  assert.is(String(refresh.stdout), '');
+  assert.is(String(refresh.stdout), 'false\n');
 });
 
 sts('a two-hop role chain', async () => {
@@ -202,7 +202,7 @@ sts('a cycle of source_profile is reported with the chain, before any request', 
   const before = await moto.requests();
   const r = await awsenv(['use', 'loop-a', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, 'loop-a → loop-b → loop-a');
   assert.is(await moto.requests(), before);
 });
@@ -216,7 +216,7 @@ sts('a deleted key: one clear sentence, nothing exported, no secret', async () =
     await moto.deleteKey('bob', bob.accessKeyId);
     const r = await awsenv(['use', 'bob', '--shell', 'bash', '--mfa-code', '123456'], { ...b.env, AWS_ENDPOINT_URL_STS: moto.endpoint });
     assert.is(r.exitCode, 1);
-    assert.is(r.stdout, '');
+    assert.is(r.stdout, 'false\n');
     assert.match(r.stderr, /does not know this access key, or it is inactive/);
     assert.not.match(r.stderr, bob.secretAccessKey);
     assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
@@ -230,7 +230,7 @@ sts('STS not reachable: bounded, one clear error, nothing exported', async () =>
   const started = Date.now();
   const r = await awsenv(['use', 'admin', '--shell', 'bash', '--refresh'], { ...env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, '');
+  assert.is(r.stdout, 'false\n');
   assert.match(r.stderr, /cannot reach http:\/\/127\.0\.0\.1:9/);
   // Not a timing assertion on speed: only that it gave up rather than hung (limit 60 s).
   assert.ok(Date.now() - started < 60_000);
@@ -257,9 +257,12 @@ sts('a corrupt cache file is ignored and replaced, never trusted', async () => {
   const r = await awsenv(['use', 'admin', '--shell', 'bash'], env);
   assert.is(r.exitCode, 0, r.stderr);
   assert.is.not(exportsOf(r.stdout).AWS_ACCESS_KEY_ID, 'AKIAFAKE');
+  // A cache directory others can read or write is refused, not silently repaired (issue 12).
   chmodSync(env.AWSENV_CACHE_DIR!, 0o755);
   const again = await awsenv(['use', 'admin', '--shell', 'bash'], env);
-  assert.is(again.exitCode, 0);
+  assert.is(again.exitCode, 1);
+  assert.match(again.stderr, /has mode 0755, so others can read or write it/);
+  chmodSync(env.AWSENV_CACHE_DIR!, 0o700);
 });
 
 sts.run();

@@ -216,8 +216,26 @@ const kindTable: [string, Record<string, string>, boolean, ProfileKind][] = [
   ['sso_account_id makes SSO, over keys and process', { ...keys, credential_process: 'x', sso_account_id: '1' }, true, 'sso'],
   ['sso_role_name makes SSO', { sso_role_name: 'r' }, false, 'sso'],
   ['role_arn beats SSO', { ...keys, sso_account_id: '1', sso_role_name: 'r', role_arn: 'arn:aws:iam::1:role/r', source_profile: 'x' }, true, 'role'],
-  ['role_arn with web_identity_token_file (web identity) is a role', { role_arn: 'arn:aws:iam::1:role/r', web_identity_token_file: '/t' }, false, 'role'],
+  ['role_arn with web_identity_token_file is web identity, even with source_profile', { role_arn: 'arn:aws:iam::1:role/r', web_identity_token_file: '/t', source_profile: 'x' }, false, 'web-identity'],
+  ['web_identity_token_file without role_arn is web identity (refused when used)', { ...keys, web_identity_token_file: '/t' }, true, 'web-identity'],
 ];
+// As a source_profile (botocore's _resolve_credentials_from_profile): static keys win over role_arn.
+const sourceTable: [string, Record<string, string>, boolean, ProfileKind][] = [
+  ['role_arn with keys: the keys', { ...keys, role_arn: 'arn:aws:iam::1:role/r', source_profile: 'x' }, true, 'keys'],
+  ['role_arn with keys in config: the keys', { ...keys, role_arn: 'arn:aws:iam::1:role/r', source_profile: 'x' }, false, 'keys'],
+  ['role_arn without keys: the role', { role_arn: 'arn:aws:iam::1:role/r', source_profile: 'x' }, false, 'role'],
+  ['keys with mfa_serial: the keys alone', { ...keys, mfa_serial: 'arn:aws:iam::1:mfa/u' }, true, 'keys'],
+  ['web identity before keys', { ...keys, role_arn: 'arn:aws:iam::1:role/r', web_identity_token_file: '/t' }, true, 'web-identity'],
+  ['SSO before keys', { ...keys, role_arn: 'arn:aws:iam::1:role/r', sso_account_id: '1', sso_role_name: 'r' }, true, 'sso'],
+  ['credential_process before keys in config', { ...keys, role_arn: 'arn:aws:iam::1:role/r', credential_process: 'x' }, false, 'process'],
+];
+for (const [name, settings, inCredentials, kind] of sourceTable) {
+  kinds(`as a source_profile, ${name} → ${kind}`, () => {
+    const parsed = parseSettings(settings);
+    if (!('settings' in parsed)) throw new Error(`invalid: ${parsed.issue.key} ${parsed.issue.message}`);
+    assert.is(kindOf(parsed.settings, inCredentials, true), kind);
+  });
+}
 for (const [name, settings, inCredentials, kind] of kindTable) {
   kinds(`${name} → ${kind}`, () => {
     const parsed = parseSettings(settings);

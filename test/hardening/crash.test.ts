@@ -92,7 +92,8 @@ for (const op of OPS) {
     for (const point of WRITE_POINTS) {
       file(`${op.name}${symlink ? ', through a symlink' : ''}: killed at ${point}`, async () => {
         const { box, real } = credentialsBox(symlink);
-        const cache = box.env.AWSENV_CACHE_DIR!;
+        // The edit lock lives next to the file it protects (issue 12), not in the cache.
+        const cache = dirname(real);
         try {
           const r = await run(op.args, crashAt(box.env, point, real));
           assert.is(r.signal, 'SIGKILL', `not killed: ${r.stderr}`);
@@ -134,7 +135,7 @@ for (const point of WRITE_POINTS) {
   outside(`paused at ${point}: readers see a whole file; kill -9; the next writer goes on`, async () => {
     const op = OPS[0]!;
     const { box, real } = credentialsBox(false);
-    const cache = box.env.AWSENV_CACHE_DIR!;
+    const cache = dirname(real); // where the edit lock lives
     try {
       const paused = await pauseAt(op.args, box.env, point, real, join(box.dir, 'paused'));
       const expected = Buffer.from(renamedBy(point) ? op.after : FIXTURE);
@@ -175,7 +176,7 @@ outside('released instead of killed: the write completes; a writer that came mea
     assert.is(b.exitCode, 0, b.stderr);
     assert.is(readFileSync(real, 'utf8'), FIXTURE + savedBlock('saved') + savedBlock('second'));
     assert.equal(tempsIn(dirname(real)), []);
-    assert.equal(locksIn(box.env.AWSENV_CACHE_DIR!), []);
+    assert.equal(locksIn(dirname(real)), []);
   } finally {
     box.cleanup();
   }

@@ -6,6 +6,7 @@
 // than the credentials file and the session cache files; full key ids only in exports;
 // stdout of a failed use/clear is empty.
 import { createHash } from 'node:crypto';
+import { failStatement, isShellName } from '../../src/shells/index.js';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
@@ -283,6 +284,11 @@ function cases(): Case[] {
     { args: ['use', 'proc-types', ...B], exit: 1, why: 'credential_process wrong types (a token where a date goes)' },
     { args: ['use', 'proc-nul', ...B], exit: 1, why: 'credential_process secret with NUL' },
     { args: ['use', 'proc-nul', '--shell', 'cmd'], exit: 1, why: 'credential_process secret with NUL, cmd' },
+    // PowerShell's error paths print its failure statement (run in pwsh by test/e2e/roundtrip.test.ts).
+    { args: ['use', 'nosuch', '--shell', 'pwsh'], exit: 1, why: 'unknown profile, pwsh' },
+    { args: ['use', 'proc-fail', '--shell', 'pwsh'], exit: 1, why: 'credential_process fails, pwsh' },
+    { args: ['use', 'proc-nul', '--shell', 'pwsh'], exit: 1, why: 'credential_process secret with NUL, pwsh' },
+    { args: ['clear', '--all', '--shell', 'pwsh'], exit: 0, why: 'clear --all, pwsh' },
     { args: ['use', 'proc-slow', ...B], exit: 1, why: 'credential_process times out' },
     { args: ['use', 'proc-missing', ...B], exit: 1, why: 'credential_process not found' },
     { args: ['use', 'sso-rejected', ...B], exit: 1, why: 'SSO token rejected' },
@@ -331,7 +337,7 @@ function cases(): Case[] {
     { args: ['exec', 'tokened', '--', join(box.dir, 'bin/no-such-program')], exit: 127, why: 'exec, no such command' },
     { args: ['exec', 'proc-nul', '--', 'true'], exit: 1, why: 'exec, secret with NUL (refused, naming the variable)' },
     { args: ['exec', 'nosuch', '--', 'true'], exit: 1, why: 'exec, unknown profile' },
-    { args: ['exec', 'mfa', '--mfa-code', S.badMfaCode, '--', 'true'], exit: 1, env: cold(), why: 'exec, bad MFA code' },
+    { args: ['exec', '--mfa-code', S.badMfaCode, 'mfa', '--', 'true'], exit: 1, env: cold(), why: 'exec, bad MFA code' },
     { args: ['exec', 'tokened'], exit: 2, why: 'exec, no command' },
     ...['bash', 'zsh', 'fish', 'pwsh', 'tcsh'].map((shell): Case => ({ args: ['hook', shell], exit: 0, env: envSet, why: `hook ${shell}` })),
     { args: ['hook', 'nosh'], exit: 2, why: 'hook, unknown shell' },
@@ -364,7 +370,10 @@ function check(c: Case, r: Ended, debug: boolean): void {
   assert.equal(leaked(r.stderr), [], `${what}: a secret on stderr:\n${r.stderr}`);
   assert.equal(fullKeyIds(r.stderr), [], `${what}: an unmasked key id on stderr:\n${r.stderr}`);
   if (!printsCredentials(c.args)) assert.equal(leaked(r.stdout), [], `${what}: a secret on stdout:\n${r.stdout}`);
-  if (r.exitCode !== 0 && (c.args[0] === 'use' || c.args[0] === 'clear')) assert.is(r.stdout, '', `${what}: stdout of a failure`);
+  if (r.exitCode !== 0 && (c.args[0] === 'use' || c.args[0] === 'clear')) {
+    const shell = c.args[c.args.indexOf('--shell') + 1];
+    assert.is(r.stdout, failStatement(shell !== undefined && isShellName(shell) ? shell : undefined), `${what}: stdout of a failure`);
+  }
 }
 
 /** Runs `jobs` at most `width` at a time, results in order. */
@@ -435,6 +444,51 @@ sweep('broken credentials files: the error names file and line, never the secret
     }
   });
   await pool(jobs, 8);
+});
+
+sweep('rotate: every step and stop, plainly and with AWSENV_DEBUG=1: no secret (old or new) printed, key ids masked', async () => {
+  if (!moto) return;
+  const iam = { AWS_ENDPOINT_URL_IAM: moto.endpoint };
+  /** The pair [alice] holds now: after a rotation its new secret is a secret too. */
+  const learnFile = () => {
+    const text = readFileSync(box.credentials, 'utf8');
+    const m = /\[alice\]\naws_access_key_id = (\S+)\naws_secret_access_key = (\S+)\n/.exec(text)!;
+    keyIds.add(m[1]!);
+    secrets.add(m[2]!);
+  };
+  // In order: each run changes what the next one finds (the keys in IAM and in the file).
+  const steps: Case[] = [
+    { args: ['rotate', 'nosuch'], exit: 1, why: 'unknown profile' },
+    { args: ['rotate', 'static'], exit: 1, why: 'a key STS does not know' },
+    { args: ['rotate', 'tokened'], exit: 1, why: 'a temporary session' },
+    { args: ['rotate', 'stale'], exit: 1, why: 'a token next to the long-term key' },
+    { args: ['rotate', 'admin'], exit: 1, why: 'a role (names its source)' },
+    { args: ['rotate', 'half'], exit: 1, why: 'a secret without a key id' },
+    { args: ['rotate', 'alice', '--dry-run'], exit: 0, why: 'dry run' },
+    { args: ['rotate', 'mfa', '--mfa-code', S.badMfaCode], exit: 1, env: cold(), why: 'MFA profile, bad code' },
+    { args: ['rotate', 'mfa'], exit: 1, env: { ...cold(), AWSENV_NONINTERACTIVE: '1' }, why: 'MFA profile, no code' },
+    { args: ['rotate', 'alice'], exit: 1, env: { AWS_ENDPOINT_URL_IAM: CLOSED }, why: 'IAM unreachable' },
+    { args: ['rotate', 'alice'], exit: 1, env: { AWS_ENDPOINT_URL_STS: CLOSED }, why: 'STS unreachable' },
+    { args: ['rotate', 'alice', S.mfaCode], exit: 2, why: 'an MFA code without --mfa-code' },
+    { args: ['rotate', 'alice'], exit: 0, why: 'rotated' },
+    { args: ['rotate', 'alice', '--keep-old'], exit: 0, why: 'rotated, old key kept inactive' },
+    { args: ['rotate', 'alice'], exit: 1, why: 'two keys: stops, naming the other' },
+    { args: ['rotate', 'alice', '--dry-run'], exit: 1, why: 'two keys, dry run' },
+    { args: ['doctor', 'alice'], exit: 'any', why: 'doctor with the key-age check' },
+    { args: ['list'], exit: 0, why: 'list with key ages' },
+  ];
+  const runs: { c: Case; debug: boolean; r: Ended }[] = [];
+  for (const c of steps) {
+    // A successful rotation runs once (with AWSENV_DEBUG=1, whose stderr holds the plain one);
+    // the other steps change nothing, so they run both ways.
+    for (const debug of c.exit === 0 && c.args[0] === 'rotate' && !c.args.includes('--dry-run') ? [true] : [false, true]) {
+      const r = await run(c.args, { ...env, ...iam, ...c.env, ...(debug ? { AWSENV_DEBUG: '1' } : {}) });
+      learnFile();
+      runs.push({ c, debug, r });
+    }
+  }
+  for (const { c, debug, r } of runs) check(c, r, debug);
+  assert.match(runs.find((x) => x.c.why === 'two keys: stops, naming the other')!.r.stderr, 'the other key: AKIA…');
 });
 
 /** Every file under `dir`, recursively. */

@@ -24,6 +24,8 @@ export interface Moto {
   createUser(name: string): Promise<Keys>;
   deleteKey(user: string, keyId: string): Promise<void>;
   createRole(name: string, trustedPrincipal: string): Promise<string>;
+  /** The admin's IAM client and keys, for tests that arrange IAM state (more keys, policies) or sign for it. */
+  admin: { iam: IAMClient; keys: Keys };
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startMoto(): Promise<Moto | undefined> {
 
   return {
     endpoint,
+    admin: { iam, keys: { accessKeyId: adminKey.AccessKeyId!, secretAccessKey: adminKey.SecretAccessKey! } },
     log: () => log,
     async requests() {
       // The access log arrives on a pipe some time after each answer: count once a marker

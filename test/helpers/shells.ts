@@ -3,9 +3,14 @@
 // read back byte for byte with `env -0`.
 import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ShellName } from '../../src/shells/index.js';
 import { CLI } from './env.js';
+import { findTool } from './tools.js';
+
+/** PowerShell 7: on PATH, or where .ci/run installs it (`dotnet tool install --global`). */
+export const PWSH = findTool('pwsh') ?? join(homedir(), '.dotnet/tools/pwsh');
 
 /** One way of evaluating awsenv's output in a shell. */
 export interface EvalStyle {
@@ -30,6 +35,12 @@ export interface RealShell {
   styles: EvalStyle[];
   /** Exports NAME with a plain value chosen by the test (no quoting needed beyond '…'). */
   exportVar(name: string, value: string): string;
+  /** The script file's name ending: pwsh runs only a .ps1 with -File. */
+  ext?: string;
+  /** Lines that make a strict script strict, for a shell whose flags cannot (pwsh). */
+  strictPrelude?: string[];
+  /** Modes whose script is typed through a pipe like 'interactive' (pwsh -Command -). */
+  piped?: ('strict' | 'tolerant')[];
   /**
    * For shells with history expansion: lines that leave RT_HISTORY set to HISTORY_PROBE when
    * `!!` is expanded as typed, proving that the interactive session really expands it.
@@ -120,6 +131,29 @@ export const REAL_SHELLS: RealShell[] = [
     ],
     exportVar: (name, value) => `setenv ${name} '${value}'`,
     historyProbe: [HISTORY_PROBE, 'setenv RT_HISTORY "!!"'],
+  },
+  {
+    name: 'pwsh',
+    bin: PWSH,
+    dialect: 'pwsh',
+    // A script run with -File stops at its first error, as `set -e`, under these lines.
+    strict: ['-NoLogo', '-NoProfile', '-NonInteractive', '-File'],
+    ext: '.ps1',
+    strictPrelude: ['Set-StrictMode -Version Latest', "$ErrorActionPreference = 'Stop'", '$PSNativeCommandUseErrorActionPreference = $true'],
+    // A failed `use` ends a -File script (its failure statement throws, see src/shells/pwsh.ts);
+    // read from stdin, each line is a command line of its own, as typed.
+    tolerant: ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'],
+    piped: ['tolerant'],
+    interactive: ['-NoLogo', '-NoProfile', '-Command', '-'],
+    styles: [
+      {
+        name: '| Out-String | Invoke-Expression',
+        output: (command) => `${command} | Out-String | Invoke-Expression`,
+        // Through a native command, as awsenv's output arrives: decoded by pwsh as UTF-8.
+        file: (path) => `/bin/cat '${path}' | Out-String | Invoke-Expression`,
+      },
+    ],
+    exportVar: (name, value) => `$env:${name} = '${value}'`,
   },
 ];
 
@@ -223,16 +257,17 @@ export async function runSession(
   cwd: string,
 ): Promise<ShellRun> {
   const { shell } = session;
-  const text = `${session.lines.join('\n')}\n`;
+  const prelude = mode === 'strict' ? (shell.strictPrelude ?? []) : [];
+  const text = `${[...prelude, ...session.lines].join('\n')}\n`;
   const common = { env, extendEnv: false, reject: false, cwd, timeout: 120_000 } as const;
   let r;
-  const file = join(session.dumpDir, 'session');
+  const file = join(session.dumpDir, `session${shell.ext ?? ''}`);
   writeFileSync(file, text);
-  if (mode === 'interactive') {
+  if (mode === 'interactive' || (shell.piped ?? []).includes(mode)) {
     // Through a real pipe from cat: Node gives a child a socket for `input`, and fish
     // refuses to read one ("Unable to read input file").
     const line = 'file=$1; shift; cat "$file" | "$@"';
-    r = await execa('/bin/sh', ['-c', line, 'sh', file, shell.bin, ...shell.interactive], common);
+    r = await execa('/bin/sh', ['-c', line, 'sh', file, shell.bin, ...shell[mode]], common);
   } else {
     r = await execa(shell.bin, [...shell[mode], file], { ...common, stdin: 'ignore' });
   }

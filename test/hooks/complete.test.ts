@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { awsenv, ROOT, type Sandbox, sandbox } from '../helpers/env.js';
 import { requireTool } from '../helpers/tools.js';
+import { COMPLETION } from '../../src/commands/hook.js';
 import { Session, writeHook } from './term.js';
 
 const CONFIG = '[default]\nregion = eu-west-1\n\n[profile prod-admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n';
@@ -41,20 +42,21 @@ cli('it is hidden from --help, and refuses what it does not complete', async () 
   assert.is(bad.stdout, '');
 });
 
-cli('every hook completes every command that --help lists', async () => {
+cli('the completion table has every command --help lists, and only options their --help lists; every hook has it rendered in', async () => {
   const help = await awsenv(['--help'], box.env);
   const commands = [...help.stdout.matchAll(/^ {2}awsenv (\w+)/gm)].map((m) => m[1]!);
-  assert.ok(commands.length >= 7, help.stdout);
-  const lists: Record<string, RegExp> = {
-    'awsenv.bash': /names=\(use ([^)]*)\)/,
-    'awsenv.zsh': /names=\(use ([^)]*)\)/,
-    'awsenv.fish': /__fish_use_subcommand -a '([^']*)'/,
-    'awsenv.tcsh': /'p\/1\/\(([^)]*)\)\//,
-  };
-  for (const [file, pattern] of Object.entries(lists)) {
-    const list = pattern.exec(readFileSync(join(ROOT, 'shell', file), 'utf8'))?.[0];
-    assert.ok(list, `${file}: no command list`);
-    for (const c of commands) assert.match(list, new RegExp(`\\b${c}\\b`), `${file} does not complete ${c}`);
+  assert.ok(commands.length >= 8, help.stdout);
+  assert.equal(Object.keys(COMPLETION).sort(), [...commands].sort());
+  for (const [command, options] of Object.entries(COMPLETION)) {
+    const h = await awsenv([command, '--help'], box.env);
+    const text = h.stdout + h.stderr;
+    for (const o of options) assert.match(text, new RegExp(`${o.replace(/^--no-/, '--(no-)?')}\\b`), `${command} --help does not list ${o}`);
+  }
+  for (const shell of ['bash', 'zsh', 'fish', 'tcsh', 'pwsh'] as const) {
+    const text = (await awsenv(['hook', shell], box.env)).stdout;
+    assert.not.match(text, /@AWSENV_(COMPLETION|COMMANDS)@/, `${shell}: a placeholder left`);
+    for (const c of commands) assert.match(text, new RegExp(`\\b${c}\\b`), `${shell} does not complete ${c}`);
+    if (shell !== 'tcsh') assert.match(text, '--mfa-code', `${shell}: no options`);
   }
 });
 cli.run();
@@ -77,7 +79,12 @@ bash('commands, profile names (quoted for the line), shells', async () => {
   assert.equal(await bashComplete(['awsenv', 'export', 'de']), ['default', 'dev\\ ops']);
   assert.equal(await bashComplete(['awsenv', 'use', '$']), ['\\$\\(touch\\ CANARY\\)']);
   assert.equal(await bashComplete(['awsenv', 'hook', 'z']), ['zsh']);
+  assert.equal(await bashComplete(['awsenv', 'ro']), ['rotate']);
+  assert.equal(await bashComplete(['awsenv', 'rotate', 'pr']), ['prod-admin']);
   assert.equal(await bashComplete(['awsenv', 'list', '']), []);
+  assert.equal(await bashComplete(['awsenv', 'use', '--mf']), ['--mfa-code']);
+  assert.equal(await bashComplete(['awsenv', 'setup', '--u']), ['--uninstall']);
+  assert.equal(await bashComplete(['awsenv', 'se']), ['setup']);
   noCanary();
 });
 bash.run();
@@ -99,6 +106,9 @@ fish('commands, profile names, shells (sourced twice: listed once)', async () =>
   assert.equal(await fishComplete('awsenv exec de'), ['default', 'dev ops']);
   assert.equal(await fishComplete("awsenv use '$(t"), ['$(touch CANARY)']);
   assert.equal(await fishComplete('awsenv hook f'), ['fish']);
+  assert.equal(await fishComplete('awsenv rotate pr'), ['prod-admin']);
+  assert.equal(await fishComplete('awsenv use --mf'), ['--mfa-code']);
+  assert.equal(await fishComplete('awsenv clear --st'), ['--stale-tokens']);
   noCanary();
 });
 fish.run();
@@ -125,6 +135,12 @@ for (const shell of ['zsh', 'tcsh'] as const) {
       s.type('awsenv hook tc');
       s.key('Tab');
       await s.waitFor((text) => /> awsenv hook tcsh ?$/.test(text.split('\n').at(-1)!));
+      if (shell === 'zsh') {
+        s.key('C-u');
+        s.type('awsenv use --mf');
+        s.key('Tab');
+        await s.waitFor((text) => /> awsenv use --mfa-code ?$/.test(text.split('\n').at(-1)!));
+      }
       noCanary();
     } finally {
       await s.kill();

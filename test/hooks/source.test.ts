@@ -58,9 +58,12 @@ const BASH = ['bash', '--noprofile', '--norc', '-e', '-u', '-o', 'pipefail', '-c
 t('bash: PROMPT_COMMAND unset, a string, or an array: the guard once, first', async () => {
   if (!requireTool('bash', 'the bash hook')) return;
   const cases: [string, string, RegExp][] = [
-    ['unset', '', /^declare -- PROMPT_COMMAND="__awsenv_guard"$/],
-    ['string', 'PROMPT_COMMAND="other_tool"', /^declare -- PROMPT_COMMAND="__awsenv_guard;other_tool"$/],
-    ['array', 'PROMPT_COMMAND=(a_tool b_tool)', /^declare -a PROMPT_COMMAND=\(\[0\]="__awsenv_guard" \[1\]="a_tool" \[2\]="b_tool"\)$/],
+    ['unset', '', /^declare -- PROMPT_COMMAND="__awsenv_guard && :"$/],
+    ['string', 'PROMPT_COMMAND="other_tool"', /^declare -- PROMPT_COMMAND="__awsenv_guard && :;other_tool"$/],
+    ['array', 'PROMPT_COMMAND=(a_tool b_tool)', /^declare -a PROMPT_COMMAND=\(\[0\]="__awsenv_guard && :" \[1\]="a_tool" \[2\]="b_tool"\)$/],
+    // bash-preexec joins entries with newlines; direnv's hook stays in front of the guard.
+    ['newlines', "PROMPT_COMMAND=$'pre_cmd\\n__awsenv_guard && :\\npost_cmd'", /^declare -- PROMPT_COMMAND=\$'pre_cmd\\n__awsenv_guard && :\\npost_cmd'$/],
+    ['direnv', 'PROMPT_COMMAND="_direnv_hook;other_tool"', /^declare -- PROMPT_COMMAND="_direnv_hook;__awsenv_guard && :;other_tool"$/],
   ];
   for (const [label, setup, expected] of cases) {
     const script = `${setup}\nsource "$1"\nsource "$1"\necho ${MARK}\ndeclare -p PROMPT_COMMAND`;
@@ -78,12 +81,12 @@ t('bash: AWSENV_PROMPT=1 puts the segment in PS1 once', async () => {
   assert.is(r.probe, '${AWSENV_SEGMENT:+($AWSENV_SEGMENT) }>');
 });
 
-t('zsh: precmd_functions holds the guard once, first; PROMPT gets the segment once', async () => {
+t('zsh: precmd_functions holds the guard once, first, and the prompt step last; PROMPT gets the segment once, by value', async () => {
   if (!requireTool('zsh', 'the zsh hook')) return;
-  const script = `precmd_functions=(other_tool)\nPROMPT='> '\nAWSENV_PROMPT=1\nsource "$1"\nsource "$1"\nprint -r -- ${MARK}\nprint -r -- "$precmd_functions|$PROMPT"`;
+  const script = `precmd_functions=(other_tool)\nPROMPT='> '\nAWSENV_PROMPT=1\nAWSENV_PROFILE=p\nsource "$1"\nsource "$1"\nprint -r -- ${MARK}\nprint -r -- "$precmd_functions|$PROMPT"`;
   const r = await run(box, ['zsh', '--no-rcs', '-e', '-u', '-c', script, 'zsh', hooks.zsh!]);
   check(r, 'zsh');
-  assert.is(r.probe, '__awsenv_guard other_tool|${AWSENV_SEGMENT_PROMPT:+($AWSENV_SEGMENT_PROMPT) }>');
+  assert.is(r.probe, '__awsenv_guard other_tool __awsenv_prompt_put|(aws:p) >');
 });
 
 t('fish: one fish_prompt handler; the prompt wrapped once', async () => {

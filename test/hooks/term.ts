@@ -5,8 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsenv, type Sandbox } from '../helpers/env.js';
+import { PWSH } from '../helpers/shells.js';
 
 export type HookShell = 'bash' | 'zsh' | 'fish' | 'tcsh';
+/** The shells a Session drives: the hook shells, and PowerShell (test/hooks/pwsh.test.ts). */
+export type TermShell = HookShell | 'pwsh';
 
 /** Every test prompt ends in "[STATUS] > ", so the last command's status is always on screen.
  * (screen() drops the trailing spaces of each line.) */
@@ -14,10 +17,10 @@ export const PROMPT_END = /\[(\d+)\] >$/;
 const PROMPT = /\[\d+\] >( |$)/;
 
 /** `awsenv hook SHELL` from the built CLI, written into the sandbox. */
-export async function writeHook(box: Sandbox, shell: HookShell | 'pwsh'): Promise<string> {
+export async function writeHook(box: Sandbox, shell: TermShell): Promise<string> {
   const r = await awsenv(['hook', shell], box.env);
   if (r.exitCode !== 0 || r.stderr !== '') throw new Error(`awsenv hook ${shell} failed: ${r.stderr}`);
-  const path = join(box.dir, `hook.${shell}`);
+  const path = join(box.dir, `hook.${shell === 'pwsh' ? 'ps1' : shell}`); // pwsh runs only a .ps1 as a script
   writeFileSync(path, r.stdout);
   return path;
 }
@@ -33,32 +36,41 @@ export interface SessionOptions {
   wrap?: (argv: string[]) => string[];
   /** Whether the hook puts its segment in the prompt (AWSENV_PROMPT=1). Default true. */
   prompt?: boolean;
+  /** The line that loads the hook (default: `source 'HOOK'`). */
+  load?: (hook: string) => string;
+  /** Replaces the whole prompt set-up (the lines before `before`); the prompt must still end in "[STATUS] > ". */
+  promptLines?: string[];
 }
 
 /** The rc file that makes the prompt "[STATUS] > " and sources the hook. */
-function rcFile(shell: HookShell, hook: string, o: SessionOptions): string {
+function rcFile(shell: TermShell, hook: string, o: SessionOptions): string {
   const lines: string[] = [];
   const prompt = o.prompt !== false;
+  const load = o.load ? o.load(hook) : `source '${hook}'`;
   switch (shell) {
     case 'bash':
-      lines.push(`PS1='[$?] > '`, ...(prompt ? ['AWSENV_PROMPT=1'] : []), ...(o.before ?? []), `source '${hook}'`);
+      lines.push(...(o.promptLines ?? [`PS1='[$?] > '`]), ...(prompt ? ['AWSENV_PROMPT=1'] : []), ...(o.before ?? []), load);
       break;
     case 'zsh':
       // PROMPT_SP would mark an unterminated line with a '%' of its own.
-      lines.push('unsetopt PROMPT_SP', `PROMPT='[%?] > '`, ...(prompt ? ['AWSENV_PROMPT=1'] : []), ...(o.before ?? []), `source '${hook}'`);
+      lines.push('unsetopt PROMPT_SP', ...(o.promptLines ?? [`PROMPT='[%?] > '`]), ...(prompt ? ['AWSENV_PROMPT=1'] : []), ...(o.before ?? []), load);
       break;
     case 'fish':
       lines.push(
         'set -g fish_greeting',
-        "function fish_prompt; printf '[%s] > ' $status; end",
+        ...(o.promptLines ?? ["function fish_prompt; printf '[%s] > ' $status; end"]),
         'function fish_right_prompt; end',
         ...(prompt ? ['set -g AWSENV_PROMPT 1'] : []),
         ...(o.before ?? []),
-        `source '${hook}'`,
+        load,
       );
       break;
     case 'tcsh':
-      lines.push(`set prompt = '[%?] > '`, ...(prompt ? ['set AWSENV_PROMPT = 1'] : []), ...(o.before ?? []), `source '${hook}'`);
+      lines.push(...(o.promptLines ?? [`set prompt = '[%?] > '`]), ...(prompt ? ['set AWSENV_PROMPT = 1'] : []), ...(o.before ?? []), load);
+      break;
+    case 'pwsh':
+      // The user's own prompt: 0 or 1 from $?, as the other shells show their status.
+      lines.push('function prompt { $ok = $?; "[$(if ($ok) { 0 } else { 1 })] > " }', ...(prompt ? ["$env:AWSENV_PROMPT = '1'"] : []), ...(o.before ?? []), `. '${hook}'`);
       break;
   }
   lines.push(...(o.after ?? []));
@@ -69,13 +81,15 @@ let sessions = 0;
 
 export class Session {
   readonly socket: string;
+  /** The rc file the shell started with. */
+  rcPath = '';
   private readonly tmuxEnv: Record<string, string>;
   /** Prompts seen so far: a command is done when a new one appears. */
   private prompts = 0;
 
   private constructor(
     readonly box: Sandbox,
-    readonly shell: HookShell,
+    readonly shell: TermShell,
   ) {
     this.socket = `awsenv-${process.pid}-${++sessions}`;
     const tmpdir = join(box.dir, 'tmux');
@@ -83,18 +97,21 @@ export class Session {
     this.tmuxEnv = { PATH: box.env.PATH!, TMUX_TMPDIR: tmpdir, TERM: 'xterm-256color', HOME: box.home };
   }
 
-  static async start(box: Sandbox, shell: HookShell, o: SessionOptions = {}): Promise<Session> {
+  static async start(box: Sandbox, shell: TermShell, o: SessionOptions = {}): Promise<Session> {
     const s = new Session(box, shell);
     const hook = await writeHook(box, shell);
     const rc = join(box.dir, `rc.${shell}.${s.socket}`);
     mkdirSync(rc, { recursive: true });
-    const rcPath = join(rc, shell === 'zsh' ? '.zshrc' : 'rc');
+    const rcPath = join(rc, shell === 'zsh' ? '.zshrc' : shell === 'pwsh' ? 'rc.ps1' : 'rc');
     writeFileSync(rcPath, rcFile(shell, hook, o));
-    const argv: Record<HookShell, string[]> = {
+    s.rcPath = rcPath;
+    const argv: Record<TermShell, string[]> = {
       bash: ['bash', '--noprofile', '--rcfile', rcPath, '-i'],
       zsh: ['zsh', '--no-globalrcs', '-i'],
       fish: ['fish', '--no-config', '-i', '-C', `source '${rcPath}'`],
       tcsh: ['tcsh', '-f', '-i'],
+      // PSReadLine loads as in any interactive pwsh; -NoProfile only skips the profile files.
+      pwsh: [PWSH, '-NoLogo', '-NoProfile', '-NoExit', '-Command', `. '${rcPath}'`],
     };
     const env: Record<string, string> = { ...box.env, TERM: 'xterm-256color', ...(shell === 'zsh' ? { ZDOTDIR: rc } : {}), ...o.env };
     const command = ['env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...(o.wrap ?? ((a) => a))(argv[shell])];
@@ -107,7 +124,7 @@ export class Session {
         await s.waitFor((text) => text.length > 0);
         await s.run(`source '${rcPath}'`);
       } else {
-        await s.waitForPrompt(1);
+        await s.waitForPrompt(1, shell === 'pwsh' ? 60000 : undefined);
       }
     } catch (error) {
       await s.kill();
@@ -170,6 +187,20 @@ export class Session {
       }
     });
     return { output: lines.slice(previous + 1, last).join('\n'), prompt: lines[last]! };
+  }
+
+  /** The pane's title, as escape sequences the shell printed have set it. */
+  title(): string {
+    return this.tmux('display-message', '-p', '#{pane_title}').trim();
+  }
+
+  /** Whether the shell is still running in the pane. */
+  alive(): boolean {
+    try {
+      return alive(Number(this.tmux('display-message', '-p', '#{pane_pid}').trim())) && this.tmux('display-message', '-p', '#{pane_dead}').trim() !== '1';
+    } catch {
+      return false;
+    }
   }
 
   /** Types text without Enter. */

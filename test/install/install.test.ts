@@ -37,8 +37,11 @@ async function run(file: string, args: string[], env: Record<string, string>, cw
   return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
 }
 
+/** CI runs as root, where install.sh (and awsenv setup) refuse to run without --allow-root. */
+export const AS_ROOT = process.getuid?.() === 0 ? ['--allow-root'] : [];
+
 /** install.sh with --no-build: the suite links the dist/awsenv.js that `npm test` just built. */
-const install = (args: string[], env: Record<string, string>, cwd?: string) => run(INSTALL, ['--no-build', ...args], env, cwd);
+const install = (args: string[], env: Record<string, string>, cwd?: string) => run(INSTALL, ['--no-build', ...AS_ROOT, ...args], env, cwd);
 
 function withProfile(sb: Sandbox): void {
   sb.write('credentials', '[admin]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG\n');
@@ -93,7 +96,8 @@ test('installs, runs again without change, and uninstalls to the tree it found',
     assert.is(first.exitCode, 0, first.stderr);
     assert.is(readlinkSync(link), CLI);
     assert.match(first.stdout, `${bin} is not on your PATH`);
-    assert.match(first.stdout, `export PATH="${bin}:$PATH"`);
+    // Quoted for any directory name, so the line is safe to paste.
+    assert.match(first.stdout, `export PATH='${bin}':"$PATH"`);
 
     const onPath = { ...sb.env, PATH: `${bin}:${sb.env.PATH}` };
     const version = await run('awsenv', ['--version'], onPath);

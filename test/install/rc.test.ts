@@ -25,7 +25,9 @@ import { requireTool, skip } from '../helpers/tools.js';
 import { snapshot } from '../helpers/tree.js';
 
 const INSTALL = join(ROOT, 'install.sh');
-const START = "# >>> awsenv >>>  (added by awsenv's install.sh; remove with ./install.sh --uninstall)";
+const START = '# >>> awsenv >>>  (added by awsenv setup; remove with: awsenv setup --uninstall)';
+/** CI runs as root, where install.sh (and awsenv setup) refuse to run without --allow-root. */
+const AS_ROOT = process.getuid?.() === 0 ? ['--allow-root'] : [];
 const END = '# <<< awsenv <<<';
 const HOOKS = { bash: 'hook.bash', zsh: 'hook.zsh', fish: 'hook.fish', tcsh: 'hook.tcsh', pwsh: 'hook.ps1' } as const;
 
@@ -42,7 +44,7 @@ async function run(file: string, args: string[], env: Record<string, string>, cw
 
 /** install.sh with --no-build (the suite uses the dist/awsenv.js that `npm test` built); must succeed. */
 async function install(args: string[], env: Record<string, string>): Promise<Run> {
-  const r = await run(INSTALL, ['--no-build', ...args], env);
+  const r = await run(INSTALL, ['--no-build', ...AS_ROOT, ...args], env);
   assert.is(r.exitCode, 0, `install.sh ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
   return r;
 }
@@ -235,7 +237,7 @@ test('a second run changes no byte; --uninstall gives each start-up file its byt
 
     const removed = await install(['--uninstall'], sb.env);
     assert.match(removed.stdout, `removed the awsenv block from ${join(sb.home, '.bashrc')} (through its link, in`);
-    assert.match(removed.stdout, `removed ${join(sb.home, '.zshrc')} (install.sh created it for the awsenv block)`);
+    assert.match(removed.stdout, `removed ${join(sb.home, '.zshrc')} (awsenv setup created it for the awsenv block)`);
     assert.is(bytes(join(dotfiles, 'bashrc')), bashrc);
     assert.is(bytes(join(sb.home, '.tcshrc')), tcshrc);
     assert.is(bytes(profile), ps1);
@@ -442,7 +444,7 @@ test('what it cannot edit safely it leaves alone, with a warning', async () => {
     const r = await install([], sb.env);
     assert.match(r.stderr, `left ${join(sb.home, '.bashrc')} alone: it is not a file, nor a link to one`);
     assert.match(r.stderr, `left ${join(sb.home, '.zshrc')} alone: its awsenv block has no end line`);
-    assert.match(r.stderr, `left ${join(conf, 'awsenv.fish')} alone: install.sh did not write it`);
+    assert.match(r.stderr, `left ${join(conf, 'awsenv.fish')} alone: awsenv setup did not write it`);
     assert.is(readlinkSync(join(sb.home, '.bashrc')), '../nowhere/bashrc');
     assert.is(bytes(join(sb.home, '.zshrc')), zshrc);
     assert.is(bytes(join(conf, 'awsenv.fish')), 'awsenv hook fish | source\n');
