@@ -72,14 +72,14 @@ t('refused before any MFA code is asked or any request made; allowed values go t
   }
 });
 
-t('through the CLI: exit 2, the reason, nothing on stdout, no prompt', async () => {
+t('through the CLI: exit 2, the reason, only `false` on stdout, no prompt', async () => {
   const box = sandbox();
   try {
     box.write('config', CONFIG);
     box.write('credentials', CREDENTIALS);
     const r = await awsenv(['use', 'chained', '--duration', '43200', '--shell', 'bash'], { ...box.env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
     assert.is(r.exitCode, 2);
-    assert.is(r.stdout, '');
+    assert.is(r.stdout, 'false\n', 'only the failing statement');
     assert.is(r.stderr, "awsenv: --duration 43200: a role assumed with another role's session lasts from 900 to 3600 seconds (AWS limits role chaining to 1 hour)\n");
   } finally {
     box.cleanup();
