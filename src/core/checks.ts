@@ -138,7 +138,7 @@ export function shellFindings(env: Env, load: () => ProfileSet, now: Date, synta
       const theirs = STATIC_KINDS.includes(kind) ? fileKey === keyId : fromAwsenv;
       if (keyId && !theirs && !out.some((f) => f.id === 'keys-not-awsenv')) {
         add(
-          'shadowed-profile',
+          'keys-not-profile',
           'wrong-profile',
           STATIC_KINDS.includes(kind)
             ? `the exported key ${maskKeyId(keyId)} is not the key of profile '${profile}' (${fileKey ? maskKeyId(fileKey) : 'none'}), and exported keys beat AWS_PROFILE in every AWS tool`
@@ -149,7 +149,7 @@ export function shellFindings(env: Env, load: () => ProfileSet, now: Date, synta
     } catch (error) {
       if (!(error instanceof AwsenvError)) throw error;
       const notFound = error.name === 'ProfileNotFound';
-      add(notFound ? 'unknown-profile' : 'files', notFound ? 'wrong-profile' : 'files', `AWS_PROFILE: ${error.message}`, notFound ? 'awsenv list' : null);
+      add(notFound ? 'unknown-profile' : 'unreadable-files', notFound ? 'wrong-profile' : 'files', `AWS_PROFILE: ${error.message}`, notFound ? 'awsenv list' : null);
     }
   }
   return out;

@@ -64,7 +64,7 @@ for (const [what, extra] of SHELLS) {
     assert.is(d.report.healthy, false);
     for (const p of c.problems) {
       assert.ok(
-        d.report.checks.some((k) => k.status === 'problem' && (k.id === p.code || k.message === p.message || (p.code === 'expired' && k.cause === 'expired') || (['shadowed-profile', 'keys-not-awsenv', 'profile-changed', 'unknown-profile'].includes(p.code) && k.cause === 'wrong-profile'))),
+        d.report.checks.some((k) => k.status === 'problem' && (k.id === p.code || k.message === p.message || (p.code === 'expired' && k.cause === 'expired') || (['keys-not-profile', 'keys-not-awsenv', 'profile-changed', 'unknown-profile'].includes(p.code) && k.cause === 'wrong-profile'))),
         `doctor reports current's "${p.message}": ${JSON.stringify(d.report.checks)}`,
       );
     }
