@@ -80,8 +80,7 @@ main() {
     [ "$purge" = no ] || [ "$action" = uninstall ] || usage_err "--purge goes with --uninstall"
 
     [ -n "${HOME:-}" ] || err "HOME is not set"
-    need_cmd id
-    if [ "$(id -u)" = 0 ] && [ "$allow_root" = no ]; then
+    if [ "$(id -u 2>/dev/null)" = 0 ] && [ "$allow_root" = no ]; then
         err "refusing to run as root: the link, the shell hooks and the start-up files belong to the user who will use awsenv; as root they would be root's (or, under sudo, root-owned files in that user's home). Run ./install.sh as that user, or pass --allow-root if root is that user"
     fi
     need_cmd dirname
@@ -91,8 +90,6 @@ main() {
     need_cmd rm
     need_cmd rmdir
     need_cmd readlink
-    need_cmd chmod
-    need_cmd sed
 
     repo=$(cd "$(dirname "$0")" && pwd -P) || err "cannot find the directory of install.sh"
     scoped=yes
@@ -117,10 +114,15 @@ main() {
     [ "$allow_root" = no ] || setup_flags='--allow-root'
 
     if [ "$action" = uninstall ]; then
+        need_cmd chmod
+        need_cmd sort
         uninstall
         return
     fi
     check_node
+    # (After check_node, so that a missing node is what a machine without it hears about first.)
+    need_cmd chmod
+    need_cmd sed
     if [ "$build" = yes ]; then
         build_awsenv
     elif [ ! -f "$target" ]; then
@@ -356,6 +358,26 @@ uninstall() {
     done <"$manifest"
     if [ "$_removed" -eq 0 ]; then
         if [ "$scoped" = yes ]; then say "no link of install.sh to remove under $prefix"; else say "no link of install.sh to remove"; fi
+    fi
+    if [ "$_links_left" = yes ]; then
+        # The directories made for the links removed here (under --prefix), deepest first,
+        # each only if empty; the others stay recorded.
+        _dirs=$(printf '%s' "$_keep" | LC_ALL=C sort -r | while IFS=$TAB read -r _kind _path _rest; do
+            if [ "$_kind" = dir ] && in_scope "$_path"; then printf '%s\n' "$_path"; fi
+        done)
+        while IFS= read -r _path; do
+            [ -n "$_path" ] || continue
+            if rmdir "$_path" 2>/dev/null || [ ! -d "$_path" ]; then
+                [ -d "$_path" ] || say "removed $_path/ (empty; install.sh created it)"
+                _keep=$(printf '%s' "$_keep" | while IFS= read -r _line; do
+                    [ "$_line" = "dir$TAB$_path" ] || printf '%s\n' "$_line"
+                done)
+                _keep="$_keep
+"
+            fi
+        done <<EOF
+$_dirs
+EOF
     fi
     write_manifest "$_keep"
     if [ "$_links_left" = yes ]; then

@@ -269,6 +269,12 @@ class Setup {
       return;
     }
     const text = this.records.map((r) => [r.kind, r.path, ...(r.value !== undefined ? [r.value] : [])].join('\t') + '\n').join('');
+    try {
+      // Already saying exactly that (and private): left alone, so a second run touches nothing.
+      if (readFileSync(this.paths.manifest, 'utf8') === text && (statSync(this.paths.manifest).mode & 0o777) === 0o600) return;
+    } catch {
+      // missing: written below
+    }
     this.mkdirs(this.paths.dataDir);
     writeFileAtomic(this.paths.manifest, text, { mode: 0o600 });
   }

@@ -2,7 +2,7 @@
 // lock next to the file (concurrent awsenv processes edit one after another, each on the
 // other's result), validated before and after, written atomically with mode 0600 (it holds
 // secrets), keeping its owner and group, never when its owner made it read-only.
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { withLockFile } from '../sessions/cache.js';
 import { ConfigError } from '../errors.js';
@@ -105,5 +105,13 @@ export async function editFile<T>(
   // Refused before the lock too, so a read-only file gets its message even when nothing else can.
   const before = statSync(target, { throwIfNoEntry: false });
   if (before) refuseReadOnly(file, before.mode & 0o777);
+  // A new file in a new directory (~/.aws on a fresh machine): the lock needs the directory first.
+  else {
+    try {
+      mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new ConfigError(file, undefined, `cannot be created (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, { cause: error });
+    }
+  }
   return withLockFile(editLockOf(target), run, 10_000);
 }

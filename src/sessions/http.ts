@@ -5,16 +5,11 @@
 // deadline, body included, and bodies are capped.
 import { Transform } from 'node:stream';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Env } from '../files/files.js';
 
 /** STS and SSO answers are a few KB; anything near this is not one of them. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-/** The overall deadline of one request, retries included: AWSENV_STS_TIMEOUT seconds, default 10. */
-export function deadlineMs(env: Env): number {
-  const seconds = Number(env.AWSENV_STS_TIMEOUT);
-  return (Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) : 10) * 1000;
-}
+export { deadlineMs } from './deadline.js';
 
 /** A body larger than MAX_RESPONSE_BYTES; the connection is closed at once. */
 export class ResponseTooLarge extends Error {

@@ -108,7 +108,7 @@ export async function startCredentialsServer(options: ServerOptions): Promise<Cr
       return;
     }
     const length = Number(req.headers['content-length'] ?? 0);
-    if (req.headers['transfer-encoding'] !== undefined || !(length === 0)) {
+    if (req.headers['transfer-encoding'] !== undefined || length !== 0) {
       refuse(res, 413, 'RequestTooLarge', 'a credentials request has no body', true);
       req.socket.destroySoon();
       return;

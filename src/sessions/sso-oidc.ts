@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { AwsenvError } from '../errors.js';
 import type { Env } from '../files/files.js';
+import { deadlineMs } from './deadline.js';
 
 export interface RefreshRequest {
   clientId: string;
@@ -38,7 +39,6 @@ export function oidcEndpoint(env: Env, region: string): string {
   return (env.AWS_ENDPOINT_URL_SSO_OIDC || env.AWS_ENDPOINT_URL || `https://oidc.${region}.amazonaws.com`).replace(/\/+$/, '');
 }
 
-const TIMEOUT_MS = 10_000;
 const MAX_BODY = 64 * 1024;
 
 async function readCapped(response: Response): Promise<string> {
@@ -47,7 +47,13 @@ async function readCapped(response: Response): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw new OidcError(`the SSO OIDC answer from ${response.url} was cut off (${(error as Error).name})`, { cause: error });
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.length;
     if (size > MAX_BODY) {
@@ -61,6 +67,9 @@ async function readCapped(response: Response): Promise<string> {
 
 export function createOidc(env: Env, region: string): OidcPort {
   const endpoint = oidcEndpoint(env, region);
+  // The deadline every STS and SSO request has (AWSENV_STS_TIMEOUT, deadline.ts); the signal
+  // also bounds reading the body.
+  const timeoutMs = deadlineMs(env);
   return {
     async refresh(r) {
       let response: Response;
@@ -69,12 +78,12 @@ export function createOidc(env: Env, region: string): OidcPort {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ clientId: r.clientId, clientSecret: r.clientSecret, grantType: 'refresh_token', refreshToken: r.refreshToken }),
-          signal: AbortSignal.timeout(TIMEOUT_MS),
+          signal: AbortSignal.timeout(timeoutMs),
           redirect: 'error',
         });
       } catch (error) {
         const e = error as { name?: string; cause?: { code?: string } };
-        if (e.name === 'TimeoutError') throw new OidcError(`no answer from ${endpoint} within ${TIMEOUT_MS / 1000} s`, { cause: error });
+        if (e.name === 'TimeoutError') throw new OidcError(`no answer from ${endpoint} within ${timeoutMs / 1000} s (AWSENV_STS_TIMEOUT)`, { cause: error });
         throw new OidcError(`cannot reach ${endpoint} (${e.cause?.code ?? e.name ?? 'unknown error'})`, { cause: error });
       }
       const text = await readCapped(response);

@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -137,6 +137,15 @@ test('the AWS CLI v2 answers as the role through the server, not as [default]', 
   assertNoSecret(r.stdout + r.stderr, 'the output');
 });
 
+test('why the command gets files of its own: with the user\'s files, [default] beats the endpoint', async () => {
+  if (!moto || !aws) return;
+  // The control: the same child environment, but the user's own files and no AWS_PROFILE.
+  const script = `env -u AWS_PROFILE AWS_CONFIG_FILE="$0" AWS_SHARED_CREDENTIALS_FILE="$1" "$2" --endpoint-url "$3" sts get-caller-identity --query Arn --output text`;
+  const r = await server(['admin', 'sh', '-c', script, box.config, box.credentials, aws, moto.endpoint]);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stdout.trim(), `arn:aws:iam::${ACCOUNT}:user/bob`);
+});
+
 test('the AWS CLI v2 still reads the profile\'s settings: region from the generated config and env', async () => {
   if (!moto || !aws) return;
   const r = await server(['admin', aws, 'configure', 'list']);
@@ -182,6 +191,64 @@ test('the AWS CLI v2 in a loop across renewals: every run succeeds', async () =>
   const r = await server(['admin', 'sh', '-c', script, aws, moto.endpoint], { AWSENV_TEST_SESSION_LIFE: '5' });
   assert.is(r.exitCode, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n'), Array(6).fill(ROLE_ARN));
+});
+
+/** A Go program on the Go SDK v2's default chain (config.LoadDefaultConfig). */
+const GO_CALLER = `package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+func main() {
+	cfg, err := config.LoadDefaultConfig(context.TODO())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(1)
+	}
+	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
+		o.EndpointResolver = sts.EndpointResolverFromURL(os.Getenv("AWS_ENDPOINT_URL_STS"))
+	})
+	out, err := client.GetCallerIdentity(context.TODO(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sts:", err)
+		os.Exit(1)
+	}
+	fmt.Println(*out.Arn, cfg.Region)
+}
+`;
+
+test('a Go program on the Go SDK v2\'s default chain answers as the role (AWS_PROFILE names a profile that exists)', async () => {
+  if (!moto) return;
+  const go = requireTool('go', 'the Go SDK v2 (Debian golang-github-aws-aws-sdk-go-v2-dev) is a child of exec --server');
+  if (!go) return;
+  if (!existsSync('/usr/share/gocode/src/github.com/aws/aws-sdk-go-v2/config/config.go')) {
+    const message = 'the Go SDK v2 sources are not installed (Debian golang-github-aws-aws-sdk-go-v2-dev)';
+    if (process.env.CI === 'true') throw new Error(message);
+    console.error(`\n!!! SKIPPED: ${message}. !!!\n`);
+    return;
+  }
+  // Built offline from Debian's sources (GOPATH mode): the machines reach no module proxy.
+  const gopath = join(box.dir, 'go');
+  mkdirSync(join(gopath, 'src/caller'), { recursive: true });
+  writeFileSync(join(gopath, 'src/caller/main.go'), GO_CALLER);
+  const bin = join(gopath, 'caller');
+  const build = await execa(go, ['build', '-o', bin, '.'], {
+    cwd: join(gopath, 'src/caller'),
+    env: { PATH: env.PATH!, HOME: box.home, GO111MODULE: 'off', GOPATH: `${gopath}:/usr/share/gocode`, GOCACHE: join(gopath, 'cache'), GOFLAGS: '' },
+    extendEnv: false,
+    reject: false,
+    timeout: 300_000,
+  });
+  assert.is(build.exitCode, 0, String(build.stderr));
+  const r = await server(['admin', bin]);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stdout.trim(), `${ROLE_ARN} eu-west-1`);
 });
 
 test('the child\'s environment: the endpoint and token, no credential variable, no secret (/proc/PID/environ)', async () => {

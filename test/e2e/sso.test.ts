@@ -331,6 +331,25 @@ sso('a portal that accepts the connection but never answers: given up on after a
   }
 });
 
+sso('an SSO OIDC endpoint that never answers: the refresh is given up on by the deadline, the expired token is not used', async () => {
+  const silent = createNetServer(() => {});
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const a = silent.address();
+  const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  writeToken('stale', 'sso-expired-access-token', -60, 'https://stale.awsapps.com/start', GOOD_REFRESH);
+  try {
+    const started = Date.now();
+    const r = await awsenv(['use', 'stale-dev', '--shell', 'bash', '--refresh'], { ...env, AWS_ENDPOINT_URL_SSO_OIDC: url, AWSENV_STS_TIMEOUT: '2' });
+    assert.is(r.exitCode, 1);
+    assert.is(r.stdout, 'false\n');
+    assert.match(r.stderr, `could not be refreshed (no answer from ${url} within 2 s (AWSENV_STS_TIMEOUT))`);
+    assert.match(r.stderr, 'run `aws sso login --sso-session stale`');
+    assert.ok(Date.now() - started < 40_000, 'bounded');
+  } finally {
+    silent.close();
+  }
+});
+
 sso('--login runs `aws sso login --sso-session NAME` with its output kept off stdout, then goes on', async () => {
   rmSync(tokenPath('stale'), { force: true });
   const bin = join(box.dir, 'fake-bin');

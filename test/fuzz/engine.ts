@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnrepresentableValue } from '../../src/errors.js';
 import { CMD_LINE_MAX } from '../../src/shells/cmd.js';
-import { render, type ShellName } from '../../src/shells/index.js';
+import { failStatement, render, type ShellName } from '../../src/shells/index.js';
 import { posixQuote } from '../../src/shells/posix.js';
 import { CLI, ROOT, type Sandbox, sandbox } from '../helpers/env.js';
 import { afterClear, afterUse, awsVars, type ProfileSpec } from '../helpers/profiles.js';
@@ -316,9 +316,10 @@ function leaks(stderr: string, values: (string | undefined)[]): string | undefin
 }
 
 /** Checks a CLI run that must be refused; returns what is wrong, or undefined. */
-function checkRefused(r: CliRun, names: RegExp, secrets: (string | undefined)[]): string | undefined {
+function checkRefused(r: CliRun, dialect: ShellName, names: RegExp, secrets: (string | undefined)[]): string | undefined {
   if (r.exitCode !== 1) return `exit status ${r.exitCode}, not 1 (stderr: ${show(r.stderr, 300)})`;
-  if (r.stdout !== '') return `stdout is not empty: ${show(r.stdout, 300)}`;
+  // CONTRACT.md: one statement that fails and changes nothing (nothing at all for cmd).
+  if (r.stdout !== failStatement(dialect)) return `stdout is not the failing statement: ${show(r.stdout, 300)}`;
   if (!names.test(r.stderr)) return `the error does not name ${names}: ${show(r.stderr, 300)}`;
   const leak = leaks(r.stderr, secrets);
   if (leak !== undefined) return `the error shows a value: ${show(r.stderr, 300)}`;
@@ -445,7 +446,7 @@ export async function fuzzTarget(target: Target, options: Options): Promise<Repo
       const secrets = [p.secret, p.token];
       if (p.refused.length > 0) {
         const names = new RegExp(`cannot set (${p.refused.map(([v]) => escapeRe(v)).join('|')}) in ${target.dialect}`);
-        const wrong = checkRefused(r, names, secrets);
+        const wrong = checkRefused(r, target.dialect, names, secrets);
         if (wrong) fail({ level: 'file', what: `profile ${show(p.name)} must be refused (${p.refused.map(([v, why]) => `${v}: ${why}`).join(', ')}): ${wrong}`, subject: { profile: p } });
         else report.refused += 1;
         return;
@@ -558,7 +559,7 @@ async function fileRefusals(rng: Rng, target: Target, n: number, w: World, fail:
     const r = await cli(['use', c.how === 'empty-key' ? 'bad' : 'good', '--shell', target.dialect], c.env, w.cwd);
     const names = new RegExp(`${escapeRe(c.file)}:${c.lineNo}: `);
     // The valid parts of the value around the broken byte must not be shown either.
-    const wrong = checkRefused(r, names, c.how === 'empty-key' ? [c.raw] : c.raw.split('\0'));
+    const wrong = checkRefused(r, target.dialect, names, c.how === 'empty-key' ? [c.raw] : c.raw.split('\0'));
     if (wrong) fail({ level: 'refusal', what: `a file with ${c.how === 'nul' ? 'a NUL' : c.how === 'utf8' ? 'invalid UTF-8' : 'an empty key id'} (${c.where}, ${c.file}:${c.lineNo}) must be refused: ${wrong}`, value: c.raw });
     else refused += 1;
   });
@@ -878,7 +879,7 @@ async function single(target: Target, c: Case, dir: string, keep: boolean): Prom
     if (refused.length > 0) {
       const names = new RegExp(`cannot set (${refused.map(([n]) => escapeRe(n)).join('|')}) in ${target.dialect}`);
       if (keep) writeFileSync(join(dir, 'run.sh'), `${script.join('\n')}\n`, { mode: 0o755 });
-      return checkRefused(r, names, [p.secret, p.token]) !== undefined;
+      return checkRefused(r, target.dialect, names, [p.secret, p.token]) !== undefined;
     }
     if (r.exitCode !== 0 || r.stdout === '') {
       if (keep) writeFileSync(join(dir, 'run.sh'), `${script.join('\n')}\n`, { mode: 0o755 });

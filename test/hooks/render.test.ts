@@ -1,6 +1,6 @@
 // `awsenv hook SHELL`: the file of shell/ with the binary's path quoted for that shell. The
-// path is read back by each real shell; PowerShell, which no package here provides, is
-// checked as text: the path, its quoting, and the script's brackets and names.
+// path is read back by each real shell; PowerShell is also checked as text (the path, its
+// quoting, the script's brackets and names), for the Windows PowerShell 5.1 that no test runs.
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,7 +98,7 @@ function pwshCode(text: string): string {
   return out;
 }
 
-const ps = suite('PowerShell hook (text: no pwsh here)');
+const ps = suite('PowerShell hook, as text (what Windows PowerShell 5.1 reads; pwsh 7 runs it in test/hooks/pwsh.test.ts)');
 
 ps('the path is a single-quoted string, quote characters doubled', () => {
   const path = "C:\\Users\\o'neil \u2019x\u2019\\awsenv.js";
@@ -124,11 +124,13 @@ ps('every __awsenv function it calls is defined; the prompt is wrapped once', ()
   const text = readFileSync(join(ROOT, 'shell/awsenv.ps1'), 'utf8');
   const code = pwshCode(text);
   const defined = new Set([...code.matchAll(/function global:([\w-]+)/g)].map((m) => m[1]!));
-  for (const name of ['awsenv', 'awsenv_prompt', 'prompt', '__awsenv_guard', '__awsenv_segment_update']) assert.ok(defined.has(name), name);
+  for (const name of ['awsenv', 'awsenv_prompt', '__awsenv_guard', '__awsenv_segment_update', '__awsenv_wrap_prompt']) assert.ok(defined.has(name), name);
   const called = new Set([...code.matchAll(/(?<![$:\w])(__awsenv_\w+)/g)].map((m) => m[1]!));
   for (const name of called) assert.ok(defined.has(name), `${name} is called but not defined`);
-  // Installed once: the wrapper is defined only while the original prompt is not saved yet.
-  assert.match(text, /if \(-not \(Test-Path Variable:global:__awsenv_prompt_orig\)\) \{\n {4}\$global:__awsenv_prompt_orig = \$function:prompt/);
+  // Installed once: the prompt wrapper is made once, and a prompt that is ours already is not wrapped again.
+  assert.match(text, /if \(-not \(Test-Path Variable:global:__awsenv_prompt_wrapper\)\) \{\n {4}\$global:__awsenv_prompt_wrapper = \{/);
+  assert.match(text, /if \(\[object\]::ReferenceEquals\(\$current, \$global:__awsenv_prompt_wrapper\)\) \{ return \$false \}/);
+  assert.match(text, 'Set-Item -Path Function:global:prompt -Value $global:__awsenv_prompt_wrapper');
   // Output of use/clear is applied only after exit status 0.
   assert.match(text, /\$out = __awsenv_invoke -Arguments \(\[string\[\]\]\$args\)\n {4}if \(\$global:LASTEXITCODE -eq 0\) \{/);
 });

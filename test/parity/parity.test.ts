@@ -3,6 +3,7 @@
 // For each case of cases.ts: the credentials both export, or the calls both made, or that
 // both refuse (each with its own message); deliberate differences are checked as such.
 // /usr/bin/aws is Debian's awscli (v2.9); a pip `aws` on PATH may be v1, so the path is fixed.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,7 +162,18 @@ const SELECTED = process.env.PARITY_ONLY ? CASES.filter((c) => new RegExp(proces
 const parity = suite('parity: AWS CLI v2 and awsenv resolve profiles alike (STS calls through moto)');
 let harness: Harness | undefined;
 let scratch: string;
-const aws = requireTool(AWS, 'the parity suite compares with AWS CLI v2 (Debian package awscli)');
+/** The CLI when it is v2 (the endpoint override needs its data layout); a loud skip otherwise, a failure under CI. */
+function awsCliV2(): string | undefined {
+  const path = requireTool(AWS, 'the parity suite compares with AWS CLI v2 (Debian package awscli)');
+  if (!path) return undefined;
+  const version = execFileSync(path, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  if (version.startsWith('aws-cli/2.')) return path;
+  const message = `${AWS} is not AWS CLI v2 (${version.trim()})`;
+  if (process.env.CI === 'true') throw new Error(message);
+  console.error(`\n!!! SKIPPED: ${message}; the parity suite needs v2. !!!\n`);
+  return undefined;
+}
+const aws = awsCliV2();
 const runs = new Map<string, Promise<{ cli: ToolRun; mine: ToolRun }>>();
 
 parity.before(async () => {

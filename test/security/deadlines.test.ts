@@ -171,8 +171,9 @@ const JSON_OUT = `{"Version": 1, "AccessKeyId": "ASIAPROCESS000000001", "SecretA
 test('a credential_process that starts a daemon holding its stdout, then prints JSON: use does not wait for the daemon', async () => {
   const box = sandbox();
   // The daemon inherits stdout (a new session and process group: the timeout's group kill
-  // cannot reach it), and lives on after the script exits.
-  const { pids } = processProfile(box, `#!/bin/sh\nsetsid sleep 999 &\necho $! >> PIDS\necho '${JSON_OUT}'\n`);
+  // cannot reach it), and lives on after the script exits. Its stderr goes to /dev/null only
+  // so that it does not hold this test's own pipe of awsenv's stderr.
+  const { pids } = processProfile(box, `#!/bin/sh\nsetsid sleep 999 2>/dev/null &\necho $! >> PIDS\necho '${JSON_OUT}'\n`);
   try {
     const started = Date.now();
     const r = await awsenv(['use', 'proc', '--shell', 'bash'], { ...box.env, AWSENV_PROCESS_TIMEOUT: '120' });
@@ -188,7 +189,7 @@ test('a credential_process that starts a daemon holding its stdout, then prints 
 
 test('a credential_process that hangs while a daemon holds its stdout: stopped at the timeout, one line', async () => {
   const box = sandbox();
-  const { pids } = processProfile(box, `#!/bin/sh\nsetsid sleep 999 &\necho $! >> PIDS\nsleep 999\n`);
+  const { pids } = processProfile(box, `#!/bin/sh\nsetsid sleep 999 2>/dev/null &\necho $! >> PIDS\nsleep 999\n`);
   try {
     const started = Date.now();
     const r = await awsenv(['use', 'proc', '--shell', 'bash'], { ...box.env, AWSENV_PROCESS_TIMEOUT: '2' });

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DIALECTS, render, SHELL_NAMES } from '../../src/shells/index.js';
+import { DIALECTS, failStatement, render, SHELL_NAMES } from '../../src/shells/index.js';
 import { awsenv, CLI, sandbox } from '../helpers/env.js';
 import { readEnvDump, REAL_SHELLS } from '../helpers/shells.js';
 import { requireTool } from '../helpers/tools.js';
@@ -121,7 +121,7 @@ const failing = suite('security: a failed use fails the eval and changes nothing
 failing('stdout of a failure is exactly one failing statement, per dialect', async () => {
   const box = sandbox();
   try {
-    const expect: Record<string, string> = { bash: 'false\n', zsh: 'false\n', sh: 'false\n', fish: 'false\n', tcsh: 'false\n', cmd: '', setx: '', pwsh: "throw 'awsenv failed (see the message above); nothing was changed'\n" };
+    const expect: Record<string, string> = { bash: 'false\n', zsh: 'false\n', sh: 'false\n', fish: 'false\n', tcsh: 'false\n', cmd: '', setx: '', pwsh: failStatement('pwsh') };
     for (const shell of SHELL_NAMES) {
       for (const args of [['use', 'nosuch'], ['use', 'nosuch', '--refresh'], ['clear', '--bogus'], ['use']]) {
         const r = await awsenv([...args, '--shell', shell], box.env);

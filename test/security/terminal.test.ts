@@ -16,7 +16,7 @@ import { awsenv, sandbox } from '../helpers/env.js';
 // ESC ] 0 ; … BEL retitles the terminal; CSI 2J clears it; CR + ESC[K overwrites a line;
 // U+202E shows text reversed; 0x9B is a one-byte CSI.
 const TITLE = '\x1b]0;pwned\x07';
-const HOSTILE = `evil${TITLE}\x1b[2J\r\x1b[Kfake\u202e\x9b31m`;
+const HOSTILE = `evil${TITLE}\x1b[2J\x1b[1A\x1b[Kfake\u202e\x9b31m`; // no CR: a line break in the AWS files
 const RAW = /[\x00-\x08\x0b-\x1f\x7f\x9b\u202e]/; // no raw control character but \t and \n
 
 const shown = suite('security: control characters shown to a person');
@@ -34,7 +34,7 @@ shown('printable(): one escape per control character, readable text unchanged', 
 
 function hostileFiles(box: ReturnType<typeof sandbox>): void {
   box.write('credentials', `[${HOSTILE}]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = SECRET-x\n`);
-  box.write('config', `[profile ${HOSTILE}]\nregion = eu-${TITLE}west-1\n\n[profile broken]\nregion = eu-west-1\nrole_arn = x${TITLE}\n`);
+  box.write('config', `[profile ${HOSTILE}]\nregion = eu-${TITLE}west-1\n\n[profile broken]\nregion = eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = nosrc${TITLE}\n`);
 }
 
 shown('list, current, doctor and error messages: escaped; --json exact', async () => {
