@@ -32,18 +32,49 @@ function walk(dir) {
   );
 }
 
+// A file that hangs (a shell or Wine waiting for ever) fails after this many seconds instead
+// of holding the run; generous, since a loaded machine is slow (one file took 19 minutes).
+const FILE_TIMEOUT_S = Number(process.env.AWSENV_TEST_FILE_TIMEOUT) || 2400;
+
+// Being in a group of its own, the running file does not get the terminal's Ctrl-C: pass it on.
+let current;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    try {
+      if (current) process.kill(-current.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    process.exit(130);
+  });
+}
+
 /** Runs one test file; resolves to its counts as scripts/test/file.mjs reports them. */
 function runFile(file) {
   return new Promise((resolve) => {
+    // A process group of its own, so that a hung file is stopped with what it started.
     const child = spawn(process.execPath, ['scripts/test/file.mjs', join(root, file)], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
     });
+    current = child;
     let out = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, FILE_TIMEOUT_S * 1000);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => (out += d));
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const marker = /^@@awsenv-test-result (.*)$/m.exec(out);
       const result = marker ? JSON.parse(marker[1]) : undefined;
+      if (timedOut) out += `\n  ${file}: stopped after ${FILE_TIMEOUT_S} s (AWSENV_TEST_FILE_TIMEOUT)\n`;
       resolve({ out: out.replace(/^@@awsenv-test-result .*\n?/m, ''), code, signal, result });
     });
   });
