@@ -108,9 +108,14 @@ function __awsenv_segment_update {
   if [[ -z ${AWSENV_PROFILE-} ]]; then
     [[ -n ${AWS_ACCESS_KEY_ID-} ]] && AWSENV_SEGMENT='aws:unmanaged'
   else
-    __awsenv_visible "$AWSENV_PROFILE"
-    AWSENV_SEGMENT="aws:$REPLY"
-    if __awsenv_digits "${AWSENV_EXPIRY-}"; then
+    # (Inline checks, not function calls: this runs at every prompt.)
+    if [[ $AWSENV_PROFILE == *[[:cntrl:]]* ]]; then
+      __awsenv_visible "$AWSENV_PROFILE"
+      AWSENV_SEGMENT="aws:$REPLY"
+    else
+      AWSENV_SEGMENT="aws:$AWSENV_PROFILE"
+    fi
+    if [[ ${AWSENV_EXPIRY-} == <-> && ${#AWSENV_EXPIRY} -lt 19 ]]; then
       if ((AWSENV_EXPIRY <= EPOCHSECONDS)); then
         AWSENV_SEGMENT+=' expired'
       else
@@ -201,7 +206,7 @@ function __awsenv_guard {
       __awsenv_drop_keys
       __awsenv_forget
     else
-      if [[ -n ${AWSENV_EXPIRY-} && -n ${AWS_ACCESS_KEY_ID-} ]] && __awsenv_digits "$AWSENV_EXPIRY"; then
+      if [[ -n ${AWS_ACCESS_KEY_ID-} && ${AWSENV_EXPIRY-} == <-> && ${#AWSENV_EXPIRY} -lt 19 ]]; then
         __awsenv_digits "$__awsenv_retry_at" || __awsenv_retry_at=0
         if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]] && ((EPOCHSECONDS >= AWSENV_EXPIRY - 300 && EPOCHSECONDS >= __awsenv_retry_at)); then
           __awsenv_retry_at=$((EPOCHSECONDS + 60))

@@ -314,7 +314,9 @@ sso('the portal unreachable: bounded, one clear error', async () => {
 });
 
 sso('a portal that accepts the connection but never answers: given up on after about 10 s', async () => {
-  const silent = createNetServer(() => {});
+  // Connections are destroyed at the end: a half-closed one would keep the test process alive.
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createNetServer((s) => sockets.add(s));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const a = silent.address();
   const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
@@ -327,12 +329,15 @@ sso('a portal that accepts the connection but never answers: given up on after a
     assert.not.match(r.stderr, 'WARN', "the HTTP handler's own warning stays out of our stderr");
     assert.ok(Date.now() - started < 40_000, 'bounded');
   } finally {
+    for (const s of sockets) s.destroy();
     silent.close();
   }
 });
 
 sso('an SSO OIDC endpoint that never answers: the refresh is given up on by the deadline, the expired token is not used', async () => {
-  const silent = createNetServer(() => {});
+  // Connections are destroyed at the end: a half-closed one would keep the test process alive.
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createNetServer((s) => sockets.add(s));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const a = silent.address();
   const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
@@ -346,6 +351,7 @@ sso('an SSO OIDC endpoint that never answers: the refresh is given up on by the 
     assert.match(r.stderr, 'run `aws sso login --sso-session stale`');
     assert.ok(Date.now() - started < 40_000, 'bounded');
   } finally {
+    for (const s of sockets) s.destroy();
     silent.close();
   }
 });
