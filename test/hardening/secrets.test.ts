@@ -411,7 +411,8 @@ sweep('every case, plainly and with AWSENV_DEBUG=1: no secret on stderr, nothing
   for (const { c, debug, r } of runs) check(c, r, debug);
   assert.ok(all.length >= 80 || !moto, `${all.length} cases`);
   const traces = runs.filter(({ debug, r }) => debug && /\n\s+at /.test(r.stderr));
-  assert.ok(traces.length > 0, 'some case reaches the unexpected-error path, where AWSENV_DEBUG=1 prints a stack');
+  // Since an unusable cache no longer fails a static use, only STS paths (moto_server) get there.
+  assert.ok(traces.length > 0 || !moto, 'some case reaches the unexpected-error path, where AWSENV_DEBUG=1 prints a stack');
   assert.ok(runs.every(({ debug, r }) => debug || !/\n\s+at /.test(r.stderr)), 'stacks only under AWSENV_DEBUG=1');
 });
 
