@@ -26,6 +26,7 @@ const LAZY = {
   'aws-sso': 'src/sessions/sso.ts',
   login: 'src/sessions/login.ts',
   'credentials-file': 'src/core/credentials-file.ts',
+  pick: 'src/commands/pick.ts',
   rotate: 'src/core/rotate.ts',
   'iam-sdk': 'src/sessions/iam-sdk.ts',
 };

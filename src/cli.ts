@@ -14,6 +14,7 @@ import { rotate } from './commands/rotate.js';
 import { setup } from './commands/setup.js';
 import { use } from './commands/use.js';
 import { UsageError } from './errors.js';
+import { closest } from './util/closest.js';
 import { finish } from './run.js';
 import { failStatement, isShellName, SHELL_NAMES } from './shells/index.js';
 import { failureFor, shellFlagIn } from './shells/detect.js';
@@ -36,11 +37,11 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
     .scriptName('awsenv')
     .usage('$0 <command>\n\nKeep this shell\'s AWS credentials consistent with one profile.')
     .command(
-      'use <profile>',
-      'print the statements that make this shell match PROFILE',
+      'use [profile]',
+      'print the statements that make this shell match PROFILE (none: pick one on the terminal)',
       (y) =>
         y
-          .positional('profile', { type: 'string', demandOption: true })
+          .positional('profile', { type: 'string', describe: 'the profile; without one, a picker on the terminal' })
           .option('shell', shellOption)
           .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code (else asked on the terminal)' })
           .option('duration', { type: 'number', describe: 'session lifetime in seconds (else duration_seconds, else STS\'s default)' })
@@ -186,8 +187,16 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
     .wrap(Math.min(100, process.stdout.columns || 80))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(withoutCodes(message));
+      throw error ?? new UsageError(explainUsage(message, argv, commands, Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key)));
     });
+  // The commands there are, for "did you mean": yargs keeps them only inside. The hidden
+  // `complete` is never suggested.
+  const commands = (
+    (parser as unknown as { getInternalMethods?: () => { getCommandInstance(): { getCommands(): string[] } } })
+      .getInternalMethods?.()
+      .getCommandInstance()
+      .getCommands() ?? []
+  ).filter((c) => c !== 'complete');
 
   let helpText = '';
   await parser.parseAsync(argv, {}, (_err, _argv, output) => {
@@ -196,9 +205,50 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
   if (result) return result;
   // Help or version of a command whose stdout is eval'd goes to stderr: `eval "$(awsenv use
   // --help)"` must not run the help text.
-  const text = helpText ? `${helpText}\n` : '';
+  // A command's help lists its own options: the version is the program's (`awsenv
+  // --version`), not an option of `awsenv use`.
+  const ofCommand = argv.some((a) => commands.includes(a));
+  const help = ofCommand ? helpText.replace(/^ *--version +Show version number +\[boolean\]\n/m, '') : helpText;
+  const text = help ? `${help}\n` : '';
   return ['use', 'clear', 'hook'].includes(argv[0] ?? '') ? { stdout: '', stderr: text } : { stdout: text };
 }
+
+/**
+ * yargs' "Unknown argument: lst" in our words: an unknown command or option with the
+ * nearest known one ("unknown command 'lst'; did you mean 'list'?", "unknown option
+ * '--shel'; did you mean '--shell'?"), and a stray argument as what it is. Other
+ * messages pass through withoutCodes.
+ */
+export function explainUsage(message: string, argv: readonly string[], commands: readonly string[], options: readonly string[]): string {
+  const m = /^Unknown (?:argument|command)s?: (.*)$/s.exec(message);
+  if (!m) return withoutCodes(message);
+  const unknown = m[1]!.split(', ');
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const command = words[0];
+  if (command !== undefined && commands.length > 0 && !commands.includes(command) && unknown.includes(command)) {
+    const near = closest(command, commands, 1);
+    return `unknown command ${quoteWord(command)}; ${near.length ? `did you mean '${near[0]}'?` : '`awsenv --help` lists the commands'}`;
+  }
+  const flags = options.filter((o) => o !== '$0' && o !== '_' && !/[A-Z]/.test(o));
+  const parts = unknown.map((u) => {
+    // yargs names an option without its dashes ('shel' for --shel); a word as it was typed.
+    const typed = argv.find((a) => a.replace(/^-+/, '').split('=')[0] === u && a.startsWith('-'));
+    if (typed) {
+      const dashes = typed.startsWith('--') ? '--' : '-';
+      const near = closest(u, flags.filter((f) => f.length > 1), 1);
+      return `unknown option '${dashes}${u}'${near.length ? `; did you mean '--${near[0]}'?` : ''}`;
+    }
+    return `unexpected argument ${quoteWord(u)}`;
+  });
+  const help = command && commands.includes(command) ? `; see \`awsenv ${command} --help\`` : '';
+  return parts.join('; ') + (parts.every((p) => p.includes('did you mean')) ? '' : help);
+}
+
+/** An all-digit word is most likely an MFA code typed without --mfa-code: not shown. */
+function hideCode(word: string): string {
+  return /^\d+$/.test(word) ? '(a number, not shown: an MFA code goes after --mfa-code)' : word;
+}
+const quoteWord = (word: string) => (/^\d+$/.test(word) ? hideCode(word) : `'${word}'`);
 
 /**
  * yargs echoes stray arguments ("Unknown argument: 924673"); the one secret that arrives on
@@ -208,7 +258,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
 export function withoutCodes(message: string): string {
   const m = /^(Unknown (?:argument|command)s?: )(.*)$/s.exec(message);
   if (!m) return message;
-  const args = m[2]!.split(', ').map((a) => (/^\d+$/.test(a) ? '(a number, not shown: an MFA code goes after --mfa-code)' : a));
+  const args = m[2]!.split(', ').map(hideCode);
   return m[1] + args.join(', ');
 }
 

@@ -1,12 +1,22 @@
-// awsenv current: what the shell holds now and whether it is consistent.
+// awsenv current: what the shell holds now and whether it is consistent, with the command
+// that fixes each problem in the syntax of this shell.
 import { loadProfiles } from '../files/profiles.js';
+import { syntaxFor } from '../core/checks.js';
 import { describeCurrent, formatDuration } from '../core/current.js';
+import { detectShell } from '../shells/detect.js';
+import type { ShellName } from '../shells/index.js';
 import { styleFor } from '../util/table.js';
 import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 export function current(args: { json?: boolean | undefined }, ctx: Context): Output {
-  const state = describeCurrent(ctx.env, () => loadProfiles(ctx.env), ctx.now());
+  let shell: ShellName | undefined;
+  try {
+    shell = detectShell(undefined, ctx.env, ctx.ppid);
+  } catch {
+    // no shell known: POSIX syntax
+  }
+  const state = describeCurrent(ctx.env, () => loadProfiles(ctx.env), ctx.now(), syntaxFor(shell));
   if (args.json) return { stdout: `${JSON.stringify(state, null, 2)}\n` };
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
   const left =
@@ -18,7 +28,7 @@ export function current(args: { json?: boolean | undefined }, ctx: Context): Out
     `credentials  ${state.credentials}${left}`,
     `region       ${printable(state.region ?? '-')}`,
     `consistent   ${state.consistent ? style.green('yes') : style.red('no')}`,
-    ...state.problems.map((p) => `  ${style.yellow('!')} ${printable(p.message)}`),
+    ...state.problems.flatMap((p) => [`  ${style.yellow('!')} ${printable(p.message)}`, ...(p.fix ? [`    fix: ${printable(p.fix)}`] : [])]),
   ];
   return { stdout: `${lines.join('\n')}\n` };
 }

@@ -6,7 +6,10 @@ import { cacheDir } from '../sessions/cache.js';
 import { realIam } from '../sessions/iam.js';
 import { recordKeyAges } from '../sessions/iam-key-ages.js';
 import { realDeps } from '../core/deps.js';
+import { syntaxFor } from '../core/checks.js';
 import { diagnose, type DoctorReport } from '../core/doctor.js';
+import { detectShell } from '../shells/detect.js';
+import type { ShellName } from '../shells/index.js';
 import { Resolver } from '../core/resolve.js';
 import { styleFor } from '../util/table.js';
 import { printable } from '../util/printable.js';
@@ -18,7 +21,14 @@ export async function doctor(
 ): Promise<Output> {
   // Never stop to ask for an MFA code: doctor only looks.
   const env = { ...ctx.env, AWSENV_NONINTERACTIVE: '1' };
+  let shell: ShellName | undefined;
+  try {
+    shell = detectShell(undefined, ctx.env, ctx.ppid);
+  } catch {
+    // no shell known: the fixes in POSIX syntax
+  }
   const report = await diagnose(args.profile, args.offline === true, {
+    syntax: syntaxFor(shell),
     env: ctx.env,
     now: ctx.now(),
     load: () => loadProfiles(env),
@@ -45,7 +55,8 @@ function humanReport(report: DoctorReport, ctx: Context): string {
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
   const mark = { ok: style.green('✓'), warning: style.yellow('!'), problem: style.red('✗') };
   // Profile names, environment values and STS's own words: control characters escaped.
-  const lines = [`awsenv doctor: profile '${printable(report.profile)}', credentials from ${printable(report.source)}`];
+  const from = report.source === 'none' ? 'no credentials found' : `credentials from ${report.source === 'environment' ? 'the environment' : printable(report.source)}`;
+  const lines = [`awsenv doctor: profile '${printable(report.profile)}', ${from}`];
   for (const c of report.checks) {
     lines.push(`${mark[c.status]} ${printable(c.message)}`);
     if (c.fix) lines.push(`    fix: ${printable(c.fix)}`);

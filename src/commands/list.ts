@@ -1,7 +1,7 @@
 // awsenv list: every profile of both files with its kind, region and whether it is active.
 import { kindOf, loadProfiles, type ProfileKind, type ProfileSet, settingsOf } from '../files/profiles.js';
 import { realDeps } from '../core/deps.js';
-import { formatDuration } from '../core/current.js';
+import { formatDuration, profileFindings } from '../core/checks.js';
 import { Resolver } from '../core/resolve.js';
 import { AwsenvError } from '../errors.js';
 import { STATE } from '../core/variables.js';
@@ -51,6 +51,7 @@ async function ssoTokenExpiry(set: ProfileSet, name: string, ctx: Context): Prom
 export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
   const set = loadProfiles(ctx.env);
   const active = ctx.env.AWS_PROFILE || ctx.env[STATE.profile];
+  const now = ctx.now();
   const entries = [...set.profiles.values()]
     .map((p): ListEntry => {
       let kind: ListEntry['kind'] = 'invalid';
@@ -64,6 +65,8 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
         if (!(error instanceof AwsenvError)) throw error;
         problem = error.message;
       }
+      // The checks `doctor PROFILE` runs offline on the files (checks.ts), the first one shown.
+      problem ??= profileFindings(set, p.name, now).find((f) => f.severity === 'problem')?.message ?? null;
       return {
         name: p.name,
         kind,
@@ -119,7 +122,7 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
   };
 }
 
-function sessionLeft(expiresAt: string, now: Date): string {
+export function sessionLeft(expiresAt: string, now: Date): string {
   const seconds = Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000);
   return seconds > 0 ? `${formatDuration(seconds)} left` : 'expired';
 }

@@ -18,7 +18,8 @@ import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 export interface UseArgs {
-  profile: string;
+  /** Undefined: pick one on the terminal (commands/pick.ts). */
+  profile?: string | undefined;
   shell?: string | undefined;
   mfaCode?: string | undefined;
   duration?: number | undefined;
@@ -75,14 +76,24 @@ function notOnTerminal(shell: ShellName, profile: string): Output {
 
 export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   // Before any request: an unknown shell or a bad section name must not cost an MFA code.
+  // No profile: a picker on the terminal (a bundle of its own, loaded only here); without a
+  // terminal, a usage error before anything else.
+  const picker = args.profile === undefined ? await import('./pick.js') : undefined;
+  const terminal = picker?.terminalForPicker();
   const shell = detectShell(args.shell, ctx.env, ctx.ppid);
+  if (picker) {
+    const chosen = await picker.pickProfile(ctx, terminal!);
+    if (chosen === undefined) return { stdout: '', exitCode: 1 }; // Esc: nothing to apply, nothing to say
+    args = { ...args, profile: chosen };
+  }
+  const profile = args.profile!;
   // Before any request too: nothing printed to a terminal is applied.
-  if (ctx.stdoutIsTTY && !args.print) return notOnTerminal(shell, args.profile);
+  if (ctx.stdoutIsTTY && !args.print) return notOnTerminal(shell, profile);
   // Editing the credentials file is rare: its code loads only for --save-as.
   const files = args.saveAs === undefined ? undefined : await import('../core/credentials-file.js');
   const badName = args.saveAs === undefined ? undefined : files!.checkSectionName(args.saveAs);
   if (badName) throw new UsageError(`--save-as: the section name ${badName}`);
-  const deps = realDeps(ctx.env, ctx.now, ctx.warn, { login: args.login, refreshProfile: args.refresh ? args.profile : undefined });
+  const deps = realDeps(ctx.env, ctx.now, ctx.warn, { login: args.login, refreshProfile: args.refresh ? profile : undefined });
   const resolver = new Resolver(loadProfiles(ctx.env), deps, {
     mfaCode: args.mfaCode,
     durationSeconds: args.duration,
@@ -94,20 +105,20 @@ export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   const background = ctx.env.AWSENV_NONINTERACTIVE === '1';
   const cache = cacheDir(ctx.env);
   if (background) {
-    const failedAt = recentFailure(cache, args.profile, ctx.now());
+    const failedAt = recentFailure(cache, profile, ctx.now());
     if (failedAt) {
       const again = new Date(failedAt.getTime() + RETRY_AFTER_MS).toISOString().slice(11, 19);
-      throw new AwsenvError(`the last renewal of '${args.profile}' failed less than a minute ago; the hook tries again after ${again} UTC (run \`awsenv use\` yourself to try now)`);
+      throw new AwsenvError(`the last renewal of '${profile}' failed less than a minute ago; the hook tries again after ${again} UTC (run \`awsenv use\` yourself to try now)`);
     }
   }
   let resolved: Awaited<ReturnType<Resolver['resolve']>>;
   try {
-    resolved = await resolver.resolve(args.profile);
+    resolved = await resolver.resolve(profile);
   } catch (error) {
-    if (background) recordRenewal(cache, args.profile, true, ctx.now());
+    if (background) recordRenewal(cache, profile, true, ctx.now());
     throw error;
   }
-  if (background) recordRenewal(cache, args.profile, false, ctx.now());
+  if (background) recordRenewal(cache, profile, false, ctx.now());
   const change = useChange(resolved.profile, resolved.credentials, resolved.region, ctx.env);
   // The prompt hook watches the file static keys came from, so rotated keys are picked up;
   // for a session it gets a stamp dated at the session's end instead (fish's clock).

@@ -1,6 +1,7 @@
 // The real dependencies of credential resolution, wired at the edge.
 import { cacheDir, SessionCache } from '../sessions/cache.js';
 import type { Env } from '../files/files.js';
+import { usedCodes } from '../sessions/mfa-codes.js';
 import { realSts } from '../sessions/sts.js';
 import { AwsenvError } from '../errors.js';
 import { spinner } from '../util/spinner.js';
@@ -57,5 +58,7 @@ export function realDeps(env: Env, now: () => Date, warn: (message: string) => v
       );
     },
     progress,
+    notice: warn,
+    usedCodes: usedCodes(cacheDir(env), now),
   };
 }

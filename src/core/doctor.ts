@@ -9,25 +9,11 @@ import { readIniFile } from '../files/files.js';
 import { configProfileName, getProfile, kindOf, type Profile, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
 import type { StsPort } from '../sessions/sts.js';
 import { AwsenvError } from '../errors.js';
-import { formatDuration } from './current.js';
+import { type Cause, formatDuration, profileFindings, shellFindings, type Syntax, syntaxFor } from './checks.js';
 import type { Credentials } from './environment.js';
 import { maskKeyId } from './variables.js';
 
-export const CAUSES = [
-  'key-inactive',
-  'wrong-secret',
-  'wrong-profile',
-  'leftover-token',
-  'mfa-required',
-  'expired',
-  'token-missing',
-  'clock-skew',
-  'unreachable',
-  'region',
-  'partition',
-  'files',
-] as const;
-export type Cause = (typeof CAUSES)[number];
+export { CAUSES, type Cause } from './checks.js';
 
 export interface Check {
   id: string;
@@ -54,6 +40,8 @@ export interface DoctorDeps {
   /** Credentials for a profile without asking a person (cache, files, process, STS). */
   resolve(profile: string): Promise<{ credentials: Credentials; from: string }>;
   sts(region: string | undefined): Promise<StsPort>;
+  /** The syntax of the user's shell, for the fixes (default POSIX sh). */
+  syntax?: Syntax;
   /** When IAM says this long-term key of user `userName` was created; undefined when IAM will not say. */
   keyCreated?(credentials: Credentials, userName: string, region: string | undefined): Promise<Date | undefined>;
 }
@@ -75,6 +63,16 @@ export function partitionOf(region: string | undefined): 'aws' | 'aws-us-gov' | 
 
 const SKEW_LIMIT_S = 300;
 
+/** Where a profile's credentials came from, as the report says it. */
+const FROM: Record<string, string> = {
+  files: ', keys from the files',
+  cache: ', its cached session',
+  sts: ', a new session from STS',
+  process: ', from its credential_process',
+  sso: ', from AWS SSO',
+  environment: ', source keys from the environment',
+};
+
 class Checklist {
   readonly checks: Check[] = [];
   ok(id: string, message: string) {
@@ -92,12 +90,17 @@ class Checklist {
 }
 
 const sh = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+/** `awsenv use P [more]`, applied in the user's shell. */
+const useIn = (syntax: Syntax, profile: string, more = '') => syntax.apply(`use ${syntax.quote(profile)}${more}`);
+/** `aws configure`, naming the profile unless it is the default. */
+const configure = (profile: string, what: string) => `aws configure${profile === 'default' ? '' : ` --profile ${sh(profile)}`}  # re-enter ${what}`;
 
 export async function diagnose(profileArg: string | undefined, offline: boolean, deps: DoctorDeps): Promise<DoctorReport> {
   const { env, now } = deps;
   const list = new Checklist();
   const intended = profileArg ?? env.AWS_PROFILE ?? env.AWSENV_PROFILE ?? 'default';
-  const use = `eval "$(awsenv use ${sh(intended)})"`;
+  const syntax = deps.syntax ?? syntaxFor(undefined);
+  const use = syntax.apply(`use ${syntax.quote(intended)}`);
 
   // --- the files
   let set: ProfileSet | undefined;
@@ -162,7 +165,7 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
       } else {
         const r = await deps.resolve(intended);
         creds = r.credentials;
-        source += ` from ${r.from}`;
+        source += FROM[r.from] ?? `, from ${r.from}`;
       }
       list.ok('source', `credentials from ${source}`);
     } catch (error) {
@@ -175,12 +178,22 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
   }
 
   // --- session tokens, and values damaged by a copy and paste
-  if (creds) tokenChecks(creds, env, settings, source, list, now, intended);
-  const damaged = creds ? damageChecks(creds, source, list, intended) : false;
+  if (creds) tokenChecks(creds, env, settings, source, list, now, intended, syntax);
+  const damaged = creds ? damageChecks(creds, source, list, intended, syntax) : false;
 
   // --- MFA
   if (creds && settings?.mfa_serial && !creds.sessionToken) {
     list.problem('mfa', 'mfa-required', `profile '${intended}' has mfa_serial, but long-term keys without an MFA session are in use: calls that require MFA are denied`, use);
+  }
+
+  // --- the checks `current` and `list` run (checks.ts), where the ones above did not
+  // already point to the same cause: this shell's environment, and the profile with the
+  // profiles it draws on (a role's sources are checked even when its session is cached).
+  const shared = [...shellFindings(env, () => set ?? deps.load(), now, syntax), ...(set && profile ? profileFindings(set, intended, now) : [])];
+  for (const f of shared) {
+    if (f.severity === 'problem' ? list.has(f.cause) : list.checks.some((c) => c.id === f.id)) continue;
+    if (f.id === 'unknown-profile' && list.checks.some((c) => c.id === 'profile')) continue;
+    (f.severity === 'problem' ? list.problem.bind(list) : list.warn.bind(list))(f.id, f.cause, f.message, f.fix);
   }
 
   // --- region and partition
@@ -202,14 +215,61 @@ export async function diagnose(profileArg: string | undefined, offline: boolean,
       await keyAgeCheck(creds, id.arn, region, settings, intended, deps, list);
     } catch (error) {
       if (!(error instanceof AwsenvError)) throw error;
-      liveProblem(error as AwsenvError & { code?: string; serverDate?: Date }, creds, region, list, now, intended);
+      liveProblem(error as AwsenvError & { code?: string; serverDate?: Date }, creds, region, list, now, intended, syntax, source === 'environment' ? settings : undefined);
     }
   } else if (offline) {
     list.warn('sts', null, 'STS not asked (--offline)', null);
   }
 
+  // --- a role's source keys, even while its cached session still works: they are what
+  // renews it, and a broken key shows only when the session ends.
+  if (set && kind === 'role' && !offline) await sourceCheck(set, intended, region, deps, list);
+
   const healthy = !list.checks.some((c) => c.status === 'problem');
   return { version: 1, profile: intended, source, healthy, identity, checks: list.checks };
+}
+
+/** Asks STS about the long-term keys at the root of role `name`'s source_profile chain. */
+async function sourceCheck(set: ProfileSet, name: string, region: string | undefined, deps: DoctorDeps, list: Checklist) {
+  const seen = new Set<string>();
+  let current = name;
+  for (;;) {
+    if (seen.has(current)) return; // a cycle: reported by the shared checks
+    seen.add(current);
+    let s: ProfileSettings;
+    try {
+      s = settingsOf(getProfile(set, current));
+    } catch {
+      return; // reported by the shared checks
+    }
+    if (s.role_arn && s.source_profile && s.source_profile !== current) {
+      current = s.source_profile;
+      continue;
+    }
+    if (!s.aws_access_key_id || !s.aws_secret_access_key || current === name && !s.source_profile) return;
+    const keys: Credentials = { accessKeyId: s.aws_access_key_id, secretAccessKey: s.aws_secret_access_key, sessionToken: s.aws_session_token };
+    try {
+      const id = await (await deps.sts(region)).callerIdentity(keys);
+      list.ok('source-keys', `the source keys of '${name}' (profile '${current}', ${maskKeyId(keys.accessKeyId)}) are valid: ${id.arn}`);
+    } catch (error) {
+      if (!(error instanceof AwsenvError)) throw error;
+      const code = (error as { code?: string }).code;
+      const why =
+        code === 'InvalidClientTokenId'
+          ? `the access key ${maskKeyId(keys.accessKeyId)} is inactive or deleted`
+          : code === 'SignatureDoesNotMatch'
+            ? `the secret access key does not belong to ${maskKeyId(keys.accessKeyId)}`
+            : error.message;
+      const fix = code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch' ? configure(current, code === 'SignatureDoesNotMatch' ? 'the secret access key' : 'a working key') : null;
+      list.problem(
+        'source-keys',
+        code === 'InvalidClientTokenId' ? 'key-inactive' : 'wrong-secret',
+        `source profile '${current}' of '${name}': ${why}; a session of '${name}' cannot be renewed with it`,
+        fix,
+      );
+    }
+    return;
+  }
 }
 
 /** A long-term key past 90 days is a warning; skipped silently when IAM does not say (no permission, MFA, offline). */
@@ -242,7 +302,7 @@ async function keyAgeCheck(
   }
 }
 
-function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | undefined, source: string, list: Checklist, now: Date, intended: string) {
+function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | undefined, source: string, list: Checklist, now: Date, intended: string, syntax: Syntax) {
   const fromEnv = source === 'environment';
   const where = fromEnv ? 'AWS_SESSION_TOKEN' : `aws_session_token of profile '${intended}'`;
   const longTerm = creds.accessKeyId.startsWith('AKIA');
@@ -253,12 +313,12 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
       'leftover-token',
       'leftover-token',
       `${where} is set next to a long-term AKIA key: a token left from an earlier session, which AWS rejects with the key`,
-      fromEnv ? 'unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN' : 'awsenv clear --stale-tokens',
+      fromEnv ? syntax.unset('AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN') : 'awsenv clear --stale-tokens',
     );
   } else if (temporary && !token) {
-    list.problem('token-missing', 'token-missing', `a temporary ASIA key is in use without its session token`, `eval "$(awsenv use ${sh(intended)})"`);
+    list.problem('token-missing', 'token-missing', `a temporary ASIA key is in use without its session token`, useIn(syntax, intended));
   } else if (fromEnv ? env.AWS_SESSION_TOKEN === '' : settings?.aws_session_token === '') {
-    list.warn('empty-token', 'leftover-token', `${where} is set but empty; some tools send it as an empty token`, fromEnv ? 'unset AWS_SESSION_TOKEN' : 'awsenv clear --stale-tokens');
+    list.warn('empty-token', 'leftover-token', `${where} is set but empty; some tools send it as an empty token`, fromEnv ? syntax.unset('AWS_SESSION_TOKEN') : 'awsenv clear --stale-tokens');
   } else {
     list.ok('session-token', token ? 'temporary key with its session token' : 'long-term key, no session token');
   }
@@ -273,7 +333,7 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
   const past = ends.map((e) => Date.parse(e)).filter((t) => t <= now.getTime());
   if (token && past.length > 0) {
     const ago = formatDuration(Math.floor((now.getTime() - Math.max(...past)) / 1000));
-    list.problem('expiry', 'expired', `the session expired ${ago} ago`, `eval "$(awsenv use ${sh(intended)} --refresh)"`);
+    list.problem('expiry', 'expired', `the session expired ${ago} ago`, useIn(syntax, intended, ' --refresh'));
   } else if (token && ends.length > 0) {
     const left = Math.min(...ends.map((e) => Date.parse(e))) - now.getTime();
     list.ok('expiry', `the session has ${formatDuration(Math.floor(left / 1000))} left`);
@@ -286,14 +346,14 @@ function tokenChecks(creds: Credentials, env: Env, settings: ProfileSettings | u
  * in a header, and retries for seconds before it says so; AWS takes spaces as part of the
  * value. Either way the credentials are wrong (cause 2), and STS is not asked.
  */
-function damageChecks(creds: Credentials, source: string, list: Checklist, intended: string): boolean {
+function damageChecks(creds: Credentials, source: string, list: Checklist, intended: string, syntax: Syntax): boolean {
   const fromEnv = source === 'environment';
   // Each value with its variable, its name in a profile, and the fix there.
-  const reEnter = `aws configure --profile ${sh(intended)}  # re-enter the key`;
+  const reEnter = configure(intended, 'the key');
   const values: [string, string, string | undefined, string][] = [
     ['AWS_ACCESS_KEY_ID', 'the access key id', creds.accessKeyId, reEnter],
     ['AWS_SECRET_ACCESS_KEY', 'the secret access key', creds.secretAccessKey, reEnter],
-    ['AWS_SESSION_TOKEN', 'the session token', creds.sessionToken, `eval "$(awsenv use ${sh(intended)} --refresh)"`],
+    ['AWS_SESSION_TOKEN', 'the session token', creds.sessionToken, useIn(syntax, intended, ' --refresh')],
   ];
   let damaged = false;
   for (const [variable, what, value, profileFix] of values) {
@@ -383,9 +443,13 @@ function liveProblem(
   list: Checklist,
   now: Date,
   intended: string,
+  syntax: Syntax,
+  /** The profile's settings when the credentials came from the environment instead. */
+  fileSettings: ProfileSettings | undefined,
 ) {
   const code = error.code ?? 'Error';
-  const use = `eval "$(awsenv use ${sh(intended)})"`;
+  const use = useIn(syntax, intended);
+  const refresh = useIn(syntax, intended, ' --refresh');
   const explainedBy = (['leftover-token', 'token-missing', 'expired', 'wrong-profile'] as const).find((c) => list.has(c));
   if ((code === 'InvalidClientTokenId' || code === 'ExpiredToken' || code === 'ExpiredTokenException') && explainedBy) {
     list.problem('sts', explainedBy, `STS rejected the credentials (${code}), as the ${explainedBy} problem above explains`, null);
@@ -395,14 +459,21 @@ function liveProblem(
     if (partitionOf(region) !== 'aws') {
       list.problem('sts', 'partition', `STS does not know this key; region ${region} is in the ${partitionOf(region)} partition, and keys of one partition are unknown in the others`, null);
     } else if (creds.sessionToken) {
-      list.problem('sts', 'expired', 'STS does not accept this session: it was revoked or has expired', `${use.slice(0, -2)} --refresh)"`);
+      list.problem('sts', 'expired', 'STS does not accept this session: it was revoked or has expired', refresh);
     } else {
       list.problem('sts', 'key-inactive', `the access key ${maskKeyId(creds.accessKeyId)} is inactive or deleted (AWS does not know it)`, 'aws iam list-access-keys  # then create a new key, and update ~/.aws/credentials');
     }
   } else if (code === 'SignatureDoesNotMatch') {
-    list.problem('sts', 'wrong-secret', `the secret access key does not belong to ${maskKeyId(creds.accessKeyId)}`, 'aws configure  # re-enter the secret access key');
+    // Only the environment's copy may be wrong: then the profile's own keys fix it.
+    const fileIsOther = fileSettings?.aws_access_key_id === creds.accessKeyId && fileSettings.aws_secret_access_key !== undefined && fileSettings.aws_secret_access_key !== creds.secretAccessKey;
+    list.problem(
+      'sts',
+      'wrong-secret',
+      `the secret access key${fileIsOther ? ' in the environment' : ''} does not belong to ${maskKeyId(creds.accessKeyId)}${fileIsOther ? `; profile '${intended}' has another one` : ''}`,
+      fileIsOther ? use : configure(intended, 'the secret access key'),
+    );
   } else if (code === 'ExpiredToken' || code === 'ExpiredTokenException') {
-    list.problem('sts', 'expired', 'STS says the session token has expired', `${use.slice(0, -2)} --refresh)"`);
+    list.problem('sts', 'expired', 'STS says the session token has expired', refresh);
   } else if (code === 'RequestExpired' || /SignatureDoesNotMatch.*time|Signature expired/i.test(error.message)) {
     skewCheck(error.serverDate, now, list);
     if (!list.has('clock-skew')) list.problem('clock', 'clock-skew', 'STS refused the request time: check the system clock', 'sudo timedatectl set-ntp true');

@@ -4,9 +4,10 @@
 import { fromCached, type SessionCache, sessionKey, toCached } from '../sessions/cache.js';
 import type { Env } from '../files/files.js';
 import { getProfile, kindOf, type Profile, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
+import type { UsedCodes } from '../sessions/mfa-codes.js';
 import type { StsPort } from '../sessions/sts.js';
 import { readWebIdentityToken } from '../sessions/web-identity.js';
-import { AwsenvError, ConfigError, UnsupportedProfile } from '../errors.js';
+import { AwsenvError, ConfigError, UnsupportedProfile, UsageError } from '../errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { staticCredentials } from './credentials.js';
 import { os } from '../util/os.js';
@@ -22,6 +23,10 @@ export interface ResolveDeps {
   sso(profile: string, settings: ProfileSettings, set: ProfileSet): Promise<Credentials>;
   /** Told before a request that may take a while, for a spinner; returns its stop. */
   progress?(what: string): () => void;
+  /** A line for the person at the terminal (a rejected MFA code, before asking again). */
+  notice?(message: string): void;
+  /** MFA codes accepted lately, to tell a reused code from a wrong one. */
+  usedCodes?: UsedCodes;
 }
 
 export interface ResolveOptions {
@@ -44,10 +49,25 @@ export interface Resolved {
   keyFile?: string | undefined;
 }
 
+/**
+ * How long STS lets a session last, in seconds: GetSessionToken 15 minutes to 36 hours;
+ * AssumeRole 15 minutes to 12 hours (the role's MaxSessionDuration may allow less), and at
+ * most one hour when the source is itself a role's session ("role chaining").
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session
+ */
+export function durationLimits(kind: 'mfa' | 'role', chained: boolean): { min: number; max: number; what: string; why: string } {
+  if (kind === 'mfa') return { min: 900, max: 129600, what: 'an MFA session (GetSessionToken)', why: '15 minutes to 36 hours' };
+  if (chained) return { min: 900, max: 3600, what: 'a role assumed with another role\'s session', why: 'AWS limits role chaining to 1 hour' };
+  return { min: 900, max: 43200, what: 'a role session (AssumeRole)', why: "15 minutes to 12 hours; the role's maximum session duration may allow less" };
+}
+
 export class CycleError extends AwsenvError {}
 export class NeedsRequest extends AwsenvError {}
 
 const MFA_CODE = /^\d{6}$/;
+/** How many MFA codes a person may type before awsenv gives up. */
+export const MFA_TRIES = 3;
 
 function hashSecret(secret: string): string {
   return sha256Hex(secret);
@@ -72,6 +92,10 @@ export function mfaSessionKey(source: Credentials, serial: string, duration: num
 export class Resolver {
   /** botocore's _visited_profiles: the named profile, then each source_profile followed. */
   private visited: string[] = [];
+  /** Where the last source_profile's credentials came from (a cached session may be revoked). */
+  private sourceFrom: Resolved['from'] | undefined;
+  /** Profiles whose cached session must be replaced (a role's source that STS refused). */
+  private readonly renewing = new Set<string>();
 
   constructor(
     private readonly set: ProfileSet,
@@ -108,7 +132,9 @@ export class Resolver {
   private async resolveAs(name: string, profile: Profile, s: ProfileSettings, kind: ProfileKind, target: boolean): Promise<Resolved> {
     const region = s.region;
     const duration = (target ? this.options.durationSeconds : undefined) ?? s.duration_seconds;
-    const refresh = target && this.options.refresh === true;
+    // Before anything is asked (an MFA code of a source included): a duration STS would refuse.
+    if (target && duration !== undefined && (kind === 'mfa' || kind === 'role')) this.checkDuration(name, s, kind, duration);
+    const refresh = (target && this.options.refresh === true) || this.renewing.has(name);
     const done = (credentials: Credentials, from: Resolved['from']): Resolved => ({ profile: name, kind, credentials, region, from });
 
     switch (kind) {
@@ -135,6 +161,25 @@ export class Resolver {
         if (this.options.offline) throw new NeedsRequest(`profile '${name}' needs SSO`);
         return done(await this.deps.sso(name, s, this.set), 'sso');
     }
+  }
+
+  /** STS's limits on a session's length, by kind (see durationLimits). */
+  private checkDuration(name: string, s: ProfileSettings, kind: 'mfa' | 'role', duration: number): void {
+    let chained = false;
+    if (kind === 'role' && s.source_profile !== undefined && s.source_profile !== name) {
+      try {
+        const source = getProfile(this.set, s.source_profile);
+        const sourceKind = kindOf(settingsOf(source), source.keysInCredentials, true);
+        chained = sourceKind === 'role' || sourceKind === 'sso';
+      } catch {
+        // the source's own error comes when it is resolved
+      }
+    }
+    const limits = durationLimits(kind, chained);
+    if (Number.isInteger(duration) && duration >= limits.min && duration <= limits.max) return;
+    const given = this.options.durationSeconds !== undefined ? `--duration ${duration}` : `duration_seconds = ${duration} of profile '${name}'`;
+    const error = `${given}: ${limits.what} lasts from ${limits.min} to ${limits.max} seconds (${limits.why})`;
+    throw this.options.durationSeconds !== undefined ? new UsageError(error) : new AwsenvError(error);
   }
 
   /** The source credentials of a role profile: source_profile or credential_source, never both. */
@@ -164,14 +209,18 @@ export class Resolver {
         }
       }
       this.visited.push(sourceName);
+      this.sourceFrom = 'files';
       if (sourceName === name) return staticCredentials(name, s.aws_session_token ? 'keys+token' : 'keys', s, this.deps.now());
-      return (await this.source(profile, sourceName)).credentials;
+      const resolved = await this.source(profile, sourceName);
+      this.sourceFrom = resolved.from;
+      return resolved.credentials;
     }
     if (s.credential_source === 'Environment') {
       const env = this.deps.env;
       if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
         throw new AwsenvError(`profile '${name}' takes its source keys from the environment, but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set`);
       }
+      this.sourceFrom = 'environment';
       return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
     }
     if (s.credential_source) {
@@ -190,46 +239,76 @@ export class Resolver {
     refresh: boolean,
   ): Promise<Resolved> {
     const name = profile.name;
-    let source = await this.roleSource(profile, s);
-    const sourceIsLongTerm = !source.sessionToken;
+    const visited = [...this.visited];
+    // The source credentials, and whether they came from the cache (a session STS may have
+    // revoked since); `renew` gets new ones along the chain, MFA session included.
+    const acquire = async (renew: boolean) => {
+      if (renew && s.source_profile !== undefined && s.source_profile !== name) this.renewing.add(s.source_profile);
+      this.visited = [...visited];
+      this.sourceFrom = undefined;
+      let source = await this.roleSource(profile, s);
+      let fromCache = this.sourceFrom === 'cache';
+      const sourceIsLongTerm = !source.sessionToken;
 
-    // With MFA on the role and long-term source keys, get one MFA session for the source
-    // and assume the role with it: every role sharing that source then shares one code.
-    // (The AWS CLI sends the code with AssumeRole instead; a deliberate difference.)
-    let mfaOnRole: string | undefined;
-    if (s.mfa_serial) {
-      if (sourceIsLongTerm) {
-        source = (await this.mfaSession(s.source_profile ?? name, source, s.mfa_serial, undefined, region, false)).session;
-      } else {
-        mfaOnRole = s.mfa_serial;
+      // With MFA on the role and long-term source keys, get one MFA session for the source
+      // and assume the role with it: every role sharing that source then shares one code.
+      // (The AWS CLI sends the code with AssumeRole instead; a deliberate difference.)
+      let mfaOnRole: string | undefined;
+      if (s.mfa_serial) {
+        if (sourceIsLongTerm) {
+          const mfa = await this.mfaSession(s.source_profile ?? name, source, s.mfa_serial, undefined, region, renew);
+          source = mfa.session;
+          fromCache ||= !mfa.fresh;
+        } else {
+          mfaOnRole = s.mfa_serial;
+        }
       }
-    }
+      return { source, mfaOnRole, fromCache };
+    };
 
-    // The key names the session only when the profile does: the default name comes from the
-    // user that owns the cache directory anyway, and asking the system for it (userInfo)
-    // costs 0.3 ms of a cached `use`, so it is asked only when a request is made.
-    const key = sessionKey({
-      op: 'assume-role',
-      source: source.accessKeyId,
-      roleArn: s.role_arn,
-      externalId: s.external_id,
-      sessionName: s.role_session_name,
-      duration,
-      mfaSerial: mfaOnRole,
-    });
-    const { session, fresh } = await this.cachedOrNew(key, name, refresh, !!(s.mfa_serial), async () => {
-      const mfaCode = mfaOnRole ? await this.mfaCode(mfaOnRole) : undefined;
-      const stop = this.deps.progress?.(`assuming ${s.role_arn}`);
-      return (await this.deps.sts(region)).assumeRole({
-        source,
-        roleArn: s.role_arn!,
-        sessionName: s.role_session_name ?? defaultSessionName(),
+    const assume = ({ source, mfaOnRole }: { source: Credentials; mfaOnRole: string | undefined }) => {
+      // The key names the session only when the profile does: the default name comes from the
+      // user that owns the cache directory anyway, and asking the system for it (userInfo)
+      // costs 0.3 ms of a cached `use`, so it is asked only when a request is made.
+      const key = sessionKey({
+        op: 'assume-role',
+        source: source.accessKeyId,
+        roleArn: s.role_arn,
         externalId: s.external_id,
-        durationSeconds: duration,
+        sessionName: s.role_session_name,
+        duration,
         mfaSerial: mfaOnRole,
-        mfaCode,
-      }).finally(stop);
-    });
+      });
+      return this.cachedOrNew(key, name, refresh, !!(s.mfa_serial), () =>
+        this.withMfaCode(mfaOnRole, async (mfaCode) => {
+          const stop = this.deps.progress?.(`assuming ${s.role_arn}`);
+          return (await this.deps.sts(region)).assumeRole({
+            source,
+            roleArn: s.role_arn!,
+            sessionName: s.role_session_name ?? defaultSessionName(),
+            externalId: s.external_id,
+            durationSeconds: duration,
+            mfaSerial: mfaOnRole,
+            mfaCode,
+          }).finally(stop);
+        }),
+      );
+    };
+
+    const first = await acquire(false);
+    let result: { session: Credentials; fresh: boolean };
+    try {
+      result = await assume(first);
+    } catch (error) {
+      // STS no longer takes a cached source session (revoked, or the keys under it changed):
+      // renew the chain under the role once, MFA session included, rather than send the user
+      // from `doctor` to `--refresh` and back.
+      const code = (error as { code?: string }).code;
+      if (!first.fromCache || !(error instanceof AwsenvError) || !['InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException'].includes(code ?? '')) throw error;
+      this.deps.notice?.(`STS no longer accepts the cached session under profile '${name}'; getting a new one`);
+      result = await assume(await acquire(true));
+    }
+    const { session, fresh } = result;
     return { profile: name, kind, credentials: session, region, from: fresh ? 'sts' : 'cache' };
   }
 
@@ -276,17 +355,50 @@ export class Resolver {
     refresh: boolean,
   ): Promise<{ session: Credentials; fresh: boolean }> {
     const key = mfaSessionKey(source, serial, duration);
-    return this.cachedOrNew(key, profile, refresh, true, async () => {
-      const mfaCode = await this.mfaCode(serial);
-      const stop = this.deps.progress?.('getting an MFA session from STS');
-      return (await this.deps.sts(region)).getSessionToken({ source, mfaSerial: serial, mfaCode, durationSeconds: duration }).finally(stop);
-    });
+    return this.cachedOrNew(key, profile, refresh, true, () =>
+      this.withMfaCode(serial, async (mfaCode) => {
+        const stop = this.deps.progress?.('getting an MFA session from STS');
+        return (await this.deps.sts(region)).getSessionToken({ source, mfaSerial: serial, mfaCode, durationSeconds: duration }).finally(stop);
+      }),
+    );
   }
 
-  private async mfaCode(serial: string): Promise<string> {
-    const code = this.options.mfaCode ?? (await this.deps.askMfaCode(serial));
-    if (!MFA_CODE.test(code)) throw new AwsenvError('the MFA code must be six digits');
-    return code;
+  /**
+   * Runs `request` with an MFA code for `serial` (none when there is no serial). A code
+   * typed at the terminal that is not six digits, or that STS rejects, is asked again, up
+   * to MFA_TRIES codes in all, with a line saying what was wrong; a code from --mfa-code is
+   * tried once.
+   */
+  private async withMfaCode<T>(serial: string | undefined, request: (code: string | undefined) => Promise<T>): Promise<T> {
+    if (serial === undefined) return request(undefined);
+    const given = this.options.mfaCode;
+    for (let attempt = 1; ; attempt++) {
+      const code = given ?? (await this.deps.askMfaCode(serial));
+      const last = given !== undefined || attempt >= MFA_TRIES;
+      if (!MFA_CODE.test(code)) {
+        const what = `the MFA code must be six digits${/^\d+$/.test(code) ? ` (that was ${code.length})` : ''}`;
+        if (last) throw new AwsenvError(given !== undefined ? what : `${what}; no session after ${MFA_TRIES} tries`);
+        this.deps.notice?.(`${what}; try again`);
+        continue;
+      }
+      try {
+        const result = await request(code);
+        this.deps.usedCodes?.remember(serial, code);
+        return result;
+      } catch (error) {
+        if (!(error instanceof AwsenvError) || (error as { mfaCodeRejected?: boolean }).mfaCodeRejected !== true) throw error;
+        const reused = this.deps.usedCodes?.wasUsed(serial, code) === true;
+        const why = reused
+          ? 'STS rejected the MFA code: it was already used (each code works once); wait for the next code'
+          : 'STS rejected the MFA code as wrong or expired (check the device and its clock)';
+        if (last) {
+          throw new AwsenvError(given !== undefined ? `${why}; run again with the next code` : `${why}; no session after ${MFA_TRIES} tries`, {
+            cause: error,
+          });
+        }
+        this.deps.notice?.(`${why}; try again`);
+      }
+    }
   }
 
   /** The cached session for `key`, or a new one from `fetch`, taken under the key's lock. */

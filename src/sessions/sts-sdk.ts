@@ -12,6 +12,8 @@ import { boundedHandler, deadlineMs, deadlineSignal } from './http.js';
 export class StsError extends AwsenvError {
   /** The server's Date header when there was an answer (clock skew). */
   serverDate?: Date | undefined;
+  /** STS refused the MFA code itself (wrong, expired or already used): another code may work. */
+  mfaCodeRejected = false;
   constructor(
     readonly code: string,
     message: string,
@@ -73,7 +75,14 @@ export function explain(error: unknown, what: string, env: Env): StsError {
   const endpoint = stsEndpoint(env) ?? 'the AWS STS endpoint';
   const says = (text: string) => new StsError(code, `${what} failed: ${text}`, { cause: error });
   if (/MultiFactorAuthentication|MFA/i.test(message) || (code === 'AccessDenied' && /token ?code|one time pass/i.test(message))) {
-    return says('the MFA code was rejected (codes are valid for 30 s and used once); try again with the next code');
+    // "unable to validate MFA code … verify your MFA serial number" is about the device, not
+    // the code: another code will not help.
+    if (/unable to validate|serial number/i.test(message)) {
+      return says('STS could not validate codes of this MFA device; check that mfa_serial is the ARN of your MFA device, and resync the device in IAM if it is');
+    }
+    const rejected = says('the MFA code was rejected (codes are valid for 30 s and used once); try again with the next code');
+    rejected.mfaCodeRejected = true;
+    return rejected;
   }
   switch (code) {
     case 'InvalidClientTokenId':

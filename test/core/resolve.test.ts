@@ -149,7 +149,7 @@ r('a rejected MFA code: one sentence with a next step, nothing cached', async ()
     await new Resolver(set, deps(), { mfaCode: '000000' }).resolve('a');
     assert.unreachable();
   } catch (e) {
-    assert.match((e as Error).message, /MFA code was rejected.*next code/);
+    assert.match((e as Error).message, /rejected the MFA code.*next code/);
   }
   assert.is(new SessionCache(join(dir, 'cache')).read('x', new Date()), undefined);
 });

@@ -15,7 +15,7 @@ import { CMD_LINE_MAX } from '../../src/shells/cmd.js';
 import { render, type EnvChange } from '../../src/shells/index.js';
 import { awsenv, ROOT, sandbox, type Sandbox } from '../helpers/env.js';
 import { afterClear, afterUse, awsVars, configFile, CONTRACT_VARS, credentialsFile, longValue, type ProfileSpec } from '../helpers/profiles.js';
-import { requireTool } from '../helpers/tools.js';
+import { requireTool, skip } from '../helpers/tools.js';
 import { readSetDump, type Wine, wine, WINE, winPath } from '../helpers/wine.js';
 
 const test = suite('cmd: awsenv.cmd in Wine');
@@ -56,7 +56,7 @@ function profiles(canary: string): World['specs'] {
 }
 
 test.before(() => {
-  if (!wineBin) return;
+  if (!wineBin) return skip(`${WINE} is not installed`);
   const sb = sandbox();
   const win = join(sb.dir, 'win');
   mkdirSync(win);
@@ -144,7 +144,7 @@ function assertNoHelpers(env: Record<string, string>, what: string): void {
 }
 
 test('use, use, clear through awsenv.cmd: values with & | % " ^ ! < > arrive intact, nothing runs', async () => {
-  if (!wineBin) return;
+  if (!wineBin) return skip(`${WINE} is not installed`);
   const { awkward, leading } = w.specs;
   const s = new CmdSession();
   const start = s.dump();
@@ -191,7 +191,7 @@ test('use, use, clear through awsenv.cmd: values with & | % " ^ ! < > arrive int
 });
 
 test('dialect level: spaces, tabs, quotes, carets, percents and bangs, as the cmd dialect renders them', async () => {
-  if (!wineBin) return;
+  if (!wineBin) return skip(`${WINE} is not installed`);
   const values: EnvChange = {
     AWS_RT_LEADING_SPACE: '  lead',
     AWS_RT_TRAILING_SPACE: 'trail  ',
@@ -222,7 +222,7 @@ test('dialect level: spaces, tabs, quotes, carets, percents and bangs, as the cm
 });
 
 test('a failed use changes nothing, exits 1; the CLI printed nothing and named no secret', async () => {
-  if (!wineBin) return;
+  if (!wineBin) return skip(`${WINE} is not installed`);
   const { awkward, multiline, long } = w.specs;
   const preset = { AWS_ACCESS_KEY_ID: 'AKIAPRESET', AWS_SECRET_ACCESS_KEY: 'preset-secret', AWS_REGION: 'preset-region', AWSENV_PROFILE: 'preset' };
   const failures: { what: string; profile: string; env?: Record<string, string>; says: RegExp }[] = [
@@ -256,7 +256,7 @@ test('a failed use changes nothing, exits 1; the CLI printed nothing and named n
 });
 
 test('other subcommands run as they are: output shown, exit status kept, environment untouched', async () => {
-  if (!wineBin) return;
+  if (!wineBin) return skip(`${WINE} is not installed`);
   const s = new CmdSession();
   const start = s.dump();
   writeFileSync(join(w.win, 'doctor.txt'), 'AWS_PROFILE=not-applied\nthe doctor says hello\n');
@@ -269,7 +269,7 @@ test('other subcommands run as they are: output shown, exit status kept, environ
 });
 
 test('with delayed expansion on (cmd /v:on), awsenv.cmd refuses and changes nothing', async () => {
-  if (!wineBin) return;
+  if (!wineBin) return skip(`${WINE} is not installed`);
   const r = await cli(['use', w.specs.awkward.name], LEFTOVERS);
   assert.is(r.exitCode, 0, r.stderr);
   const s = new CmdSession();
@@ -284,7 +284,7 @@ test('with delayed expansion on (cmd /v:on), awsenv.cmd refuses and changes noth
 });
 
 test('non-ASCII: intact, or (Wine 8) each UTF-8 byte read as one Latin-1 character', async () => {
-  if (!wineBin) return;
+  if (!wineBin) return skip(`${WINE} is not installed`);
   // Wine 8's `for /f` decodes a command's output with a fixed single-byte code page
   // (WCMD_fgets: GetOEMCP(), chcp or not), so é arrives as Ã©; Windows decodes with the
   // console code page, which awsenv.cmd switches to UTF-8 (65001) for the loop; newer Wine

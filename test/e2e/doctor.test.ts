@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { awsenv, CLI, type Sandbox, sandbox } from '../helpers/env.js';
 import { ACCOUNT, type Keys, type Moto, startMoto } from '../helpers/moto.js';
+import { skip } from '../helpers/tools.js';
 
 const doc = suite('doctor (moto_server)');
 let moto: Moto | undefined;
@@ -37,7 +38,7 @@ function doctorAfter(fix: string, extra: Record<string, string>) {
 
 doc.before(async () => {
   moto = await startMoto();
-  if (!moto) return;
+  if (!moto) return; // each test says it was skipped
   box = sandbox();
   alice = await moto.createUser('alice');
   carol = await moto.createUser('carol');
@@ -63,7 +64,7 @@ doc.after(async () => {
 });
 
 doc('a healthy profile: exit 0, every check ok, the identity named', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const { r, report } = await doctor(['alice']);
   assert.is(r.exitCode, 0, r.stdout);
   assert.ok(report.healthy);
@@ -79,7 +80,7 @@ const cases: [string, string[], Record<string, string>, string][] = [
 ];
 for (const [name, args, extra, cause] of cases) {
   doc(`${name} → ${cause}, and no other cause`, async () => {
-    if (!moto) return;
+    if (!moto) return skip('moto_server is not installed');
     const { r, causes } = await doctor(args, extra);
     assert.is(r.exitCode, 1);
     assert.equal(causes, [cause], r.stdout);
@@ -87,7 +88,7 @@ for (const [name, args, extra, cause] of cases) {
 }
 
 doc('a leftover AWS_SESSION_TOKEN with long-term keys in the environment → leftover-token; its fix makes doctor healthy', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const extra = { AWS_PROFILE: 'alice', AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey, AWS_SESSION_TOKEN: 'left-over' };
   const { r, report, causes } = await doctor([], extra);
   assert.is(r.exitCode, 1);
@@ -99,7 +100,7 @@ doc('a leftover AWS_SESSION_TOKEN with long-term keys in the environment → lef
 });
 
 doc('a key pasted with its newline → wrong-secret, STS not asked; its fix makes doctor healthy', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const extra = { AWS_ACCESS_KEY_ID: `${alice.accessKeyId}\n`, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey };
   const before = await moto.requests();
   const { r, report, causes } = await doctor([], extra);
@@ -114,14 +115,14 @@ doc('a key pasted with its newline → wrong-secret, STS not asked; its fix make
 });
 
 doc('an ASIA key without its token → token-missing', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const { r, causes } = await doctor([], { AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEKEY000001', AWS_SECRET_ACCESS_KEY: 'x' });
   assert.is(r.exitCode, 1);
   assert.equal(causes, ['token-missing']);
 });
 
 doc('exported keys shadowing AWS_PROFILE → wrong-profile; `awsenv use` (its fix) makes doctor healthy', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const extra = { AWS_PROFILE: 'carol', AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey };
   const { r, report, causes } = await doctor([], extra);
   assert.is(r.exitCode, 1);
@@ -133,7 +134,7 @@ doc('exported keys shadowing AWS_PROFILE → wrong-profile; `awsenv use` (its fi
 });
 
 doc('an expired session → expired', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const { r, causes, report } = await doctor([], {
     AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEKEY000001',
     AWS_SECRET_ACCESS_KEY: 'x',
@@ -146,7 +147,7 @@ doc('an expired session → expired', async () => {
 });
 
 doc('STS not running: unreachable, with --offline advice, in bounded time; --offline asks nobody', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const started = Date.now();
   const { r, causes, report } = await doctor(['alice'], { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
   assert.is(r.exitCode, 1);
@@ -158,7 +159,7 @@ doc('STS not running: unreachable, with --offline advice, in bounded time; --off
 });
 
 doc('no secret in either output', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   for (const args of [['alice'], ['stale'], ['badsecret']]) {
     const json = await awsenv(['doctor', '--json', ...args], env);
     const human = await awsenv(['doctor', ...args], env);

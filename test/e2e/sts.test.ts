@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { awsenv, ROOT, type Sandbox, sandbox } from '../helpers/env.js';
 import { exportsOf } from '../helpers/exports.js';
 import { ACCOUNT, type Keys, type Moto, startMoto } from '../helpers/moto.js';
+import { skip } from '../helpers/tools.js';
 
 const sts = suite('STS sessions (moto_server)');
 let moto: Moto | undefined;
@@ -25,7 +26,7 @@ const cacheFiles = () => {
 
 sts.before(async () => {
   moto = await startMoto();
-  if (!moto) return;
+  if (!moto) return; // each test says it was skipped
   box = sandbox();
   alice = await moto.createUser('alice');
   const admin = await moto.createRole('admin', `arn:aws:iam::${ACCOUNT}:user/alice`);
@@ -73,7 +74,7 @@ sts.after(async () => {
 });
 
 sts('an MFA profile exports the session STS returned, and caches it 0600 in a 0700 directory', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const before = await moto.requests();
   const r = await awsenv(['use', 'mfa', '--shell', 'bash', '--mfa-code', '123456'], env);
   assert.is(r.exitCode, 0, r.stderr);
@@ -96,7 +97,7 @@ sts('an MFA profile exports the session STS returned, and caches it 0600 in a 07
 });
 
 sts('a second process reuses the cached MFA session: no request, no code asked', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const before = await moto.requests();
   const r = await awsenv(['use', 'mfa', '--shell', 'bash'], env);
   assert.is(r.exitCode, 0, r.stderr);
@@ -104,7 +105,7 @@ sts('a second process reuses the cached MFA session: no request, no code asked',
 });
 
 sts('a malformed MFA code is refused before any request', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const before = await moto.requests();
   const r = await awsenv(['use', 'mfa', '--shell', 'bash', '--mfa-code', '12ab56', '--refresh'], env);
   assert.is(r.exitCode, 1);
@@ -114,7 +115,7 @@ sts('a malformed MFA code is refused before any request', async () => {
 });
 
 sts('no terminal and no --mfa-code: a clear error, nothing exported', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const r = await execa('setsid', ['node', join(ROOT, 'dist/awsenv.js'), 'use', 'mfa', '--shell', 'bash', '--refresh'], {
     env,
     extendEnv: false,
@@ -128,7 +129,7 @@ sts('no terminal and no --mfa-code: a clear error, nothing exported', async () =
 });
 
 sts('a role profile, evaluated in bash: GetCallerIdentity answers with the assumed role', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const script = `
     eval "$(node ${JSON.stringify(join(ROOT, 'dist/awsenv.js'))} use admin --shell bash)" || exit 9
     node --input-type=module -e '
@@ -147,7 +148,7 @@ sts('a role profile, evaluated in bash: GetCallerIdentity answers with the assum
 });
 
 sts('the cached role session is reused by another process, and renewed once it has expired', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   let before = await moto.requests();
   const first = await awsenv(['use', 'admin', '--shell', 'bash'], env);
   assert.is(first.exitCode, 0, first.stderr);
@@ -168,7 +169,7 @@ sts('the cached role session is reused by another process, and renewed once it h
 });
 
 sts('a cached session is served without the AWS SDK: a copy of the CLI without its SDK bundle still does it', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const warm = await awsenv(['use', 'admin', '--shell', 'bash'], env);
   assert.is(warm.exitCode, 0, warm.stderr);
   // The built CLI with the SDK's bundle taken out (its code cache kept: same main.cjs).
@@ -189,7 +190,7 @@ sts('a cached session is served without the AWS SDK: a copy of the CLI without i
 });
 
 sts('a two-hop role chain', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const r = await awsenv(['use', 'deep', '--shell', 'bash'], env);
   assert.is(r.exitCode, 0, r.stderr);
   const e = exportsOf(r.stdout);
@@ -198,7 +199,7 @@ sts('a two-hop role chain', async () => {
 });
 
 sts('a cycle of source_profile is reported with the chain, before any request', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const before = await moto.requests();
   const r = await awsenv(['use', 'loop-a', '--shell', 'bash'], env);
   assert.is(r.exitCode, 1);
@@ -208,7 +209,7 @@ sts('a cycle of source_profile is reported with the chain, before any request', 
 });
 
 sts('a deleted key: one clear sentence, nothing exported, no secret', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const bob = await moto.createUser('bob');
   const b = sandbox();
   try {
@@ -226,7 +227,7 @@ sts('a deleted key: one clear sentence, nothing exported, no secret', async () =
 });
 
 sts('STS not reachable: bounded, one clear error, nothing exported', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const started = Date.now();
   const r = await awsenv(['use', 'admin', '--shell', 'bash', '--refresh'], { ...env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
   assert.is(r.exitCode, 1);
@@ -237,7 +238,7 @@ sts('STS not reachable: bounded, one clear error, nothing exported', async () =>
 });
 
 sts('ten concurrent `use` with a cold cache: all succeed, one STS request, one valid cache file', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   const cold = { ...env, AWSENV_CACHE_DIR: join(box.dir, 'cold-cache') };
   const before = await moto.requests();
   const runs = await Promise.all(Array.from({ length: 10 }, () => awsenv(['use', 'admin', '--shell', 'bash'], cold)));
@@ -252,7 +253,7 @@ sts('ten concurrent `use` with a cold cache: all succeed, one STS request, one v
 });
 
 sts('a corrupt cache file is ignored and replaced, never trusted', async () => {
-  if (!moto) return;
+  if (!moto) return skip('moto_server is not installed');
   for (const f of cacheFiles()) writeFileSync(join(env.AWSENV_CACHE_DIR!, f), '{"version":1,"accessKeyId":"AKIAFAKE"');
   const r = await awsenv(['use', 'admin', '--shell', 'bash'], env);
   assert.is(r.exitCode, 0, r.stderr);

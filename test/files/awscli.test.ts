@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { awsenv, type Run, sandbox, type Sandbox } from '../helpers/env.js';
-import { requireTool } from '../helpers/tools.js';
+import { requireTool, skip } from '../helpers/tools.js';
 import { CASES, FIXTURES, type Outcome } from './cases.js';
 import { GENERATED } from './generated.js';
 
@@ -28,7 +28,7 @@ function awsCliV2(): string | undefined {
   const message = `${AWS} is not AWS CLI v2 (${version.trim()})`;
   if (process.env.CI === 'true') throw new Error(message);
   console.error(`\n!!! SKIPPED: ${message}; the live comparison needs v2. !!!\n`);
-  return undefined;
+  return skip(message);
 }
 
 interface CliResult {
@@ -229,6 +229,6 @@ if (aws) {
     for (const box of boxes) box.cleanup();
   });
 } else {
-  live('skipped: no AWS CLI v2 at /usr/bin/aws', () => {});
+  live('skipped: no AWS CLI v2 at /usr/bin/aws', () => skip('AWS CLI v2 is not installed'));
 }
 live.run();

@@ -15,6 +15,7 @@ import * as assert from 'uvu/assert';
 import { type Sandbox, sandbox } from '../helpers/env.js';
 import { type Ended, run } from '../helpers/crash.js';
 import { ACCOUNT, type Keys, type Moto, startMoto } from '../helpers/moto.js';
+import { skip } from '../helpers/tools.js';
 
 const FUTURE = new Date(Date.now() + 3 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const PAST = '2020-01-01T00:00:00Z';
@@ -254,6 +255,7 @@ const cold = () => ({ AWSENV_CACHE_DIR: join(box.dir, 'cache-cold') });
 
 function cases(): Case[] {
   const sts = moto !== undefined;
+  if (!sts) skip('moto_server is not installed'); // the STS paths of the sweep did not run
   return [
     // use: good profiles, every dialect
     ...['bash', 'zsh', 'sh', 'fish', 'pwsh', 'cmd', 'setx', 'tcsh'].map((shell): Case => ({ args: ['use', 'tokened', '--shell', shell], exit: 0, why: `keys+token, ${shell}` })),
@@ -528,7 +530,8 @@ sweep('no secret in any file awsenv wrote, other than the credentials file and t
     assert.equal(leaked(text), [], `${rel} holds a secret`);
     assert.equal(fullKeyIds(text), [], `${rel} holds a key id`);
   }
-  for (const c of caches) assert.is(statSync(c).mode & 0o777, 0o700, c);
+  // Only the STS paths (moto_server) fill the cold cache: without moto there is none to check.
+  for (const c of moto ? caches : caches.slice(0, 1)) assert.is(statSync(c).mode & 0o777, 0o700, c);
 });
 
 sweep.run();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Sandbox, sandbox } from '../helpers/env.js';
-import { requireTool } from '../helpers/tools.js';
+import { requireTool, skip } from '../helpers/tools.js';
 import { type HookShell, Session, type SessionOptions } from './term.js';
 
 const SHELLS: HookShell[] = ['bash', 'zsh', 'fish', 'tcsh'];
@@ -25,7 +25,8 @@ function exportVar(shell: HookShell, name: string, value: string): string {
 const hasTmux = requireTool('tmux', 'the interactive hook tests drive shells in tmux');
 
 async function withSession(shell: HookShell, o: SessionOptions, body: (s: Session, box: Sandbox) => Promise<void>, setup?: (box: Sandbox) => Promise<void> | void): Promise<void> {
-  if (!hasTmux || !requireTool(shell, `the ${shell} hook is tested in ${shell}`)) return;
+  if (!hasTmux) return skip('tmux is not installed');
+  if (!requireTool(shell, `the ${shell} hook is tested in ${shell}`)) return;
   const box = sandbox();
   try {
     box.write('credentials', CREDENTIALS);

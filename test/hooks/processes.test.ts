@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sandbox } from '../helpers/env.js';
-import { requireTool } from '../helpers/tools.js';
+import { requireTool, skip } from '../helpers/tools.js';
 import { type HookShell, Session } from './term.js';
 
 const SHELLS: HookShell[] = ['bash', 'zsh', 'fish', 'tcsh'];
@@ -23,7 +23,8 @@ const hasTools = requireTool('tmux', 'shells are driven in tmux') && requireTool
 
 for (const shell of SHELLS) {
   t(`${shell}: prompts after \`awsenv use\` start no process`, async () => {
-    if (!hasTools || !requireTool(shell, `the ${shell} hook is tested in ${shell}`)) return;
+    if (!hasTools) return skip('tmux or strace is not installed');
+    if (!requireTool(shell, `the ${shell} hook is tested in ${shell}`)) return;
     const box = sandbox();
     const trace = join(box.dir, 'trace');
     try {
