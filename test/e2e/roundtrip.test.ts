@@ -162,7 +162,9 @@ function shellSuite(shell: RealShell): void {
     const specs = Object.values(w.specs);
     assert.equal(
       listed.map((p) => [p.name, p.region, p.problem]).sort(),
-      specs.map((p) => [p.name, p.region ?? null, null]).sort(),
+      // The awkward profile pairs a session token with an AKIA key id, which list flags
+      // (AWS rejects such a pair); the others have no problem.
+      specs.map((p) => [p.name, p.region ?? null, p.token && p.keyId.startsWith('AKIA') ? 'aws_session_token is next to a long-term AKIA key: AWS rejects the pair' : null]).sort(),
     );
   });
 

@@ -124,7 +124,7 @@ sts('no terminal and no --mfa-code: a clear error, nothing exported', async () =
     stripFinalNewline: false,
   });
   assert.is(r.exitCode, 1);
-  assert.is(r.stdout, 'false'); // execa strips the final newline here
+  assert.is(r.stdout, 'false\n');
   assert.match(String(r.stderr), '--mfa-code');
 });
 
@@ -186,7 +186,7 @@ sts('a cached session is served without the AWS SDK: a copy of the CLI without i
   const refresh = await run(['use', 'admin', '--shell', 'bash', '--refresh']);
   assert.is.not(refresh.exitCode, 0);
   assert.match(String(refresh.stderr), 'sts-sdk.mjs');
-  assert.is(String(refresh.stdout), 'false');
+  assert.is(String(refresh.stdout), 'false\n');
 });
 
 sts('a two-hop role chain', async () => {

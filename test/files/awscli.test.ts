@@ -135,9 +135,9 @@ async function runAwsenv(job: Job): Promise<AwsenvResult> {
 
 const noStack = (stderr: string) => assert.not.match(stderr, /^\s+at /m, `a stack trace: ${stderr}`);
 
-/** awsenv failed the way a refusal must: one line on stderr, nothing on stdout, exit 1. */
+/** awsenv failed the way a refusal must: one line on stderr, only the failing statement on stdout, exit 1. */
 function refused(run: AwsenvResult, startsWith: string) {
-  assert.is(run.stdout, '', 'stdout must stay empty on error');
+  assert.is(run.stdout, 'false\n', 'stdout holds only the failing statement on error');
   assert.is(run.exitCode, 1, `exit status; stderr: ${run.stderr}`);
   assert.ok(run.stderr.startsWith(`awsenv: ${startsWith}`), `expected "awsenv: ${startsWith}…", got: ${run.stderr}`);
   assert.is(run.stderr.split('\n').length, 2, `one line: ${run.stderr}`);
