@@ -237,7 +237,9 @@ for (const op of CACHE_OPS) {
           assert.is(first.exitCode, 0, first.stderr);
           old = readFileSync(join(cache, jsonsIn(cache)[0]!));
         }
-        const r = await run(op.args, crashAt(env, point, cache));
+        // The session file (*.json) is the write under test: an MFA use also records the
+        // accepted code's hash in the cache directory (mfa-codes-used), written first.
+        const r = await run(op.args, crashAt(env, point, '.json'));
         assert.is(r.signal, 'SIGKILL', `not killed: ${r.stderr}`);
         assert.is(r.stdout, '');
         if (renamedBy(point)) {
