@@ -2,9 +2,9 @@
 // apart: one awsenv already used (codes work once; wait for the next) from a wrong one.
 // STS says the same for both. Kept in the cache directory as hashes with a time, for two
 // minutes (a code lives 30 s, and STS also takes the one before and after).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readOwnFile, trustDir } from './cache.js';
 import { sha256Hex } from '../util/hash.js';
 
 const KEEP_MS = 120_000;
@@ -21,7 +21,8 @@ export function usedCodes(dir: string, now: () => Date): UsedCodes {
   const path = join(dir, FILE);
   const read = (): Used => {
     try {
-      const json = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+      // Like every file in the cache directory: the user's own, never through a link.
+      const json = JSON.parse(readOwnFile(path) ?? '{}') as unknown;
       if (typeof json !== 'object' || json === null) return {};
       const fresh: Used = {};
       for (const [k, v] of Object.entries(json)) if (typeof v === 'number' && now().getTime() - v < KEEP_MS) fresh[k] = v;
@@ -35,6 +36,7 @@ export function usedCodes(dir: string, now: () => Date): UsedCodes {
     wasUsed: (serial, code) => key(serial, code) in read(),
     remember(serial, code) {
       try {
+        if (!trustDir(dir, true)) return;
         writeFileAtomic(path, `${JSON.stringify({ ...read(), [key(serial, code)]: now().getTime() })}\n`, { mode: 0o600 });
       } catch {
         // Only a better message is lost.
