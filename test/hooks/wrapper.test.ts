@@ -67,7 +67,7 @@ for (const shell of ['bash', 'zsh', 'fish', 'tcsh'] as const) {
   t('`awsenv use --help` prints help (on stderr: stdout of use is eval\'d) and applies nothing', async () => {
     if (!requireTool(shell, `the ${shell} hook`)) return;
     const r = await runScript(box, shell, ['awsenv use p --help', 'echo "help:$STATUS"', 'printenv AWS_PROFILE || echo no-profile']);
-    assert.match(r.stderr, /^awsenv use <profile>\n/);
+    assert.match(r.stderr, /^awsenv use \[profile\]\n/);
     assert.match(r.stderr, 'print the statements that make this shell match PROFILE');
     assert.is(r.stdout, 'help:0\nno-profile\n');
   });
