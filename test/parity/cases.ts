@@ -169,13 +169,25 @@ export const CASES: Case[] = [
   {
     id: 'chain-own-params', what: "each hop of a chain sends its own external_id, role_session_name and duration_seconds (from [default])",
     from: 'go-v2 config/testdata/gh1204_config',
-    config: `[default]\nexternal_id = FooBar\nrole_session_name = FooSession\nrole_arn = ${ROLE('foo')}\nduration_seconds = 43200\nsource_profile = A\n[profile A]\nexternal_id = AExternal\nrole_session_name = ASession\nrole_arn = ${ROLE('a')}\nduration_seconds = 3600\nsource_profile = B\n`,
+    // Go's fixture has 43200 on the chained hop, over what STS grants a chained role: that
+    // part is the next case; here a duration STS accepts, so the tools can agree.
+    config: `[default]\nexternal_id = FooBar\nrole_session_name = FooSession\nrole_arn = ${ROLE('foo')}\nduration_seconds = 3000\nsource_profile = A\n[profile A]\nexternal_id = AExternal\nrole_session_name = ASession\nrole_arn = ${ROLE('a')}\nduration_seconds = 3600\nsource_profile = B\n`,
     credentials: keys('B', KEY.b), profile: 'default',
     expect: {
       calls: [
         assume('a', KEY.b, { externalId: 'AExternal', sessionName: 'ASession', duration: '3600' }),
-        assume('foo', '#0', { externalId: 'FooBar', sessionName: 'FooSession', duration: '43200' }),
+        assume('foo', '#0', { externalId: 'FooBar', sessionName: 'FooSession', duration: '3000' }),
       ],
+    },
+  },
+  {
+    id: 'chain-duration-over-hour', what: 'duration_seconds = 43200 on a role assumed with another role\'s session', from: 'go-v2 config/testdata/gh1204_config; STS role chaining limit (1 hour)',
+    config: `[default]\nrole_arn = ${ROLE('foo')}\nduration_seconds = 43200\nsource_profile = A\n[profile A]\nrole_arn = ${ROLE('a')}\nsource_profile = B\n`,
+    credentials: keys('B', KEY.b), profile: 'default',
+    expect: {
+      differs: 'awsenv refuses a chained role\'s duration over 3600 s before any request (STS refuses it too; moto does not check); the CLI sends it',
+      cli: [assume('a', KEY.b), assume('foo', '#0', { duration: '43200' })],
+      awsenv: { refused: /duration_seconds = 43200 of profile 'default': a role assumed with another role's session lasts from 900 to 3600 seconds/ },
     },
   },
   {
