@@ -24,6 +24,24 @@ export function findTool(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * PATH without the directories that hold `name`: for a test of what happens where a tool is
+ * not installed, on a machine where it is (CI puts ~/.dotnet/tools, pwsh's, on PATH).
+ */
+export function pathWithout(name: string, path: string): string {
+  return path
+    .split(delimiter)
+    .filter((dir) => {
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        return false;
+      } catch {
+        return true;
+      }
+    })
+    .join(delimiter);
+}
+
 /** What scripts/test/uvu.mjs keeps: the test running now, and the ones that were skipped. */
 interface Tracking {
   current?: { name: string; skipped: string[] };

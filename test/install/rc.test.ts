@@ -21,7 +21,7 @@ import { basename, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, type Sandbox, sandbox } from '../helpers/env.js';
-import { requireTool, skip } from '../helpers/tools.js';
+import { pathWithout, requireTool, skip } from '../helpers/tools.js';
 import { snapshot } from '../helpers/tree.js';
 
 const INSTALL = join(ROOT, 'install.sh');
@@ -318,7 +318,8 @@ test('no PowerShell profile or ~/.tcshrc is created; ZDOTDIR and XDG_CONFIG_HOME
     const zdot = join(sb.dir, 'zdot');
     const config = join(sb.dir, 'config');
     mkdirSync(zdot);
-    const env = { ...sb.env, ZDOTDIR: zdot, XDG_CONFIG_HOME: config };
+    // No pwsh on PATH (CI's has one): then setup makes no PowerShell profile.
+    const env = { ...sb.env, ZDOTDIR: zdot, XDG_CONFIG_HOME: config, PATH: pathWithout('pwsh', sb.env.PATH ?? '') };
     const before = tree(sb);
     await install([], env);
     assert.is(blocks(join(zdot, '.zshrc')), 1);

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLI, ROOT, type Sandbox, sandbox } from '../helpers/env.js';
-import { findTool, requireTool } from '../helpers/tools.js';
+import { findTool, pathWithout, requireTool } from '../helpers/tools.js';
 import { snapshot } from '../helpers/tree.js';
 
 const AS_ROOT = process.getuid?.() === 0 ? ['--allow-root'] : [];
@@ -231,10 +231,11 @@ test('PowerShell installed: its profile is created with the block, and a new pws
   if (!pwsh && !requireTool('pwsh', 'the PowerShell profile is wired by setup')) return;
   const sb = sandbox();
   try {
-    const env = { ...sb.env, PATH: `${dirname(pwsh!)}:${sb.env.PATH}` };
+    const without = { ...sb.env, PATH: pathWithout('pwsh', sb.env.PATH ?? '') };
+    const env = { ...sb.env, PATH: `${dirname(pwsh!)}:${without.PATH}` };
     const profile = join(sb.home, '.config/powershell/Microsoft.PowerShell_profile.ps1');
     // Without pwsh: no profile is made for nobody.
-    assert.is((await setup(['--shell', 'pwsh'], sb.env)).exitCode, 0);
+    assert.is((await setup(['--shell', 'pwsh'], without)).exitCode, 0);
     assert.not.ok(snapshot(sb.dir).some((l) => l.includes('Microsoft.PowerShell_profile.ps1')));
     const r = await setup(['--shell', 'pwsh'], env);
     assert.is(r.exitCode, 0, r.stderr);
