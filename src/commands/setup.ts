@@ -116,6 +116,16 @@ function hasPwsh(env: Env, home: string): boolean {
  * - tcsh has no escape inside double quotes: a path with " $ ` ! \ is written in single
  *   quotes after "$HOME", with ' and ! outside them as \' and \! (as src/shells/tcsh.ts does).
  */
+/** Whether anything (a dangling link too) is at `path`; any error reading it counts as nothing. */
+function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function quotePath(shell: HookShell, path: string, home: string): string {
   let pre = '';
   let rest = path;
@@ -354,12 +364,7 @@ class Setup {
 
   addBlock(shell: HookShell, rc: string, create: boolean, edited: Set<string>): void {
     const block = blockFor(shell, this.hookPath(shell), this.paths.home);
-    let exists = true;
-    try {
-      lstatSync(rc);
-    } catch {
-      exists = false;
-    }
+    const exists = pathExists(rc);
     if (!exists) {
       if (!create) return;
       this.mkdirs(dirname(rc));
@@ -458,12 +463,7 @@ class Setup {
    * and it holds nothing else (`created`). A block holding lines the user added stays, and
    * those lines are shown. Returns whether the record is done with. */
   removeBlock(rc: string, how: string | undefined): boolean {
-    let exists = true;
-    try {
-      lstatSync(rc);
-    } catch {
-      exists = false;
-    }
+    const exists = pathExists(rc);
     if (!exists) {
       this.say(`${rc} is gone; no awsenv block to remove`);
       return true;
