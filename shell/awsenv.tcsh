@@ -58,12 +58,23 @@ alias __awsenv_unbsd 'if ("$__awsenv_es" == "") unset echo_style; if ("$__awsenv
 alias __awsenv_say '__awsenv_bsd; if (-S /dev/stderr) echo "awsenv: $__awsenv_msg"; if (! -S /dev/stderr) eval __awsenv_say_stderr; __awsenv_unbsd';
 alias __awsenv_say_stderr 'echo "awsenv: $__awsenv_msg" >& /dev/stderr';
 
+# __awsenv_in as a person should see it, in __awsenv_v (control characters escaped: a profile
+# named with ESC ] 0 ; ... BEL would otherwise retitle the terminal), and quoted for tcsh, in
+# __awsenv_q (the fix commands in notices). tcsh cannot escape a character without a process:
+# a plain name needs neither; any other is asked of `awsenv complete shown` once, and the
+# answer kept for the last name asked (the segment asks at every prompt).
+alias __awsenv_show 'set __awsenv_v = $__awsenv_in:q __awsenv_q = $__awsenv_in:q; if ("$__awsenv_in" =~ *[^A-Za-z0-9_.@%+=:,/-]*) eval __awsenv_show_odd';
+alias __awsenv_show_odd 'if ("$__awsenv_in" != "$__awsenv_shown_for") eval __awsenv_show_ask; set __awsenv_v = $__awsenv_shown[1]:q __awsenv_q = $__awsenv_shown[2]:q';
+alias __awsenv_show_ask 'set __awsenv_callee = __awsenv_call_shown; __awsenv_capture; set __awsenv_shown = ($__awsenv_out:q); if ($__awsenv_rc != 0 || $#__awsenv_shown != 2) set __awsenv_shown = ("?" "?"); set __awsenv_shown_for = $__awsenv_in:q';
+alias __awsenv_call_shown '"$__awsenv_bin" complete shown -- "$__awsenv_in"';
+if (! $?__awsenv_shown_for) set __awsenv_shown_for = "" __awsenv_shown = ("" "");
+
 # 42s, 42m, 3h5m, 3d from __awsenv_left, in __awsenv_d: the same as `awsenv current`.
 alias __awsenv_duration '@ __awsenv_m = $__awsenv_left / 60; @ __awsenv_h = $__awsenv_left / 3600; @ __awsenv_mm = $__awsenv_m % 60; @ __awsenv_dd = $__awsenv_left / 86400; set __awsenv_d = "${__awsenv_left}s"; if ($__awsenv_left >= 60) set __awsenv_d = "${__awsenv_m}m"; if ($__awsenv_left >= 3600) set __awsenv_d = "${__awsenv_h}h"; if ($__awsenv_left >= 3600 && $__awsenv_mm != 0) set __awsenv_d = "${__awsenv_h}h${__awsenv_mm}m"; if ($__awsenv_left >= 172800) set __awsenv_d = "${__awsenv_dd}d"';
 
 # AWSENV_SEGMENT as in bash, and __awsenv_prompt_segment: "(SEGMENT) " or "", for %$ in $prompt.
 alias __awsenv_segment_update '__awsenv_read; set AWSENV_SEGMENT = ""; if ("$__awsenv_p" == "" && "$__awsenv_k" != "") set AWSENV_SEGMENT = aws:unmanaged; if ("$__awsenv_p" != "") eval __awsenv_segment_profile; set __awsenv_prompt_segment = ""; if ("$AWSENV_SEGMENT" != "") set __awsenv_prompt_segment = "($AWSENV_SEGMENT) "';
-alias __awsenv_segment_profile 'set AWSENV_SEGMENT = "aws:$__awsenv_p"; if ("$__awsenv_ex" != "") eval __awsenv_segment_time';
+alias __awsenv_segment_profile 'set __awsenv_in = $__awsenv_p:q; __awsenv_show; set AWSENV_SEGMENT = "aws:$__awsenv_v"; if ("$__awsenv_ex" != "") eval __awsenv_segment_time';
 alias __awsenv_segment_time '__awsenv_now; @ __awsenv_left = $__awsenv_ex - $__awsenv_t; set __awsenv_d = expired; if ($__awsenv_left > 0) eval __awsenv_duration; set AWSENV_SEGMENT = "$AWSENV_SEGMENT $__awsenv_d"';
 alias awsenv_prompt '__awsenv_segment_update; __awsenv_bsd; echo -n "$AWSENV_SEGMENT"; __awsenv_unbsd';
 
@@ -96,20 +107,20 @@ alias __awsenv_apply 'set __awsenv_callee = __awsenv_call_cli; __awsenv_capture;
 alias __awsenv_guard 'set __awsenv_last = $status; __awsenv_read; if ("$__awsenv_p" != "") eval __awsenv_check; __awsenv_segment_update; set status = $__awsenv_last';
 alias __awsenv_check 'set __awsenv_act = ok; if ("$__awsenv_k" != "$__awsenv_ek") set __awsenv_act = foreign; if ($__awsenv_act == ok && "$__awsenv_ap" != "$__awsenv_p") set __awsenv_act = switched; if ($__awsenv_act == foreign) eval __awsenv_on_foreign; if ($__awsenv_act == switched) eval __awsenv_on_switched; if ($__awsenv_act == ok) eval __awsenv_on_ok';
 # Someone else exported keys: they are theirs now, and the prompt says so.
-alias __awsenv_on_foreign 'set __awsenv_msg = "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '\''$__awsenv_p'\''"; __awsenv_say; __awsenv_forget';
+alias __awsenv_on_foreign 'set __awsenv_in = $__awsenv_p:q; __awsenv_show; set __awsenv_msg = "AWS_ACCESS_KEY_ID was changed outside awsenv; no longer managing profile '\''$__awsenv_v'\''"; __awsenv_say; __awsenv_forget';
 # Exported keys beat AWS_PROFILE in every AWS tool: left alone they would shadow it.
 alias __awsenv_on_switched 'if ("$__awsenv_k" != "") eval __awsenv_say_switched; __awsenv_drop_keys; __awsenv_forget';
-alias __awsenv_say_switched 'set __awsenv_hint = "$__awsenv_ap"; if ("$__awsenv_hint" == "") set __awsenv_hint = PROFILE; set __awsenv_msg = "AWS_PROFILE is now '\''$__awsenv_ap'\'': dropped the keys of '\''$__awsenv_p'\'' so they do not shadow it; run: awsenv use $__awsenv_hint"; __awsenv_say';
+alias __awsenv_say_switched 'set __awsenv_in = $__awsenv_p:q; __awsenv_show; set __awsenv_was = $__awsenv_v:q; set __awsenv_in = $__awsenv_ap:q; __awsenv_show; if ("$__awsenv_ap" == "") set __awsenv_q = PROFILE; set __awsenv_msg = "AWS_PROFILE is now '\''$__awsenv_v'\'': dropped the keys of '\''$__awsenv_was'\'' so they do not shadow it; run: awsenv use $__awsenv_q"; __awsenv_say';
 alias __awsenv_on_ok 'if ("$__awsenv_ex" != "" && "$__awsenv_k" != "") eval __awsenv_check_expiry; __awsenv_read; if ("$__awsenv_p" != "" && "$__awsenv_w" != "" && "$__awsenv_s" != "") eval __awsenv_check_watch';
 alias __awsenv_check_expiry '__awsenv_now; if ("$__awsenv_retry_at" !~ [0-9]* || "$__awsenv_retry_at" =~ *[^0-9]*) set __awsenv_retry_at = 0; @ __awsenv_soon = $__awsenv_ex - 300; if ("$__awsenv_ar" == 1 && $__awsenv_t >= $__awsenv_soon && $__awsenv_t >= $__awsenv_retry_at) eval __awsenv_refresh; __awsenv_read; if ("$__awsenv_ex" != "") eval __awsenv_check_expired';
 alias __awsenv_refresh '@ __awsenv_retry_at = $__awsenv_t + 60; set __awsenv_callee = __awsenv_call_refresh; __awsenv_capture; if ($__awsenv_rc == 0) eval "$__awsenv_out"';
 alias __awsenv_check_expired 'if ($__awsenv_ex <= $__awsenv_t) eval __awsenv_expired';
-alias __awsenv_expired '__awsenv_drop_keys; __awsenv_drop_region; set __awsenv_msg = "the session of '\''$__awsenv_p'\'' has expired and was removed; renew it with: awsenv use $__awsenv_p"; __awsenv_say';
+alias __awsenv_expired '__awsenv_drop_keys; __awsenv_drop_region; set __awsenv_in = $__awsenv_p:q; __awsenv_show; set __awsenv_msg = "the session of '\''$__awsenv_v'\'' has expired and was removed; renew it with: awsenv use $__awsenv_q"; __awsenv_say';
 # -M has whole seconds: a change within the second of `use` is not seen (as in fish).
 alias __awsenv_check_watch 'if (-e "$__awsenv_w" && -M "$__awsenv_w" > -M "$__awsenv_s") eval __awsenv_reread';
 alias __awsenv_reread 'set __awsenv_callee = __awsenv_call_reread; __awsenv_capture; if ($__awsenv_rc == 0) eval __awsenv_reread_ok; if ($__awsenv_rc != 0) eval __awsenv_reread_failed';
-alias __awsenv_reread_ok 'eval "$__awsenv_out"; set __awsenv_msg = "the credentials file changed; re-read profile '\''$__awsenv_p'\''"; __awsenv_say';
-alias __awsenv_reread_failed 'unsetenv AWSENV_WATCH; set __awsenv_msg = "the credentials file changed and profile '\''$__awsenv_p'\'' could not be re-read; fix it, then: awsenv use $__awsenv_p"; __awsenv_say';
+alias __awsenv_reread_ok 'eval "$__awsenv_out"; set __awsenv_in = $__awsenv_p:q; __awsenv_show; set __awsenv_msg = "the credentials file changed; re-read profile '\''$__awsenv_v'\''"; __awsenv_say';
+alias __awsenv_reread_failed 'unsetenv AWSENV_WATCH; set __awsenv_in = $__awsenv_p:q; __awsenv_show; set __awsenv_msg = "the credentials file changed and profile '\''$__awsenv_v'\'' could not be re-read; fix it, then: awsenv use $__awsenv_q"; __awsenv_say';
 
 # Completion: the commands, then profile names after use/export/exec/doctor/rotate (asked of
 # `awsenv complete profiles` when TAB is pressed, through an alias as above) and shells

@@ -175,10 +175,11 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
         )(),
     )
     .command(
-      'complete <what>',
-      false, // hidden: for the shell completions, which call it on TAB
-      (y) => y.positional('what', { choices: COMPLETIONS, demandOption: true }),
-      (a) => run(() => complete({ what: a.what }, ctx))(),
+      'complete <what> [value]',
+      false, // hidden: for the shell completions (on TAB) and the tcsh hook's notices
+      (y) => y.positional('what', { choices: COMPLETIONS, demandOption: true }).positional('value', { type: 'string' }),
+      // After `--` (a value may start with '-') yargs puts the value in `_`, after the command's name.
+      (a) => run(() => complete({ what: a.what, value: a.value ?? a._.slice(1).map(String)[0] }, ctx))(),
     )
     .demandCommand(1, 'name a command; see `awsenv --help`')
     .strict()

@@ -1,13 +1,22 @@
 // awsenv complete profiles: the profile names of both files, one a line, for the shell
 // completions in shell/ (called only when the user presses TAB). Hidden from --help. It reads
 // the two files and nothing else: no validation, no session cache, no STS.
+// awsenv complete shown -- VALUE: for the tcsh hook, which cannot escape a character without
+// a process: VALUE with its control characters escaped, then VALUE quoted for tcsh and
+// escaped the same way (the fix commands in its notices), a line each.
 import { loadProfiles } from '../files/profiles.js';
+import { tcshQuote } from '../shells/tcsh.js';
+import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
-export const COMPLETIONS = ['profiles'] as const;
+export const COMPLETIONS = ['profiles', 'shown'] as const;
 export type Completion = (typeof COMPLETIONS)[number];
 
-export function complete(args: { what: Completion }, ctx: Context): Output {
+export function complete(args: { what: Completion; value?: string | undefined }, ctx: Context): Output {
+  if (args.what === 'shown') {
+    const value = args.value ?? '';
+    return { stdout: `${printable(value)}\n${printable(tcshQuote(value))}\n` };
+  }
   // A name with a line break would complete as two: those are left out.
   const names = [...loadProfiles(ctx.env).profiles.keys()].filter((n) => !/[\r\n]/.test(n)).sort();
   return { stdout: names.map((n) => `${n}\n`).join('') };

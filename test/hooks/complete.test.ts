@@ -42,6 +42,14 @@ cli('it is hidden from --help, and refuses what it does not complete', async () 
   assert.is(bad.stdout, '');
 });
 
+cli('`complete shown -- VALUE` (for the tcsh hook): VALUE escaped for a person, then quoted for tcsh and escaped', async () => {
+  const r = await awsenv(['complete', 'shown', '--', "-t\x1b]0;x\x07 it's!"], box.env);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stdout, "-t\\e]0;x\\x07 it's!\n'-t\\e]0;x\\x07 it'\\''s'\\!\n");
+  const plain = await awsenv(['complete', 'shown', 'dev'], box.env);
+  assert.is(plain.stdout, "dev\n'dev'\n");
+});
+
 cli('the completion table has every command --help lists, and only options their --help lists; every hook has it rendered in', async () => {
   const help = await awsenv(['--help'], box.env);
   const commands = [...help.stdout.matchAll(/^ {2}awsenv (\w+)/gm)].map((m) => m[1]!);
