@@ -11,10 +11,11 @@
 // What the CLI ignores and awsenv ignores too: a missing file or dangling symlink (a file on
 // a volume that is not mounted is a real setup), and a path that is not a regular file
 // (/dev/null, a FIFO, which reading would block on). Checked against aws-cli 2.9.19.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
+import { type IniIndex, readSection, scanIni } from './scan.js';
 import { os } from '../util/os.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -83,4 +84,72 @@ export function readIniFile(file: string): IniSection[] {
     throw new ConfigError(file, undefined, problemOf(error), { cause: error });
   }
   return bytes ? parseIni(file, decodeUtf8(file, bytes)) : [];
+}
+
+/**
+ * One shared file's sections, read the cheap way when it can be (scan.ts: headers found in
+ * one pass, a section parsed when asked for) and whole otherwise; both give what parseIni
+ * gives for the whole file, and the same errors.
+ */
+export interface IniFile {
+  file: string;
+  /** Section names in file order. */
+  names: readonly string[];
+  indexOf(name: string): number | undefined;
+  section(i: number): IniSection;
+  /** Every section, parsed (list, doctor): one read of the whole file. */
+  all(): readonly IniSection[];
+}
+
+export function parsedIniFile(file: string, sections: IniSection[]): IniFile {
+  const byName = new Map(sections.map((s, i) => [s.name, i]));
+  return {
+    file,
+    names: sections.map((s) => s.name),
+    indexOf: (name) => byName.get(name),
+    section: (i) => sections[i]!,
+    all: () => sections,
+  };
+}
+
+function indexedIniFile(file: string, index: IniIndex): IniFile {
+  let whole: IniSection[] | undefined;
+  return {
+    file,
+    names: index.names,
+    indexOf: (name) => index.byName.get(name),
+    section: (i) => whole?.[i] ?? readSection(file, index, i),
+    all: () => (whole ??= readWhole(file, index)),
+  };
+}
+
+/** An indexed file read whole, checked to be the file indexed. */
+function readWhole(file: string, index: IniIndex): IniSection[] {
+  const sections = readIniFile(file);
+  if (sections.length !== index.names.length || sections.some((s, i) => s.name !== index.names[i] || s.line !== index.lines[i])) {
+    throw new ConfigError(file, undefined, 'changed while awsenv was reading it; run the command again');
+  }
+  return sections;
+}
+
+/** A shared file, indexed when the scan can follow it, else parsed whole (with its errors). */
+export function openIniFile(file: string): IniFile {
+  if (file === '') return parsedIniFile(file, []);
+  let index: IniIndex | undefined;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new ConfigError(file, undefined, problemOf({ code: 'EISDIR' }));
+    if (!stat.isFile()) return parsedIniFile(file, []);
+    const fd = openSync(file, 'r');
+    try {
+      index = scanIni(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parsedIniFile(file, []);
+    throw new ConfigError(file, undefined, problemOf(error), { cause: error });
+  }
+  return index ? indexedIniFile(file, index) : parsedIniFile(file, readIniFile(file));
 }
