@@ -15,7 +15,7 @@ import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
-import { type IniIndex, readSection, scanIni } from './scan.js';
+import { headerNames, type IniIndex, lookUp, readSection, scanIni } from './scan.js';
 import { os } from '../util/os.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -94,19 +94,22 @@ export function readIniFile(file: string): IniSection[] {
 export interface IniFile {
   file: string;
   /** Section names in file order. */
-  names: readonly string[];
+  names(): readonly string[];
   indexOf(name: string): number | undefined;
+  /** [name, position] of the sections whose names start with 'profile' or 'sso-session' but not as `PREFIX WORD` (at least those). */
+  irregular(): readonly [string, number][];
   section(i: number): IniSection;
   /** Every section, parsed (list, doctor): one read of the whole file. */
   all(): readonly IniSection[];
 }
 
 export function parsedIniFile(file: string, sections: IniSection[]): IniFile {
-  const byName = new Map(sections.map((s, i) => [s.name, i]));
+  let byName: Map<string, number> | undefined;
   return {
     file,
-    names: sections.map((s) => s.name),
-    indexOf: (name) => byName.get(name),
+    names: () => sections.map((s) => s.name),
+    indexOf: (name) => (byName ??= new Map(sections.map((s, i) => [s.name, i]))).get(name),
+    irregular: () => sections.flatMap((s, i): [string, number][] => (/^(profile|sso-session)/.test(s.name) ? [[s.name, i]] : [])),
     section: (i) => sections[i]!,
     all: () => sections,
   };
@@ -114,10 +117,12 @@ export function parsedIniFile(file: string, sections: IniSection[]): IniFile {
 
 function indexedIniFile(file: string, index: IniIndex): IniFile {
   let whole: IniSection[] | undefined;
+  let names: string[] | undefined;
   return {
     file,
-    names: index.names,
-    indexOf: (name) => index.byName.get(name),
+    names: () => (names ??= whole?.map((s) => s.name) ?? headerNames(file, index)),
+    indexOf: (name) => lookUp(index, name),
+    irregular: () => index.irregular,
     section: (i) => whole?.[i] ?? readSection(file, index, i),
     all: () => (whole ??= readWhole(file, index)),
   };
@@ -126,7 +131,7 @@ function indexedIniFile(file: string, index: IniIndex): IniFile {
 /** An indexed file read whole, checked to be the file indexed. */
 function readWhole(file: string, index: IniIndex): IniSection[] {
   const sections = readIniFile(file);
-  if (sections.length !== index.names.length || sections.some((s, i) => s.name !== index.names[i] || s.line !== index.lines[i])) {
+  if (sections.length !== index.count || sections.some((s, i) => s.line !== index.lines[i] || lookUp(index, s.name) !== i)) {
     throw new ConfigError(file, undefined, 'changed while awsenv was reading it; run the command again');
   }
   return sections;

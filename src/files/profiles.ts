@@ -178,16 +178,16 @@ const PLAIN_PROFILE = /^profile [^ \t\r\n"'\\]+$/;
 const PLAIN_SSO_SESSION = /^sso-session [^ \t\r\n"'\\]+$/;
 
 /**
- * The config sections that name something other than the plain way, as [name, section]:
- * built once per file, with one test of each header.
+ * The config sections that name something other than the plain way, as [name, section]
+ * (the file's scan noted them).
  */
 function irregular(config: IniFile, prefix: string, plain: RegExp, nameOf: (section: string) => string | undefined): [string, number][] {
   const found: [string, number][] = [];
-  config.names.forEach((section, i) => {
-    if (!section.startsWith(prefix) || plain.test(section)) return;
+  for (const [section, i] of config.irregular()) {
+    if (!section.startsWith(prefix) || plain.test(section)) continue;
     const name = nameOf(section);
     if (name !== undefined) found.push([name, i]);
-  });
+  }
   return found;
 }
 
@@ -252,11 +252,11 @@ class ProfileMap implements ReadonlyMap<string, Profile> {
   #keys(): string[] {
     if (!this.#names) {
       const seen = new Set<string>();
-      for (const section of this.config.names) {
+      for (const section of this.config.names()) {
         const name = PLAIN_PROFILE.test(section) ? section.slice('profile '.length) : configProfileName(section);
         if (name !== undefined && name !== '') seen.add(name);
       }
-      for (const section of this.credentials.names) seen.add(section);
+      for (const section of this.credentials.names()) seen.add(section);
       this.#names = [...seen];
     }
     return this.#names;
@@ -317,7 +317,7 @@ class SsoSessionMap implements ReadonlyMap<string, Profile> {
 
   #keys(): string[] {
     const seen = new Set<string>();
-    for (const section of this.config.names) {
+    for (const section of this.config.names()) {
       const name = PLAIN_SSO_SESSION.test(section) ? section.slice('sso-session '.length) : ssoSessionName(section);
       if (name !== undefined) seen.add(name);
     }
