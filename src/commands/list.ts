@@ -5,7 +5,7 @@ import { formatDuration, profileFindings } from '../core/checks.js';
 import { Resolver } from '../core/resolve.js';
 import { AwsenvError } from '../errors.js';
 import { STATE } from '../core/variables.js';
-import { cacheDir } from '../sessions/cache.js';
+import { cacheDir, profileIndexCache } from '../sessions/cache.js';
 import { knownKeyCreated } from '../sessions/iam-key-ages.js';
 import { styleFor, table } from '../util/table.js';
 import { printable } from '../util/printable.js';
@@ -49,7 +49,7 @@ async function ssoTokenExpiry(set: ProfileSet, name: string, ctx: Context): Prom
 }
 
 export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
-  const set = loadProfiles(ctx.env);
+  const set = loadProfiles(ctx.env, profileIndexCache(ctx.env));
   const active = ctx.env.AWS_PROFILE || ctx.env[STATE.profile];
   const now = ctx.now();
   const entries = [...set.profiles.values()]

@@ -11,11 +11,12 @@
 // What the CLI ignores and awsenv ignores too: a missing file or dangling symlink (a file on
 // a volume that is not mounted is a real setup), and a path that is not a regular file
 // (/dev/null, a FIFO, which reading would block on). Checked against aws-cli 2.9.19.
-import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
-import { headerNames, type IniIndex, lookUp, readSection, scanIni } from './scan.js';
+import { headerNames, type IniIndex, LINE, lookUp, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
+import { type IndexCache, INDEX_MIN_SIZE, loadIndex, saveIndex } from './index-cache.js';
 import { os } from '../util/os.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -131,14 +132,17 @@ function indexedIniFile(file: string, index: IniIndex): IniFile {
 /** An indexed file read whole, checked to be the file indexed. */
 function readWhole(file: string, index: IniIndex): IniSection[] {
   const sections = readIniFile(file);
-  if (sections.length !== index.count || sections.some((s, i) => s.line !== index.lines[i] || lookUp(index, s.name) !== i)) {
+  if (sections.length !== index.count || sections.some((s, i) => s.line !== index.rec[i * STRIDE + LINE] || lookUp(index, s.name) !== i)) {
     throw new ConfigError(file, undefined, 'changed while awsenv was reading it; run the command again');
   }
   return sections;
 }
 
-/** A shared file, indexed when the scan can follow it, else parsed whole (with its errors). */
-export function openIniFile(file: string): IniFile {
+/**
+ * A shared file, indexed when the scan can follow it, else parsed whole (with its errors).
+ * With a cache, a big file's index is kept between runs (index-cache.ts).
+ */
+export function openIniFile(file: string, cache?: IndexCache): IniFile {
   if (file === '') return parsedIniFile(file, []);
   let index: IniIndex | undefined;
   try {
@@ -147,7 +151,13 @@ export function openIniFile(file: string): IniFile {
     if (!stat.isFile()) return parsedIniFile(file, []);
     const fd = openSync(file, 'r');
     try {
-      index = scanIni(fd);
+      const st = fstatSync(fd, { bigint: true });
+      const cached = cache && st.size >= INDEX_MIN_SIZE;
+      index = cached ? loadIndex(cache, file, stampOfStats(st)) : undefined;
+      if (!index) {
+        index = scanIni(fd);
+        if (index && cached) saveIndex(cache, file, index, st);
+      }
     } finally {
       closeSync(fd);
     }

@@ -16,6 +16,7 @@ import { closest } from '../util/closest.js';
 import { lazy } from '../util/lazy.js';
 import { type AwsFilePaths, awsFilePaths, type Env, type IniFile, openIniFile, parsedIniFile } from './files.js';
 import { type IniSection } from './ini.js';
+import type { IndexCache } from './index-cache.js';
 
 export const PROFILE_KINDS = ['keys', 'keys+token', 'mfa', 'role', 'web-identity', 'process', 'sso', 'none'] as const;
 export type ProfileKind = (typeof PROFILE_KINDS)[number];
@@ -162,9 +163,10 @@ export function buildProfiles(paths: AwsFilePaths, config: IniSection[], credent
   return profilesOf(paths, parsedIniFile(paths.config, config), parsedIniFile(paths.credentials, credentials));
 }
 
-export function loadProfiles(env: Env): ProfileSet {
+/** Both files' profiles; with `cache`, a big file's index of headers is kept between runs. */
+export function loadProfiles(env: Env, cache?: IndexCache): ProfileSet {
   const paths = awsFilePaths(env);
-  return profilesOf(paths, openIniFile(paths.config), openIniFile(paths.credentials));
+  return profilesOf(paths, openIniFile(paths.config, cache), openIniFile(paths.credentials, cache));
 }
 
 function profilesOf(paths: AwsFilePaths, config: IniFile, credentials: IniFile): ProfileSet {

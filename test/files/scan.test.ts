@@ -4,7 +4,7 @@
 // what parseIni of the whole file and the eager merge (below, as profiles.ts did it before
 // the index) give. The files are written to disk, read with a normal chunk and with chunks
 // of a few bytes (so that lines, \r\n pairs, UTF-8 sequences and sections straddle them).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,6 +226,81 @@ for (const [what, config] of [
 cases('bytes that are not UTF-8 far below', () => compare(Buffer.concat([Buffer.from(`${GOOD}${far(40)}`), Buffer.from([0x5b, 0xff, 0x5d, 0x0a])]), '', 'not UTF-8'));
 cases('a section name longer than the chunk, and a long value', () => compare(`[profile ${'n'.repeat(5000)}]\nregion = ${'r'.repeat(9000)}\n${GOOD}`, '', 'long lines'));
 
-cases.after(() => rmSync(dir, { recursive: true, force: true }));
 generated.run();
 cases.run();
+
+const kept = suite('scan: an index kept between runs (index-cache.ts) serves only the file it was made from');
+function bigConfig(region: string): string {
+  const profiles = Array.from({ length: 4000 }, (_, i) => `[profile p${i}]\nsso_session = corp\nsso_account_id = ${100000000000 + i}\nregion = ${region}\n\n`);
+  return `[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n\n${profiles.join('')}[profile "quoted one"]\nregion = q\n`;
+}
+const later = { dir: join(dir, 'index'), trusted: () => true, now: () => Date.now() + 10_000 };
+const env = { HOME: '/nonexistent', AWS_CONFIG_FILE: paths.config, AWS_SHARED_CREDENTIALS_FILE: paths.credentials };
+const everything = (set: ProfileSet) => ({ names: [...set.profiles.keys()], profiles: [...set.profiles.values()].map(plain), one: plain(set.profiles.get('p3999')), quoted: plain(set.profiles.get('quoted one')) });
+const indexFiles = () => (existsSync(later.dir) ? readdirSync(later.dir).filter((f) => f.endsWith('.idx')) : []);
+
+kept('saved after a scan, used by the next run, the same profiles as the whole parse', () => {
+  rmSync(later.dir, { recursive: true, force: true });
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  writeFileSync(paths.credentials, '[p1]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n');
+  const want = everything(loadProfiles(env));
+  assert.equal(everything(loadProfiles(env, later)), want);
+  assert.equal(indexFiles().length, 1, 'the big config is indexed, the small credentials file is not');
+  assert.equal(everything(loadProfiles(env, later)), want);
+  const eagerly = eager(paths, readIniFile(paths.config), readIniFile(paths.credentials));
+  assert.equal(want.profiles, [...eagerly.profiles.values()].map(plain));
+});
+
+kept('a file changed to the same size is scanned again, not read through the old index', () => {
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  loadProfiles(env, later);
+  writeFileSync(paths.config, bigConfig('us-west-2'));
+  assert.is(loadProfiles(env, later).profiles.get('p3999')?.settings.get('region')?.value, 'us-west-2');
+  // A file whose sections moved: the old index would point into the middle of a section.
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  loadProfiles(env, later);
+  const moved = bigConfig('eu-west-1').replace('[profile p5]\nsso_session = corp\n', '[profile p5]\n[profile p5x]\nr=12\n');
+  assert.is(moved.length, bigConfig('eu-west-1').length);
+  writeFileSync(paths.config, moved);
+  assert.equal(everything(loadProfiles(env, later)), everything(loadProfiles(env)));
+});
+
+kept('a file changed within two seconds of its scan is not indexed (its times could not tell the next change)', () => {
+  rmSync(later.dir, { recursive: true, force: true });
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  loadProfiles(env, { ...later, now: () => Date.now() });
+  assert.equal(indexFiles(), []);
+});
+
+kept('a damaged or foreign index is ignored', () => {
+  rmSync(later.dir, { recursive: true, force: true });
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  const want = everything(loadProfiles(env));
+  loadProfiles(env, later);
+  const [name] = indexFiles();
+  const file = join(later.dir, name!);
+  const good = readFileSync(file);
+  const damaged = [
+    good.subarray(0, good.length - 4),
+    Buffer.concat([good, Buffer.alloc(4)]),
+    Buffer.from(good.toString('latin1').replace('"v":1', '"v":9'), 'latin1'),
+    (() => {
+      // Offsets that do not climb.
+      const copy = Buffer.from(good);
+      const body = copy.indexOf(0x0a) + 1;
+      copy.writeInt32LE(copy.readInt32LE(body + 4 * 7) + 1_000_000, body + 4);
+      return copy;
+    })(),
+    Buffer.from('not an index'),
+  ];
+  for (const bytes of damaged) {
+    writeFileSync(file, bytes);
+    assert.equal(everything(loadProfiles(env, later)), want);
+  }
+  // An untrusted cache directory: not read, not written.
+  rmSync(later.dir, { recursive: true, force: true });
+  assert.equal(everything(loadProfiles(env, { ...later, trusted: () => false })), want);
+  assert.equal(indexFiles(), []);
+});
+kept.after(() => rmSync(dir, { recursive: true, force: true }));
+kept.run();
