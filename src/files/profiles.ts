@@ -471,6 +471,8 @@ export function ssoSessionOf(set: ProfileSet, profile: Profile, name: string): S
     const where = profile.settings.get('sso_session') ?? { file: set.paths.config, line: undefined };
     throw new ConfigError(where.file, where.line, `profile '${profile.name}': sso_session names '${name}', but ${set.paths.config} has no [sso-session ${name}] section`);
   }
+  const known = validSessions.get(session);
+  if (known) return { ...known };
   const plain: Record<string, unknown> = {};
   for (const [key, s] of session.settings) plain[key] = s.value;
   const result = ssoSessionSettings().safeParse(plain);
@@ -481,8 +483,13 @@ export function ssoSessionOf(set: ProfileSet, profile: Profile, name: string): S
     const problem = at ? (typeof at.value === 'object' ? 'is a nested block, but must be a single value' : result.error.issues[0]!.message) : 'is missing';
     throw new ConfigError(at?.file ?? file, at?.line ?? line, `[sso-session ${name}]: ${key} ${problem}`);
   }
-  return { ...result.data, file, line };
+  const valid = { ...result.data, file, line };
+  validSessions.set(session, valid);
+  return { ...valid };
 }
+
+/** Sessions found valid, by their section: `list` asks once per profile, 40,000 times for one session. */
+const validSessions = new WeakMap<Profile, SsoSessionSettings & { file: string; line: number }>();
 
 /**
  * The kind, in the order botocore's credential chain tries providers for a named profile
