@@ -3,7 +3,7 @@
 // a table of figures, ratios and the targets of the speed issue. Nothing here is asserted
 // by the tests: timings depend on the machine.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -341,6 +341,24 @@ if (which('fish')) {
     const v = ms[uses.length + i];
     row(what, v, 'ms', v / floor50k, '≤ 300 ms', v <= 300);
   });
+  // The first `use` after the config changed: no kept index (index-cache.ts), the whole file
+  // scanned. Each run follows a touch of the file, in turn with the floor.
+  {
+    const argv = ['node', CLI, 'use', 'last-role', '--shell', 'bash'];
+    const [floors, scans] = [[], []];
+    for (let round = -1; round < runs; round++) {
+      const f = runOnce(['node', '-e', '0']);
+      const now = new Date();
+      utimesSync(configFile, now, now);
+      const t = runOnce(argv, bigEnv);
+      if (round >= 0) {
+        floors.push(f);
+        scans.push(t);
+      }
+    }
+    const [f, t] = [median(floors), median(scans)];
+    row(`awsenv use (last of ${names}), config just changed: whole file scanned`, t, 'ms', t / f, '≤ 2 ×', t / f <= 2);
+  }
   const floorKb = peakKb(['node', '-e', '0']);
   if (floorKb) {
     const limit = 2 * filesMb + floorKb / 1024;

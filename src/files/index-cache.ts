@@ -55,18 +55,24 @@ export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIn
     if (h.v !== VERSION || h.file !== file || h.stamp !== stamp) return undefined;
     const { count, tableLength } = h;
     if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(tableLength) || tableLength < 2 * count || (tableLength & (tableLength - 1)) !== 0) return undefined;
+    // The header is padded so that the numbers start 4-aligned: read in place, not copied.
     const body = eol + 1;
-    if (bytes.length !== body + 4 * (count * STRIDE + tableLength)) return undefined;
-    // A copy, aligned for Int32Array.
-    const ints = new Int32Array(count * STRIDE + tableLength);
-    new Uint8Array(ints.buffer).set(bytes.subarray(body));
-    const rec = ints.subarray(0, count * STRIDE);
-    const table = ints.subarray(count * STRIDE);
-    for (let i = 0; i < count; i++) {
-      const start = rec[i * STRIDE + START]!;
-      const line = rec[i * STRIDE + LINE]!;
-      if (start < 0 || start >= h.size || line < 1 || (i > 0 && (start <= rec[(i - 1) * STRIDE + START]! || line <= rec[(i - 1) * STRIDE + LINE]!))) return undefined;
+    if (body % 4 !== 0 || bytes.byteOffset % 4 !== 0 || bytes.length !== body + 4 * (count * STRIDE + tableLength)) return undefined;
+    const rec = new Int32Array(bytes.buffer, bytes.byteOffset + body, count * STRIDE);
+    const table = new Int32Array(bytes.buffer, bytes.byteOffset + body + 4 * count * STRIDE, tableLength);
+    // Lookups probe until an empty slot; offsets and lines climb (the rest is checked when
+    // a section or name is read: scan.ts).
+    if (!table.includes(0)) return undefined;
+    let lastStart = -1;
+    let lastLine = 0;
+    for (let r = 0; r < rec.length; r += STRIDE) {
+      const start = rec[r + START]!;
+      const line = rec[r + LINE]!;
+      if (start <= lastStart || line <= lastLine) return undefined;
+      lastStart = start;
+      lastLine = line;
     }
+    if (lastStart >= h.size) return undefined;
     return { count, rec, table, irregular: h.irregular, decoded: new Map(h.decoded), size: h.size, stamp };
   } catch {
     return undefined;
@@ -91,10 +97,12 @@ export function saveIndex(cache: IndexCache, file: string, index: IniIndex, st: 
       decoded: [...index.decoded],
     };
     const rec = index.rec.subarray(0, index.count * STRIDE);
+    let head = JSON.stringify(header);
+    head += ' '.repeat((4 - ((Buffer.byteLength(head) + 1) % 4)) % 4);
     writeFileAtomic(
       pathOf(cache, file),
       Buffer.concat([
-        Buffer.from(`${JSON.stringify(header)}\n`),
+        Buffer.from(`${head}\n`),
         Buffer.from(rec.buffer, rec.byteOffset, rec.byteLength),
         Buffer.from(index.table.buffer, index.table.byteOffset, index.table.byteLength),
       ]),

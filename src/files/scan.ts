@@ -364,6 +364,7 @@ function readRange(file: string, index: IniIndex, start: number, end: number): B
 export function readSection(file: string, index: IniIndex, i: number): IniSection {
   const start = index.rec[i * STRIDE + START]!;
   const end = i + 1 < index.count ? index.rec[(i + 1) * STRIDE + START]! : index.size;
+  if (!(start >= 0 && start < end && end <= index.size)) throw changed(file);
   // From its header on, a section parses alone exactly as within the file: a header line
   // leaves parseIni in the same state wherever it stands.
   const [section, ...rest] = parseIni(file, readRange(file, index, start, end).toString('utf8'), index.rec[i * STRIDE + LINE]!);
@@ -388,9 +389,12 @@ export function headerNames(file: string, index: IniIndex): string[] {
       const start = index.rec[i * STRIDE + NAME_START]!;
       const end = index.rec[i * STRIDE + NAME_END]!;
       if (start < 0) {
-        names[i] = index.decoded.get(i)!;
+        const name = index.decoded.get(i);
+        if (name === undefined) throw changed(file);
+        names[i] = name;
         continue;
       }
+      if (!(start <= end && end <= index.size)) throw changed(file);
       if (start < from || end > to) {
         if (end - start > chunk.length) chunk = Buffer.allocUnsafe(end - start);
         let got = 0;
