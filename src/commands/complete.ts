@@ -19,6 +19,6 @@ export function complete(args: { what: Completion; value?: string | undefined },
     return { stdout: `${printable(value)}\n${printable(tcshQuote(value))}\n` };
   }
   // A name with a line break would complete as two: those are left out.
-  const names = [...loadProfiles(ctx.env, profileIndexCache(ctx.env)).profiles.keys()].filter((n) => !/[\r\n]/.test(n)).sort();
-  return { stdout: names.map((n) => `${n}\n`).join('') };
+  const names = [...loadProfiles(ctx.env, profileIndexCache(ctx.env)).profiles.keys()].filter((n) => !n.includes('\n') && !n.includes('\r')).sort();
+  return { stdout: names.length === 0 ? '' : `${names.join('\n')}\n` };
 }

@@ -97,7 +97,11 @@ export interface IniFile {
   /** Section names in file order. */
   names(): readonly string[];
   indexOf(name: string): number | undefined;
-  /** [name, position] of the sections whose names start with 'profile' or 'sso-session' but not as `PREFIX WORD` (at least those). */
+  /**
+   * [name, position] of the sections whose names start with 'profile' or 'sso-session' but
+   * not as `PREFIX WORD` with WORD free of spaces, tabs, quotes and backslashes (at least
+   * those: a parsed file gives all that start so).
+   */
   irregular(): readonly [string, number][];
   section(i: number): IniSection;
   /** Every section, parsed (list, doctor): one read of the whole file. */

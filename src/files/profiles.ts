@@ -254,10 +254,12 @@ class ProfileMap implements ReadonlyMap<string, Profile> {
   #keys(): string[] {
     if (!this.#names) {
       const seen = new Set<string>();
-      for (const section of this.config.names()) {
-        const name = PLAIN_PROFILE.test(section) ? section.slice('profile '.length) : configProfileName(section);
+      // Headers not in irregular() that start with 'profile ' are plain: no test of each.
+      const odd = new Set(this.config.irregular().map(([, i]) => i));
+      this.config.names().forEach((section, i) => {
+        const name = !odd.has(i) && section.startsWith('profile ') ? section.slice('profile '.length) : configProfileName(section);
         if (name !== undefined && name !== '') seen.add(name);
-      }
+      });
       for (const section of this.credentials.names()) seen.add(section);
       this.#names = [...seen];
     }
