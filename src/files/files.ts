@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
 import { headerNames, type IniIndex, LINE, lookUp, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
-import { type IndexCache, INDEX_MIN_SIZE, loadIndex, saveIndex } from './index-cache.js';
+import { type IndexCache, INDEX_MIN_SIZE, loadIndex, loadNames, saveIndex, saveNames } from './index-cache.js';
 import { os } from '../util/os.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -120,12 +120,20 @@ export function parsedIniFile(file: string, sections: IniSection[]): IniFile {
   };
 }
 
-function indexedIniFile(file: string, index: IniIndex): IniFile {
+function indexedIniFile(file: string, index: IniIndex, cache: IndexCache | undefined): IniFile {
   let whole: IniSection[] | undefined;
   let names: string[] | undefined;
+  // With a kept index, the names are kept beside it the first time they are listed.
+  const listed = (): string[] => {
+    const kept = cache && loadNames(cache, file, index);
+    if (kept) return kept;
+    const decoded = headerNames(file, index);
+    if (cache) saveNames(cache, file, index, decoded);
+    return decoded;
+  };
   return {
     file,
-    names: () => (names ??= whole?.map((s) => s.name) ?? headerNames(file, index)),
+    names: () => (names ??= whole?.map((s) => s.name) ?? listed()),
     indexOf: (name) => lookUp(index, name),
     irregular: () => index.irregular,
     section: (i) => whole?.[i] ?? readSection(file, index, i),
@@ -149,6 +157,7 @@ function readWhole(file: string, index: IniIndex): IniSection[] {
 export function openIniFile(file: string, cache?: IndexCache): IniFile {
   if (file === '') return parsedIniFile(file, []);
   let index: IniIndex | undefined;
+  let indexKept = false;
   try {
     const stat = statSync(file);
     if (stat.isDirectory()) throw new ConfigError(file, undefined, problemOf({ code: 'EISDIR' }));
@@ -158,9 +167,10 @@ export function openIniFile(file: string, cache?: IndexCache): IniFile {
       const st = fstatSync(fd, { bigint: true });
       const cached = cache && st.size >= INDEX_MIN_SIZE;
       index = cached ? loadIndex(cache, file, stampOfStats(st)) : undefined;
+      indexKept = index !== undefined;
       if (!index) {
         index = scanIni(fd);
-        if (index && cached) saveIndex(cache, file, index, st);
+        if (index && cached) indexKept = saveIndex(cache, file, index, st);
       }
     } finally {
       closeSync(fd);
@@ -170,5 +180,5 @@ export function openIniFile(file: string, cache?: IndexCache): IniFile {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parsedIniFile(file, []);
     throw new ConfigError(file, undefined, problemOf(error), { cause: error });
   }
-  return index ? indexedIniFile(file, index) : parsedIniFile(file, readIniFile(file));
+  return index ? indexedIniFile(file, index, indexKept ? cache : undefined) : parsedIniFile(file, readIniFile(file));
 }

@@ -376,6 +376,13 @@ export function readSection(file: string, index: IniIndex, i: number): IniSectio
   return section;
 }
 
+/** Whether `name` has the hashes noted for section i. */
+export function nameMatches(index: IniIndex, i: number, name: string): boolean {
+  const bytes = Buffer.from(name, 'utf8');
+  hashBytes(bytes, 0, bytes.length);
+  return hashA === index.rec[i * STRIDE + H1] && hashB === index.rec[i * STRIDE + H2];
+}
+
 /** Every section's name, in file order: one more pass over the file, decoding only the names. */
 export function headerNames(file: string, index: IniIndex): string[] {
   const names: string[] = new Array<string>(index.count);

@@ -297,6 +297,19 @@ kept('a damaged or foreign index is ignored', () => {
     writeFileSync(file, bytes);
     assert.equal(everything(loadProfiles(env, later)), want);
   }
+  // A names file beside the index (written the first time names are listed), damaged.
+  writeFileSync(file, good);
+  assert.equal(everything(loadProfiles(env, later)), want);
+  const namesFile = file.replace(/\.idx$/, '.names');
+  assert.ok(existsSync(namesFile), 'the names are kept once listed');
+  const names = readFileSync(namesFile, 'utf8');
+  // Checked: the stamp, the count, and the first, middle and last names against the index's
+  // hashes (the file is awsenv's own, written whole; a full check would cost what it saves).
+  for (const bad of [names.replace('profile "quoted one"\n', 'profile "quoted two"\n'), names.replace('profile p2000\n', 'profile p2009\n'), names.replace('sso-session corp\n', 'sso-session corq\n'), names.slice(0, -1), `${names}extra\n`, names.replace(/^1 /, '2 ')]) {
+    assert.is.not(bad, names);
+    writeFileSync(namesFile, bad);
+    assert.equal(everything(loadProfiles(env, later)), want);
+  }
   // An untrusted cache directory: not read, not written.
   rmSync(later.dir, { recursive: true, force: true });
   assert.equal(everything(loadProfiles(env, { ...later, trusted: () => false })), want);
