@@ -8,6 +8,7 @@ import { STATE } from '../core/variables.js';
 import { cacheDir } from '../sessions/cache.js';
 import { knownKeyCreated } from '../sessions/iam-key-ages.js';
 import { styleFor, table } from '../util/table.js';
+import { localeOrder } from '../util/collate.js';
 import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
@@ -52,6 +53,8 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
   const set = loadProfiles(ctx.env);
   const active = ctx.env.AWS_PROFILE || ctx.env[STATE.profile];
   const now = ctx.now();
+  // localeCompare's order, without loading ICU when the names and locale allow (util/collate.ts).
+  const order = localeOrder(ctx.env);
   const entries = [...set.profiles.values()]
     .map((p): ListEntry => {
       let kind: ListEntry['kind'] = 'invalid';
@@ -79,7 +82,7 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
         keyCreatedAt: null,
       };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => order(a.name, b.name));
   for (const e of entries) {
     e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
     if (e.kind === 'sso') e.ssoTokenExpiresAt = await ssoTokenExpiry(set, e.name, ctx);
