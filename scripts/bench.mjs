@@ -2,7 +2,8 @@
 // and against its peers when they are installed. Medians of several runs after a warm-up;
 // a table of figures, ratios and the targets of the speed issue. Nothing here is asserted
 // by the tests: timings depend on the machine.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,7 +32,8 @@ writeFileSync(
 writeFileSync(
   join(home, '.aws/config'),
   '[profile static]\nregion = eu-west-1\n[profile mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/bench\nregion = eu-west-1\n' +
-    '[profile role]\nrole_arn = arn:aws:iam::123456789012:role/bench\nsource_profile = mfa\nregion = eu-west-1\n',
+    '[profile role]\nrole_arn = arn:aws:iam::123456789012:role/bench\nsource_profile = mfa\nregion = eu-west-1\n' +
+    '[profile cold]\nrole_arn = arn:aws:iam::123456789012:role/bench\nsource_profile = static\nregion = eu-west-1\n',
   { mode: 0o600 },
 );
 const env = {
@@ -77,6 +79,7 @@ function timeInTurn(argvs, opts = {}) {
   const times = argvs.map(() => []);
   for (let round = -3; round < (opts.runs ?? RUNS); round++) {
     argvs.forEach((argv, i) => {
+      opts.before?.[i]?.();
       const ms = runOnce(argv, opts.envs?.[i]);
       if (round >= 0) times[i].push(ms);
     });
@@ -136,7 +139,7 @@ row('true (the child of exec, spawned alone)', trueAlone, 'ms', undefined, '', u
 {
   const copy = join(dir, 'no-sdk');
   cpSync(join(ROOT, 'dist'), copy, { recursive: true });
-  rmSync(join(copy, 'lazy/sts-sdk.mjs'));
+  rmSync(join(copy, 'lazy/sts-sdk.cjs'));
   for (const profile of ['mfa', 'role']) {
     const r = spawnSync('node', [join(copy, 'awsenv.js'), 'use', profile, '--shell', 'bash'], { env, encoding: 'utf8' });
     const loaded = r.status !== 0;
@@ -150,6 +153,39 @@ if (aws) {
 } else {
   notes.push('AWS CLI v2 not installed: `aws configure export-credentials` not measured (apt-get install awscli)');
 }
+// --- `use ROLE` with an empty cache: one AssumeRole to moto_server on 127.0.0.1, against
+// a plain SDK script doing the same call (scripts/bench-fromini.mjs), the cache emptied
+// before each run of either.
+const motoServer = which('moto_server');
+if (motoServer) {
+  const port = await new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => done(p));
+    });
+  });
+  const moto = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  try {
+    const sts = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100 && spawnSync('curl', ['-s', '-o', '/dev/null', sts]).status !== 0; i++) spawnSync('sleep', ['0.1']);
+    const coldEnv = { ...env, AWS_ENDPOINT_URL_STS: sts, AWSENV_CACHE_DIR: join(dir, 'cold-cache'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const empty = () => rmSync(coldEnv.AWSENV_CACHE_DIR, { recursive: true, force: true });
+    const [ours, sdk] = timeInTurn(
+      [
+        ['node', CLI, 'use', 'cold', '--shell', 'bash'],
+        ['node', join(ROOT, 'scripts/bench-fromini.mjs'), 'cold'],
+      ],
+      { envs: [coldEnv, coldEnv], before: [empty, empty], runs: Math.min(RUNS, 21) },
+    );
+    row('awsenv use (role, empty cache, STS on 127.0.0.1)', ours, 'ms', ours / floor, '≤ SDK', ours <= sdk);
+    row('SDK fromIni script, same call (baseline)', sdk, 'ms', sdk / floor, '', undefined);
+  } finally {
+    moto.kill();
+  }
+} else {
+  notes.push('moto_server not installed: `use ROLE` with an empty cache not measured');
+}
+
 const nodeKb = peakKb(['node', '-e', '0']);
 const useKb = peakKb(['node', CLI, 'use', 'static', '--shell', 'bash']);
 if (nodeKb && useKb) {
