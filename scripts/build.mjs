@@ -1,8 +1,10 @@
 // Builds the CLI into dist/:
 //   dist/awsenv.js      a small loader (scripts/loader.cjs) that runs dist/main.cjs from
-//                       V8's code cache, dist/main.cjs.cache, made here by one run.
-//   dist/main.cjs       the entry, CommonJS (dist/package.json says so): use, clear and
-//                       current run from this one file. CommonJS because Node loads a
+//                       V8's code cache, dist/main.cjs.cache (and dist/main.cjs.COMMAND.cache
+//                       for the commands below), made here by representative runs.
+//   dist/main.cjs       the entry, CommonJS (dist/package.json says so): the common forms of
+//                       use, clear, current, list, export, doctor, complete (src/quick.ts) and
+//                       exec run from this one file. CommonJS because Node loads a
 //                       built-in module imported from ESM with all its lazy parts (node:fs
 //                       brings fs/promises, streams and readline): several ms per `use`.
 //   dist/lazy/*.mjs     everything else, ESM, loaded by import() only when needed: the full
@@ -32,6 +34,7 @@ const LAZY = {
   pick: 'src/commands/pick.ts',
   rotate: 'src/core/rotate.ts',
   'iam-sdk': 'src/sessions/iam-sdk.ts',
+  serve: 'src/core/serve.ts',
 };
 /** Lazy modules bundled as CommonJS and started from a code cache by the loader. */
 const CACHED = { 'sts-sdk': 'src/sessions/sts-sdk.ts' };
@@ -135,7 +138,7 @@ await build({
 copyFileSync('scripts/loader.cjs', 'dist/awsenv.js');
 chmodSync('dist/awsenv.js', 0o755);
 
-// The code cache, from a representative run in a scratch HOME: `use` of a role whose
+// The code caches, from representative runs in a scratch HOME: `use` of a role whose
 // source is an MFA profile, both sessions cached (seeded by scripts/bench-seed.ts with an
 // STS that answers in-process), so the cache holds the session code as well as the
 // static-key code it shares.
@@ -195,11 +198,28 @@ try {
   await build({ ...common, entryPoints: ['scripts/bench-seed.ts'], outfile: join(scratch, 'seed.mjs'), format: 'esm' });
   const seed = spawnSync(process.execPath, [join(scratch, 'seed.mjs'), 'p', 'r'], { env, encoding: 'utf8' });
   if (seed.status !== 0) throw new Error(`seeding the build cache failed: ${seed.stderr}`);
-  const run = spawnSync(process.execPath, ['dist/awsenv.js', 'use', 'r', '--shell', 'bash'], {
-    env: { ...env, AWSENV_WRITE_CODE_CACHE: '1' },
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`making the code cache failed: ${run.stderr}`);
+  // main.cjs.cache from a `use` (the code every command shares: any command without a cache
+  // of its own takes it); then one per command of the fast path (quick.ts) and `exec`, each
+  // from a run of its own, as main.cjs.COMMAND.cache (scripts/loader.cjs picks it by name).
+  const runs = [
+    ['main.cjs.cache', ['use', 'r', '--shell', 'bash']],
+    ['main.cjs.clear.cache', ['clear', '--shell', 'bash']],
+    ['main.cjs.current.cache', ['current']],
+    ['main.cjs.list.cache', ['list']],
+    ['main.cjs.export.cache', ['export', 'r', '--format', 'process']],
+    ['main.cjs.exec.cache', ['exec', 'p', '--', process.execPath, '-e', '0']],
+    ['main.cjs.doctor.cache', ['doctor', '--offline', 'p']],
+    ['main.cjs.complete.cache', ['complete', 'profiles']],
+  ];
+  for (const [cacheFile, argv] of runs) {
+    const run = spawnSync(process.execPath, ['dist/awsenv.js', ...argv], {
+      env: { ...env, AWSENV_WRITE_CODE_CACHE: cacheFile },
+      encoding: 'utf8',
+    });
+    // doctor exits 1 when it finds a problem (the scratch files are world-readable): still a full run.
+    if (run.status !== 0 && !(argv[0] === 'doctor' && run.status === 1)) throw new Error(`making the code cache (${argv.join(' ')}) failed: ${run.stderr}`);
+    if (!existsSync(join('dist', cacheFile))) throw new Error(`making the code cache (${argv.join(' ')}) wrote no ${cacheFile}`);
+  }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -8,6 +8,7 @@ import { STATE } from '../core/variables.js';
 import { cacheDir, profileIndexCache } from '../sessions/cache.js';
 import { knownKeyCreated } from '../sessions/iam-key-ages.js';
 import { styleFor, table } from '../util/table.js';
+import { localeOrder } from '../util/collate.js';
 import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
@@ -63,7 +64,8 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
   const set = loadProfiles(ctx.env, profileIndexCache(ctx.env));
   const active = ctx.env.AWS_PROFILE || ctx.env[STATE.profile];
   const now = ctx.now();
-  const collator = new Intl.Collator();
+  // localeCompare's order, without loading ICU when the names and locale allow (util/collate.ts).
+  const order = localeOrder(ctx.env);
   const entries = [...set.profiles.values()]
     .map((p): ListEntry => {
       let kind: ListEntry['kind'] = 'invalid';
@@ -91,8 +93,7 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
         keyCreatedAt: null,
       };
     })
-    // localeCompare's order (the default collator), without building a collator per call.
-    .sort((a, b) => collator.compare(a.name, b.name));
+    .sort((a, b) => order(a.name, b.name));
   const tokens = new Map<string, string | null>();
   for (const e of entries) {
     e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
