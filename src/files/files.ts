@@ -15,7 +15,7 @@ import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
-import { headerNames, type IniIndex, LINE, lookUp, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
+import { headerNames, type IniIndex, LINE, lookUp, readRange, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
 import { type IndexCache, INDEX_MIN_SIZE, loadIndex, loadNames, saveIndex, saveNames } from './index-cache.js';
 import { os } from '../util/os.js';
 
@@ -120,30 +120,44 @@ export function parsedIniFile(file: string, sections: IniSection[]): IniFile {
   };
 }
 
-function indexedIniFile(file: string, index: IniIndex, cache: IndexCache | undefined): IniFile {
+/**
+ * The descriptors of indexed files, closed when their IniFile is collected (a long `exec
+ * --server` loads the profiles at each renewal) and in any case when the process exits.
+ */
+const descriptors = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
+function indexedIniFile(file: string, fd: number, index: IniIndex, cache: IndexCache | undefined): IniFile {
   let whole: IniSection[] | undefined;
   let names: string[] | undefined;
   // With a kept index, the names are kept beside it the first time they are listed.
   const listed = (): string[] => {
     const kept = cache && loadNames(cache, file, index);
     if (kept) return kept;
-    const decoded = headerNames(file, index);
+    const decoded = headerNames(file, fd, index);
     if (cache) saveNames(cache, file, index, decoded);
     return decoded;
   };
-  return {
+  const indexed: IniFile = {
     file,
     names: () => (names ??= whole?.map((s) => s.name) ?? listed()),
     indexOf: (name) => lookUp(index, name),
     irregular: () => index.irregular,
-    section: (i) => whole?.[i] ?? readSection(file, index, i),
-    all: () => (whole ??= readWhole(file, index)),
+    section: (i) => whole?.[i] ?? readSection(file, fd, index, i),
+    all: () => (whole ??= readWhole(file, fd, index)),
   };
+  descriptors.register(indexed, fd);
+  return indexed;
 }
 
-/** An indexed file read whole, checked to be the file indexed. */
-function readWhole(file: string, index: IniIndex): IniSection[] {
-  const sections = readIniFile(file);
+/** An indexed file read whole (through the descriptor it was indexed through), checked to be the file indexed. */
+function readWhole(file: string, fd: number, index: IniIndex): IniSection[] {
+  const sections = parseIni(file, decodeUtf8(file, readRange(file, fd, index, 0, index.size)));
   if (sections.length !== index.count || sections.some((s, i) => s.line !== index.rec[i * STRIDE + LINE] || lookUp(index, s.name) !== i)) {
     throw new ConfigError(file, undefined, 'changed while awsenv was reading it; run the command again');
   }
@@ -158,27 +172,28 @@ export function openIniFile(file: string, cache?: IndexCache): IniFile {
   if (file === '') return parsedIniFile(file, []);
   let index: IniIndex | undefined;
   let indexKept = false;
+  let fd: number | undefined;
   try {
     const stat = statSync(file);
     if (stat.isDirectory()) throw new ConfigError(file, undefined, problemOf({ code: 'EISDIR' }));
     if (!stat.isFile()) return parsedIniFile(file, []);
-    const fd = openSync(file, 'r');
-    try {
-      const st = fstatSync(fd, { bigint: true });
-      const cached = cache && st.size >= INDEX_MIN_SIZE;
-      index = cached ? loadIndex(cache, file, stampOfStats(st)) : undefined;
-      indexKept = index !== undefined;
-      if (!index) {
-        index = scanIni(fd);
-        if (index && cached) indexKept = saveIndex(cache, file, index, st);
-      }
-    } finally {
-      closeSync(fd);
+    fd = openSync(file, 'r');
+    const st = fstatSync(fd, { bigint: true });
+    const cached = cache && st.size >= INDEX_MIN_SIZE;
+    index = cached ? loadIndex(cache, file, stampOfStats(st)) : undefined;
+    indexKept = index !== undefined;
+    if (!index) {
+      index = scanIni(fd);
+      if (index && cached) indexKept = saveIndex(cache, file, index, st);
     }
   } catch (error) {
+    if (fd !== undefined) closeSync(fd);
     if (error instanceof ConfigError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parsedIniFile(file, []);
     throw new ConfigError(file, undefined, problemOf(error), { cause: error });
   }
-  return index ? indexedIniFile(file, index, indexKept ? cache : undefined) : parsedIniFile(file, readIniFile(file));
+  // Indexed: sections are read later, through this descriptor (readRange); else parsed whole now.
+  if (index) return indexedIniFile(file, fd, index, indexKept ? cache : undefined);
+  closeSync(fd);
+  return parsedIniFile(file, readIniFile(file));
 }

@@ -15,7 +15,7 @@
 // two 32-bit hashes of their bytes, never by a string per header: equal names always collide,
 // so a duplicate is never missed, and two different names that collide only send the file
 // to the whole parse. test/files/scan.test.ts compares both paths on generated files.
-import { type BigIntStats, closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { type BigIntStats, fstatSync, readSync } from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { ConfigError } from '../errors.js';
 import { type IniSection, isPySpace, parseIni, pyStrip } from './ini.js';
@@ -55,6 +55,12 @@ const CONTROL = [0x00, 0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x1f];
 /** What tells a file from its next version: device, inode, size, times to the nanosecond. */
 export const stampOfStats = (st: BigIntStats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 const stampOf = (fd: number): string => stampOfStats(fstatSync(fd, { bigint: true }));
+/**
+ * Whether the file open as `fd` still holds the bytes `stamp` was taken of: device, inode,
+ * size and modification time. Not the change time, which moves when the file is renamed
+ * over or unlinked (its bytes stay what they were; they are what is read through `fd`).
+ */
+const unchanged = (fd: number, stamp: string): boolean => stampOf(fd).replace(/:\d+$/, '') === stamp.replace(/:\d+$/, '');
 
 // FNV-1a and a multiply-by-31 hash, the pair taken as one 64-bit name hash.
 let hashA = 0;
@@ -343,31 +349,32 @@ export function scanIni(fd: number): IniIndex | undefined {
   return { count, rec, decoded, table, irregular, size, stamp };
 }
 
-function readRange(file: string, index: IniIndex, start: number, end: number): Buffer {
+/**
+ * Bytes start..end of the file indexed, read through `fd`: the descriptor the index was
+ * made (or checked) through, kept open, so a file replaced since (another awsenv's
+ * --save-as, `aws configure`, an editor: each renames a new file into place) is still read
+ * as it was when scanned. Only a change of the file in place is an error.
+ */
+export function readRange(file: string, fd: number, index: IniIndex, start: number, end: number): Buffer {
   const bytes = Buffer.allocUnsafe(end - start);
-  const fd = openSync(file, 'r');
-  try {
-    if (stampOf(fd) !== index.stamp) throw changed(file);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, start + got);
-      if (n === 0) throw changed(file);
-      got += n;
-    }
-  } finally {
-    closeSync(fd);
+  if (!unchanged(fd, index.stamp)) throw changed(file);
+  let got = 0;
+  while (got < bytes.length) {
+    const n = readSync(fd, bytes, got, bytes.length - got, start + got);
+    if (n === 0) throw changed(file);
+    got += n;
   }
   return bytes;
 }
 
 /** Section i of an indexed file, parsed from its bytes as parseIni parses the whole file. */
-export function readSection(file: string, index: IniIndex, i: number): IniSection {
+export function readSection(file: string, fd: number, index: IniIndex, i: number): IniSection {
   const start = index.rec[i * STRIDE + START]!;
   const end = i + 1 < index.count ? index.rec[(i + 1) * STRIDE + START]! : index.size;
   if (!(start >= 0 && start < end && end <= index.size)) throw changed(file);
   // From its header on, a section parses alone exactly as within the file: a header line
   // leaves parseIni in the same state wherever it stands.
-  const [section, ...rest] = parseIni(file, readRange(file, index, start, end).toString('utf8'), index.rec[i * STRIDE + LINE]!);
+  const [section, ...rest] = parseIni(file, readRange(file, fd, index, start, end).toString('utf8'), index.rec[i * STRIDE + LINE]!);
   if (!section || rest.length > 0 || section.line !== index.rec[i * STRIDE + LINE]) throw changed(file);
   // The section indexed, not another: its name has the hashes noted.
   const bytes = Buffer.from(section.name, 'utf8');
@@ -384,14 +391,13 @@ export function nameMatches(index: IniIndex, i: number, name: string): boolean {
 }
 
 /** Every section's name, in file order: one more pass over the file, decoding only the names. */
-export function headerNames(file: string, index: IniIndex): string[] {
+export function headerNames(file: string, fd: number, index: IniIndex): string[] {
   const names: string[] = new Array<string>(index.count);
   let chunk = Buffer.allocUnsafe(Math.max(1, Math.min(SCAN.chunk, index.size)));
   let from = 0;
   let to = 0;
-  const fd = openSync(file, 'r');
-  try {
-    if (stampOf(fd) !== index.stamp) throw changed(file);
+  {
+    if (!unchanged(fd, index.stamp)) throw changed(file);
     for (let i = 0; i < index.count; i++) {
       const start = index.rec[i * STRIDE + NAME_START]!;
       const end = index.rec[i * STRIDE + NAME_END]!;
@@ -413,8 +419,6 @@ export function headerNames(file: string, index: IniIndex): string[] {
       // ASCII: the line was checked byte by byte.
       names[i] = chunk.toString('latin1', start - from, end - from);
     }
-  } finally {
-    closeSync(fd);
   }
   return names;
 }

@@ -4,7 +4,7 @@
 // what parseIni of the whole file and the eager merge (below, as profiles.ts did it before
 // the index) give. The files are written to disk, read with a normal chunk and with chunks
 // of a few bytes (so that lines, \r\n pairs, UTF-8 sequences and sections straddle them).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -315,5 +315,34 @@ kept('a damaged or foreign index is ignored', () => {
   assert.equal(everything(loadProfiles(env, { ...later, trusted: () => false })), want);
   assert.equal(indexFiles(), []);
 });
-kept.after(() => rmSync(dir, { recursive: true, force: true }));
 kept.run();
+
+const replaced = suite('scan: a file replaced while awsenv reads it lazily');
+
+replaced('a file renamed into place after the scan (another --save-as, an editor) is read as it was scanned: no error', () => {
+  writeFileSync(paths.config, '[profile a]\nregion = eu-west-1\n\n[profile b]\nregion = us-east-1\n');
+  writeFileSync(paths.credentials, '[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n');
+  const set = loadProfiles(env);
+  // What awsenv's own atomic writes do: a new file renamed over the old one.
+  writeFileSync(`${paths.config}.new`, '[profile b]\nregion = ap-south-1\n\n[profile a]\nregion = eu-central-1\nrole_arn = x\n');
+  renameSync(`${paths.config}.new`, paths.config);
+  assert.is(set.profiles.get('b')?.settings.get('region')?.value, 'us-east-1');
+  assert.is(set.profiles.get('a')?.settings.get('region')?.value, 'eu-west-1');
+  assert.is(loadProfiles(env).profiles.get('b')?.settings.get('region')?.value, 'ap-south-1', 'the next read sees the new file');
+});
+
+replaced('a file changed in place after the scan is refused with one clear line, never read half old, half new', () => {
+  writeFileSync(paths.config, '[profile a]\nregion = eu-west-1\n\n[profile b]\nregion = us-east-1\n');
+  const set = loadProfiles(env);
+  writeFileSync(paths.config, '[profile a]\nregion = eu-west-2\n\n[profile b]\nregion = us-east-2\n');
+  try {
+    set.profiles.get('b');
+    assert.unreachable('read a file changed in place');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    assert.match(error.message, 'changed while awsenv was reading it');
+  }
+});
+
+replaced.after(() => rmSync(dir, { recursive: true, force: true }));
+replaced.run();
