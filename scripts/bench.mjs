@@ -196,7 +196,8 @@ function guardScript(shell, state, prompt, empty) {
     lines.push(state[shell] ?? '');
     if (prompt) lines.push('AWSENV_PROMPT=1');
     const fns = shell === 'zsh' ? ['__awsenv_guard', '__awsenv_prompt_put'] : ['__awsenv_guard'];
-    if (empty) lines.push(...fns.map((f) => `${f}() { :; }`));
+    // (An empty zsh function holds no command; bash needs one, `:`, which costs bash little.)
+    if (empty) lines.push(...fns.map((f) => (shell === 'zsh' ? `${f}() { }` : `${f}() { :; }`)));
     lines.push(`for ((i = 0; i < ${N}; i++)); do ${fns.join('; ')}; done`);
   }
   const file = join(dir, `guard-${shell}-${Object.keys(guardStates).find((k) => guardStates[k] === state).replace(/ /g, '-')}-${prompt ? 'prompt' : 'plain'}-${empty ? 'empty' : 'full'}`);
@@ -212,8 +213,14 @@ for (const shell of ['bash', 'zsh', 'fish']) {
   // Every state and mode of one shell in one group, run in turn: [empty, full] for each.
   const cases = Object.values(guardStates).flatMap((state) => [false, true].map((prompt) => ({ state, prompt })));
   const name = (c) => Object.keys(guardStates).find((k) => guardStates[k] === c.state) + (c.prompt ? ', AWSENV_PROMPT=1' : '');
+  const argvs = cases.flatMap((c) => [guardScript(shell, c.state, c.prompt, true), guardScript(shell, c.state, c.prompt, false)]);
+  // A hook that fails at every prompt would time as fast: each script must run clean first.
+  for (const argv of argvs) {
+    const r = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8' });
+    if (r.status !== 0 || r.stderr !== '') throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
+  }
   const times = timeInTurn(
-    cases.flatMap((c) => [guardScript(shell, c.state, c.prompt, true), guardScript(shell, c.state, c.prompt, false)]),
+    argvs,
     { runs: Number(process.env.BENCH_GUARD_RUNS ?? 5) },
   );
   cases.forEach((c, i) => {
