@@ -13,9 +13,31 @@ test "$__awsenv_bin" = '@AWSENV_BIN@'; and set -g __awsenv_bin awsenv
 set -g __awsenv_memo
 set -g __awsenv_until
 set -g __awsenv_seg_until
+set -g __awsenv_seg_at
 set -g __awsenv_sep \x1e
 set -g __awsenv_uptime
 test -r /proc/uptime; and set -g __awsenv_uptime /proc/uptime
+# Set whenever a variable the check reads is set or erased, in any scope, by any means (set,
+# read, for, a universal variable's change, awsenv's own statements): fish fires a variable
+# event for each. Only then is the string compared (a `test` of eight variables costs fish
+# more than the rest of the way through).
+# The same events keep __awsenv_prompt_text, what the wrapped fish_prompt prints in front
+# (see __awsenv_prompt_install), as the setting and the segment are now.
+set -g __awsenv_changed 1
+function __awsenv_on_change --on-variable AWSENV_PROFILE --on-variable AWS_ACCESS_KEY_ID --on-variable AWSENV_KEY_ID \
+    --on-variable AWS_PROFILE --on-variable AWSENV_EXPIRY --on-variable AWSENV_AUTO_REFRESH --on-variable AWSENV_SEGMENT \
+    --on-variable AWSENV_PROMPT
+    set -g __awsenv_changed 1
+    __awsenv_prompt_text_update
+end
+function __awsenv_prompt_text_update
+    if test "$AWSENV_PROMPT" = 1 -a -n "$AWSENV_SEGMENT"
+        set -g __awsenv_prompt_text '('$AWSENV_SEGMENT') '
+    else
+        set -g __awsenv_prompt_text
+    end
+end
+__awsenv_prompt_text_update
 
 function awsenv --description 'keep AWS credentials consistent with one profile'
     switch "$argv[1]"
@@ -139,6 +161,7 @@ end
 function __awsenv_segment_update
     set -g AWSENV_SEGMENT
     set -g __awsenv_seg_until
+    set -g __awsenv_seg_at
     if test -z "$AWSENV_PROFILE"
         test -n "$AWS_ACCESS_KEY_ID"; and set -g AWSENV_SEGMENT aws:unmanaged
         return 0
@@ -150,6 +173,7 @@ function __awsenv_segment_update
             set -g AWSENV_SEGMENT "$AWSENV_SEGMENT expired"
         else
             set -l left (math -- -$__awsenv_ago)
+            set -g __awsenv_seg_at (math $AWSENV_EXPIRY - $left)
             set -g AWSENV_SEGMENT "$AWSENV_SEGMENT "(__awsenv_duration $left)
             if test $left -lt 60
                 set -g __awsenv_seg_until (math $AWSENV_EXPIRY - $left + 1)
@@ -296,6 +320,8 @@ end
 function __awsenv_remember
     set -g __awsenv_memo
     set -g __awsenv_until
+    # (Until a memo is made, the guard compares, and finds none.)
+    set -g __awsenv_changed 1
     string match -q -- "*$__awsenv_sep*" "$AWSENV_PROFILE" "$AWS_ACCESS_KEY_ID" "$AWSENV_KEY_ID" "$AWS_PROFILE" \
         "$AWSENV_EXPIRY" "$AWSENV_AUTO_REFRESH" "$AWSENV_SEGMENT" "$AWSENV_PROMPT"
     and return 0
@@ -325,6 +351,7 @@ function __awsenv_remember
         end
     end
     set -g __awsenv_memo "k$AWSENV_PROFILE$__awsenv_sep$AWS_ACCESS_KEY_ID$__awsenv_sep$AWSENV_KEY_ID$__awsenv_sep$AWS_PROFILE$__awsenv_sep$AWSENV_EXPIRY$__awsenv_sep$AWSENV_AUTO_REFRESH$__awsenv_sep$AWSENV_SEGMENT$__awsenv_sep$AWSENV_PROMPT"
+    set -e -g __awsenv_changed
 end
 
 # fish runs the handlers of an event in the order they were defined, and defining one again
@@ -335,31 +362,35 @@ end
 #
 # The full check is a function of the variables it reads, the clock and the key file's
 # date, and run on its own result it changes nothing. So when the variables are those it
-# left (__awsenv_memo, one string), the clock is before the moment it depends on
-# (__awsenv_until, on the uptime clock) and the key file is not newer than its stamp,
-# running it again would change nothing, and the guard skips it: one `test` of a string,
-# and the file dates or the uptime only when they count. Anything else (a variable set by
-# hand, `use`, the clock reaching the expiry, a nested shell) runs it.
+# left (__awsenv_memo, one string, compared when a variable event said one of them was
+# set), the clock is before the moment it depends on (__awsenv_until, on the uptime clock)
+# and the key file is not newer than its stamp, running it again would change nothing, and
+# the guard skips it. Anything else (a variable set by hand, `use`, the clock reaching the
+# expiry, a nested shell, whose globals start afresh) runs it.
 function __awsenv_guard --on-event fish_prompt
     __awsenv_check
     if not set -q __awsenv_guard_last
         set -g __awsenv_guard_last 1
         function __awsenv_guard --on-event fish_prompt
-            if test "k$AWSENV_PROFILE$__awsenv_sep$AWS_ACCESS_KEY_ID$__awsenv_sep$AWSENV_KEY_ID$__awsenv_sep$AWS_PROFILE$__awsenv_sep$AWSENV_EXPIRY$__awsenv_sep$AWSENV_AUTO_REFRESH$__awsenv_sep$AWSENV_SEGMENT$__awsenv_sep$AWSENV_PROMPT" = "$__awsenv_memo"
-                and begin
-                    test -z "$__awsenv_until"
-                    or begin
-                        read -d ' ' -l up rest <$__awsenv_uptime
-                        and test "$up" -lt "$__awsenv_until"
-                    end
+            if set -q __awsenv_changed
+                if test "k$AWSENV_PROFILE$__awsenv_sep$AWS_ACCESS_KEY_ID$__awsenv_sep$AWSENV_KEY_ID$__awsenv_sep$AWS_PROFILE$__awsenv_sep$AWSENV_EXPIRY$__awsenv_sep$AWSENV_AUTO_REFRESH$__awsenv_sep$AWSENV_SEGMENT$__awsenv_sep$AWSENV_PROMPT" != "$__awsenv_memo"
+                    __awsenv_check
+                    return
                 end
-                and not begin
-                    test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP" -a -n "$AWSENV_PROFILE"
-                    and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
-                end
+                # (Set again to the same values: nothing changed.)
+                set -e -g __awsenv_changed
+            end
+            # (In time: the branch with nothing in it, which costs fish no block.)
+            if test -n "$__awsenv_until"; and read -d ' ' -l up rest <$__awsenv_uptime; and test "$up" -lt "$__awsenv_until"
+                or test -z "$__awsenv_until"
+            else
+                __awsenv_check
                 return
             end
-            __awsenv_check
+            if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP" -a -n "$AWSENV_PROFILE"
+                and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
+                __awsenv_check
+            end
         end
     end
 end
@@ -391,21 +422,28 @@ function __awsenv_prompt_install
     set -g __awsenv_prompt_on 1
     test -z "$STARSHIP_SHELL"; or return 0
     functions -q __awsenv_fish_prompt_orig; and return 0
-    functions -q fish_prompt; and functions -c fish_prompt __awsenv_fish_prompt_orig
-    function fish_prompt
-        set -l last $status
-        if test "$AWSENV_PROMPT" = 1 -a -n "$AWSENV_SEGMENT"
-            printf '(%s) ' $AWSENV_SEGMENT
-        end
-        if functions -q __awsenv_fish_prompt_orig
-            # Hand the original prompt the user's $status (an `if` that ran nothing leaves
-            # 0). Not with `true (exit $last)`: `exit` in a command substitution ends the
-            # whole interactive fish (3.6).
-            if test $last -ne 0
-                __awsenv_return $last
+    # It prints __awsenv_prompt_text ("(SEGMENT) " while AWSENV_PROMPT is 1, kept by the
+    # variable events), then the original prompt with the user's $status: after a 0 as the
+    # printf leaves it, any other through a function's return (not with `true (exit $last)`:
+    # `exit` in a command substitution ends the whole interactive fish, 3.6). `switch` does
+    # not touch $status. (Few builtins: this runs at every prompt.)
+    if functions -q fish_prompt
+        functions -c fish_prompt __awsenv_fish_prompt_orig
+        function fish_prompt
+            switch $status
+                case 0
+                    printf '%s' $__awsenv_prompt_text
+                    __awsenv_fish_prompt_orig
+                case '*'
+                    set -l last $status
+                    printf '%s' $__awsenv_prompt_text
+                    __awsenv_return $last
+                    __awsenv_fish_prompt_orig
             end
-            __awsenv_fish_prompt_orig
-        else
+        end
+    else
+        function fish_prompt
+            printf '%s' $__awsenv_prompt_text
             printf '> '
         end
     end
