@@ -2,8 +2,9 @@
 // and against its peers when they are installed. Medians of several runs after a warm-up;
 // a table of figures, ratios and the targets of the speed issue. Nothing here is asserted
 // by the tests: timings depend on the machine.
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -31,7 +32,8 @@ writeFileSync(
 writeFileSync(
   join(home, '.aws/config'),
   '[profile static]\nregion = eu-west-1\n[profile mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/bench\nregion = eu-west-1\n' +
-    '[profile role]\nrole_arn = arn:aws:iam::123456789012:role/bench\nsource_profile = mfa\nregion = eu-west-1\n',
+    '[profile role]\nrole_arn = arn:aws:iam::123456789012:role/bench\nsource_profile = mfa\nregion = eu-west-1\n' +
+    '[profile cold]\nrole_arn = arn:aws:iam::123456789012:role/bench\nsource_profile = static\nregion = eu-west-1\n',
   { mode: 0o600 },
 );
 const env = {
@@ -63,7 +65,7 @@ function median(xs) {
 /** Wall time (ms) of one run of a command, spawned directly (no shell in between). */
 function runOnce(argv, runEnv = env) {
   const t = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { env: runEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(argv[0], argv.slice(1), { env: runEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
   return ms;
@@ -77,6 +79,7 @@ function timeInTurn(argvs, opts = {}) {
   const times = argvs.map(() => []);
   for (let round = -3; round < (opts.runs ?? RUNS); round++) {
     argvs.forEach((argv, i) => {
+      opts.before?.[i]?.();
       const ms = runOnce(argv, opts.envs?.[i]);
       if (round >= 0) times[i].push(ms);
     });
@@ -84,10 +87,11 @@ function timeInTurn(argvs, opts = {}) {
   return times.map(median);
 }
 /** Peak resident memory (KB) through GNU time, when it is installed. */
-function peakKb(argv) {
+function peakKb(argv, runEnv = env) {
   if (!existsSync('/usr/bin/time')) return undefined;
   const values = Array.from({ length: 5 }, () => {
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { env, encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { env: runEnv, encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
     return Number(r.stderr.trim().split('\n').at(-1));
   });
   return median(values);
@@ -97,23 +101,46 @@ const rows = [];
 const notes = [];
 const row = (what, value, unit, ratio, target, ok) => rows.push({ what, value, unit, ratio, target, ok });
 
+// Every command that makes no network request (STS is 127.0.0.1:9: a request would fail the
+// run), each ≤ 1.3 × the floor. `exec static -- true` is shown minus its child: the same
+// round also times `true` spawned alone, and that median is subtracted.
+const TRUE = which('true') ?? '/bin/true';
 const commands = [
   ['awsenv use (static keys)', ['use', 'static', '--shell', 'bash']],
   ['awsenv use (MFA, cached session)', ['use', 'mfa', '--shell', 'bash']],
   ['awsenv use (role, cached session)', ['use', 'role', '--shell', 'bash']],
+  ['awsenv use static --print', ['use', 'static', '--print', '--shell', 'bash']],
+  ['awsenv use static --shell fish', ['use', 'static', '--shell', 'fish']],
+  ['awsenv use static --duration 3600', ['use', 'static', '--duration', '3600', '--shell', 'bash']],
+  ['awsenv use mfa --mfa-code (cached session)', ['use', 'mfa', '--mfa-code', '123456', '--shell', 'bash']],
   ['awsenv clear', ['clear', '--shell', 'bash']],
+  ['awsenv clear --all', ['clear', '--all', '--shell', 'bash']],
   ['awsenv current', ['current']],
+  ['awsenv export static --format process', ['export', 'static', '--format', 'process']],
+  ['awsenv export role --format process (cached)', ['export', 'role', '--format', 'process']],
+  ['awsenv exec static -- true, minus true', ['exec', 'static', '--', TRUE]],
+  ['awsenv list', ['list']],
+  ['awsenv doctor --offline static', ['doctor', '--offline', 'static']],
+  // No profile named: doctor takes AWS_PROFILE (without one, `default`, absent here: exit 1).
+  ['awsenv doctor --offline (AWS_PROFILE=static)', ['doctor', '--offline'], { ...env, AWS_PROFILE: 'static' }],
+  ['awsenv complete profiles', ['complete', 'profiles']],
 ];
-const [floor, ...medians] = timeInTurn([['node', '-e', '0'], ...commands.map(([, args]) => ['node', CLI, ...args])]);
+const [floor, trueAlone, ...medians] = timeInTurn([['node', '-e', '0'], [TRUE], ...commands.map(([, args]) => ['node', CLI, ...args])], {
+  envs: [env, env, ...commands.map(([, , e]) => e ?? env)],
+});
 row('node -e 0 (floor)', floor, 'ms', 1, '', undefined);
-commands.forEach(([what], i) => row(what, medians[i], 'ms', medians[i] / floor, '≤ 1.3 ×', medians[i] / floor <= 1.3));
+commands.forEach(([what, args], i) => {
+  const ms = args[0] === 'exec' ? medians[i] - trueAlone : medians[i];
+  row(what, ms, 'ms', ms / floor, '≤ 1.3 ×', ms / floor <= 1.3);
+});
+row('true (the child of exec, spawned alone)', trueAlone, 'ms', undefined, '', undefined);
 // "No STS request, the AWS SDK not even loaded": STS is 127.0.0.1:9 here, so a request
 // would have failed the runs above; and a copy of the CLI without its SDK bundle must serve
 // the cached sessions as well.
 {
   const copy = join(dir, 'no-sdk');
   cpSync(join(ROOT, 'dist'), copy, { recursive: true });
-  rmSync(join(copy, 'lazy/sts-sdk.mjs'));
+  rmSync(join(copy, 'lazy/sts-sdk.cjs'));
   for (const profile of ['mfa', 'role']) {
     const r = spawnSync('node', [join(copy, 'awsenv.js'), 'use', profile, '--shell', 'bash'], { env, encoding: 'utf8' });
     const loaded = r.status !== 0;
@@ -127,6 +154,39 @@ if (aws) {
 } else {
   notes.push('AWS CLI v2 not installed: `aws configure export-credentials` not measured (apt-get install awscli)');
 }
+// --- `use ROLE` with an empty cache: one AssumeRole to moto_server on 127.0.0.1, against
+// a plain SDK script doing the same call (scripts/bench-fromini.mjs), the cache emptied
+// before each run of either.
+const motoServer = which('moto_server');
+if (motoServer) {
+  const port = await new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => done(p));
+    });
+  });
+  const moto = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  try {
+    const sts = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100 && spawnSync('curl', ['-s', '-o', '/dev/null', sts]).status !== 0; i++) spawnSync('sleep', ['0.1']);
+    const coldEnv = { ...env, AWS_ENDPOINT_URL_STS: sts, AWSENV_CACHE_DIR: join(dir, 'cold-cache'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const empty = () => rmSync(coldEnv.AWSENV_CACHE_DIR, { recursive: true, force: true });
+    const [ours, sdk] = timeInTurn(
+      [
+        ['node', CLI, 'use', 'cold', '--shell', 'bash'],
+        ['node', join(ROOT, 'scripts/bench-fromini.mjs'), 'cold'],
+      ],
+      { envs: [coldEnv, coldEnv], before: [empty, empty], runs: Math.min(RUNS, 21) },
+    );
+    row('awsenv use (role, empty cache, STS on 127.0.0.1)', ours, 'ms', ours / floor, '≤ SDK', ours <= sdk);
+    row('SDK fromIni script, same call (baseline)', sdk, 'ms', sdk / floor, '', undefined);
+  } finally {
+    moto.kill();
+  }
+} else {
+  notes.push('moto_server not installed: `use ROLE` with an empty cache not measured');
+}
+
 const nodeKb = peakKb(['node', '-e', '0']);
 const useKb = peakKb(['node', CLI, 'use', 'static', '--shell', 'bash']);
 if (nodeKb && useKb) {
@@ -299,6 +359,141 @@ if (which('fish')) {
     runs: 15,
   });
   row('fish start-up, extra with conf.d/awsenv.fish', b - a, 'ms', undefined, '≤ 5 ms', b - a <= 5);
+}
+
+// --- 50,000 profiles: files as SSO config generators write them (aws configure sso,
+// aws-sso-util, aws-sso-cli, granted), comments and blank lines included, plus a credentials
+// file of static keys. `use` of a role profile with a cached session (no network) placed
+// first, in the middle and last in config; `list`, TAB completion and peak memory.
+{
+  const count = Number(process.env.BENCH_PROFILES ?? 50000);
+  const big = join(dir, 'big');
+  mkdirSync(big, { recursive: true });
+  const roles = ['AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess', 'Billing', 'DeveloperAccess'];
+  const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'eu-central-1'];
+  const statics = Math.max(10, Math.floor(count / 100));
+  const config = [
+    '# Generated by aws-sso-util / aws-sso-cli; hand edits below the sso-sessions may be lost',
+    '',
+    '[default]',
+    'region = us-east-1',
+    'output = json',
+    '',
+    '[sso-session corp]',
+    'sso_start_url = https://corp.awsapps.com/start',
+    'sso_region = us-east-1',
+    'sso_registration_scopes = sso:account:access',
+    '',
+    '[sso-session lab]',
+    'sso_start_url = https://d-90670abcde.awsapps.com/start#/',
+    'sso_region = eu-west-1',
+    '',
+  ];
+  const rolePlaced = (name, source) => [`[profile ${name}]`, `role_arn = arn:aws:iam::123456789012:role/${name}`, `source_profile = ${source}`, 'region = eu-west-1', ''];
+  config.push(...rolePlaced('first-role', 'static-0'));
+  const middle = Math.floor(count / 2);
+  for (let i = 0; i < count - 2 - statics; i++) {
+    if (i === middle) config.push(...rolePlaced('middle-role', 'static-1'));
+    const account = String(100000000000 + i * 7919).slice(0, 12);
+    const role = roles[i % roles.length];
+    const region = regions[i % regions.length];
+    if (i % 1000 === 0) config.push(`# --- accounts ${i}..${i + 999} (OU workloads-${i / 1000})`, '');
+    if (i % 20 === 19) {
+      // Chained roles by hand: role_arn over a static-key profile.
+      config.push(`[profile chain-${i}]`, `role_arn = arn:aws:iam::${account}:role/${role}`, `source_profile = static-${i % statics}`, `region = ${region}`, '');
+    } else if (i % 3 === 0) {
+      // aws-sso-util's legacy form: the start URL in every profile, and its markers.
+      config.push(
+        `[profile acct${account}.${role}]`,
+        'sso_start_url = https://corp.awsapps.com/start',
+        'sso_region = us-east-1',
+        `sso_account_name = workload-${i}`,
+        `sso_account_id = ${account}`,
+        `sso_role_name = ${role}`,
+        `region = ${region}`,
+        `credential_process = aws-sso-util credential-process --profile acct${account}.${role}`,
+        'sso_auto_populated = true',
+        '',
+      );
+    } else {
+      // aws configure sso / aws-sso-cli: an sso_session reference.
+      config.push(
+        `[profile workload-${i}:${role}]`,
+        `sso_session = ${i % 5 === 0 ? 'lab' : 'corp'}`,
+        `sso_account_id = ${account}`,
+        `sso_role_name = ${role}`,
+        `region = ${region}`,
+        'output = json',
+        '',
+      );
+    }
+  }
+  config.push(...rolePlaced('last-role', 'static-2'));
+  const credentials = ['# static keys, managed by hand', ''];
+  for (let i = 0; i < statics; i++) {
+    credentials.push(
+      `[static-${i}]`,
+      `aws_access_key_id = AKIABENCH${String(i).padStart(11, '0')}`,
+      `aws_secret_access_key = bench-secret-${i}`,
+      ...(i % 4 === 0 ? ['; rotated by hand, see the wiki', `region = ${regions[i % regions.length]}`] : []),
+      '',
+    );
+  }
+  const configFile = join(big, 'config');
+  const credentialsFile = join(big, 'credentials');
+  writeFileSync(configFile, `${config.join('\n')}\n`, { mode: 0o600 });
+  writeFileSync(credentialsFile, `${credentials.join('\n')}\n`, { mode: 0o600 });
+  const filesMb = (statSync(configFile).size + statSync(credentialsFile).size) / 1024 / 1024;
+  const bigEnv = { ...env, AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWSENV_CACHE_DIR: join(big, 'cache') };
+  const seededBig = spawnSync('node', [join(dir, 'seed.mjs'), 'first-role', 'middle-role', 'last-role'], { env: bigEnv, encoding: 'utf8' });
+  if (seededBig.status !== 0) throw new Error(`seeding the cache failed: ${seededBig.stderr}`);
+  const names = count.toLocaleString('en');
+  const uses = ['first', 'middle', 'last'].map((at) => [`awsenv use (${at} of ${names} profiles, role, cached)`, ['use', `${at}-role`, '--shell', 'bash']]);
+  const others = [
+    [`awsenv list (${names} profiles)`, ['list']],
+    [`awsenv complete profiles (TAB, ${names} profiles)`, ['complete', 'profiles']],
+  ];
+  const all = [...uses, ...others];
+  const runs = Math.min(RUNS, Number(process.env.BENCH_BIG_RUNS ?? 11));
+  const [floor50k, ...ms] = timeInTurn([['node', '-e', '0'], ...all.map(([, args]) => ['node', CLI, ...args])], {
+    runs,
+    envs: [env, ...all.map(() => bigEnv)],
+  });
+  row(`node -e 0 (floor, beside the ${names}-profile rows)`, floor50k, 'ms', 1, '', undefined);
+  uses.forEach(([what], i) => row(what, ms[i], 'ms', ms[i] / floor50k, '≤ 2 ×', ms[i] / floor50k <= 2));
+  others.forEach(([what], i) => {
+    const v = ms[uses.length + i];
+    row(what, v, 'ms', v / floor50k, '≤ 300 ms', v <= 300);
+  });
+  // The first `use` after the config changed: no kept index (index-cache.ts), the whole file
+  // scanned. Each run follows a touch of the file, in turn with the floor.
+  {
+    const argv = ['node', CLI, 'use', 'last-role', '--shell', 'bash'];
+    const [floors, scans] = [[], []];
+    for (let round = -1; round < runs; round++) {
+      const f = runOnce(['node', '-e', '0']);
+      const now = new Date();
+      utimesSync(configFile, now, now);
+      const t = runOnce(argv, bigEnv);
+      if (round >= 0) {
+        floors.push(f);
+        scans.push(t);
+      }
+    }
+    const [f, t] = [median(floors), median(scans)];
+    row(`awsenv use (last of ${names}), config just changed: whole file scanned`, t, 'ms', t / f, '≤ 2 ×', t / f <= 2);
+  }
+  const floorKb = peakKb(['node', '-e', '0']);
+  if (floorKb) {
+    const limit = 2 * filesMb + floorKb / 1024;
+    row(`files' size (${names} profiles, config + credentials)`, filesMb, 'MB', undefined, '', undefined);
+    for (const [what, args] of [['use (last)', ['use', 'last-role', '--shell', 'bash']], ['list', ['list']]]) {
+      const mb = peakKb(['node', CLI, ...args], bigEnv) / 1024;
+      row(`peak memory: awsenv ${what}, ${names} profiles`, mb, 'MB', undefined, `≤ ${limit.toFixed(1)} MB (2 × files + node -e 0)`, mb <= limit);
+    }
+  } else {
+    notes.push('GNU time (/usr/bin/time) not installed: peak memory at 50,000 profiles not measured');
+  }
 }
 
 // --- the table

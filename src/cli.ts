@@ -1,31 +1,42 @@
 // The full command line: every command, its flags, help and usage errors, through yargs.
-// Output, errors and the exit status are run.ts's.
+// Output, errors and the exit status are run.ts's (main.ts calls main() here through finish()).
 import yargs from 'yargs';
-import { clear } from './commands/clear.js';
-import { complete, COMPLETIONS } from './commands/complete.js';
+import { COMPLETIONS } from './commands/complete.js';
 import type { Context, Output } from './commands/context.js';
-import { current } from './commands/current.js';
-import { doctor } from './commands/doctor.js';
 import { execCommandLine } from './commands/exec.js';
-import { EXPORT_FORMATS, exportCredentials } from './commands/export.js';
+import { EXPORT_FORMATS } from './commands/export.js';
 import { HOOK_SHELL_NAMES, type HookShell, hook } from './commands/hook.js';
-import { list } from './commands/list.js';
 import { rotate } from './commands/rotate.js';
 import { setup } from './commands/setup.js';
-import { use } from './commands/use.js';
+import { type Invocation, invoke } from './dispatch.js';
 import { UsageError } from './errors.js';
 import { closest } from './util/closest.js';
-import { finish } from './run.js';
-import { failStatement, isShellName, SHELL_NAMES } from './shells/index.js';
-import { failureFor, shellFlagIn } from './shells/detect.js';
+import { SHELL_NAMES } from './shells/index.js';
 
 declare const AWSENV_VERSION: string;
 
 export async function main(argv: string[], ctx: Context): Promise<Output> {
   if (argv[0] === 'exec') return execCommandLine(argv.slice(1), ctx);
+  const parsed = await parse(argv, ctx);
+  return 'invocation' in parsed ? invoke(parsed.invocation, ctx) : parsed.output;
+}
+
+/** What yargs makes of a command line: what to run, or its own output (help, version). */
+export type Parsed = { invocation: Invocation } | { output: Output };
+
+/**
+ * The command line through yargs. The commands of dispatch.ts are not run here but handed
+ * back, so test/quick.test.ts can hold quick.ts's result against this one; the others (rotate,
+ * hook, setup) run with `ctx`. A usage error is thrown (UsageError).
+ */
+export async function parse(argv: string[], ctx: Context): Promise<Parsed> {
+  let invocation: Invocation | undefined;
   let result: Output | undefined;
   const run = (f: () => Output | Promise<Output>) => async () => {
     result = await f();
+  };
+  const hand = (inv: Invocation) => {
+    invocation = inv;
   };
   const shellOption = {
     type: 'string',
@@ -54,21 +65,21 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
           })
           .option('print', { type: 'boolean', describe: 'print the statements even when stdout is a terminal' }),
       (a) =>
-        run(() =>
-          use(
-            {
-              profile: a.profile,
-              shell: a.shell,
-              mfaCode: a.mfaCode,
-              duration: a.duration,
-              refresh: a.refresh,
-              login: a.login,
-              saveAs: a.saveAs,
-              print: a.print,
-            },
-            ctx,
-          ),
-        )(),
+        hand({
+          command: 'use',
+          args: {
+            // After `--` (a name may start with '-', as in the hooks' `use -- "$AWSENV_PROFILE"`)
+            // yargs puts the name in `_`, after the command's name.
+            profile: a.profile ?? a._.slice(1).map(String)[0],
+            shell: a.shell,
+            mfaCode: a.mfaCode,
+            duration: a.duration,
+            refresh: a.refresh,
+            login: a.login,
+            saveAs: a.saveAs,
+            print: a.print,
+          },
+        }),
     )
     .command(
       'clear',
@@ -89,19 +100,19 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
             describe: 'with --stale-tokens: change nothing, list what would change (on stderr)',
           })
           .implies('dry-run', 'stale-tokens'),
-      (a) => run(() => clear({ shell: a.shell, all: a.all, staleTokens: a.staleTokens, dryRun: a.dryRun }, ctx))(),
+      (a) => hand({ command: 'clear', args: { shell: a.shell, all: a.all, staleTokens: a.staleTokens, dryRun: a.dryRun } }),
     )
     .command(
       'list',
       'the profiles of both files: kind, region, session, which one is active',
       (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output (documented in the README)' }),
-      (a) => run(() => list({ json: a.json }, ctx))(),
+      (a) => hand({ command: 'list', args: { json: a.json } }),
     )
     .command(
       'current',
       'what this shell holds now, and whether it is consistent',
       (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output (documented in the README)' }),
-      (a) => run(() => current({ json: a.json }, ctx))(),
+      (a) => hand({ command: 'current', args: { json: a.json } }),
     )
     .command(
       'export <profile>',
@@ -111,7 +122,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
           .positional('profile', { type: 'string', demandOption: true })
           .option('format', { choices: EXPORT_FORMATS, default: 'process' as const, describe: 'output format' })
           .option('mfa-code', { type: 'string', describe: 'the six-digit MFA code (else asked on the terminal)' }),
-      (a) => run(() => exportCredentials({ profile: a.profile, format: a.format, mfaCode: a.mfaCode }, ctx))(),
+      (a) => hand({ command: 'export', args: { profile: a.profile, format: a.format, mfaCode: a.mfaCode } }),
     )
     .command(
       'exec <profile> [command..]',
@@ -126,7 +137,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
           .positional('profile', { type: 'string', describe: 'the profile meant (default: AWS_PROFILE, else default)' })
           .option('json', { type: 'boolean', describe: 'machine-readable output (documented in the README)' })
           .option('offline', { type: 'boolean', describe: 'do not ask STS' }),
-      (a) => run(() => doctor({ profile: a.profile, json: a.json, offline: a.offline }, ctx))(),
+      (a) => hand({ command: 'doctor', args: { profile: a.profile, json: a.json, offline: a.offline } }),
     )
     .command(
       'rotate <profile>',
@@ -179,7 +190,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
       false, // hidden: for the shell completions (on TAB) and the tcsh hook's notices
       (y) => y.positional('what', { choices: COMPLETIONS, demandOption: true }).positional('value', { type: 'string' }),
       // After `--` (a value may start with '-') yargs puts the value in `_`, after the command's name.
-      (a) => run(() => complete({ what: a.what, value: a.value ?? a._.slice(1).map(String)[0] }, ctx))(),
+      (a) => hand({ command: 'complete', args: { what: a.what, value: a.value ?? a._.slice(1).map(String)[0] } }),
     )
     .demandCommand(1, 'name a command; see `awsenv --help`')
     .strict()
@@ -203,7 +214,8 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
   await parser.parseAsync(argv, {}, (_err, _argv, output) => {
     helpText = output;
   });
-  if (result) return result;
+  if (invocation) return { invocation };
+  if (result) return { output: result };
   // Help or version of a command whose stdout is eval'd goes to stderr: `eval "$(awsenv use
   // --help)"` must not run the help text.
   // A command's help lists its own options: the version is the program's (`awsenv
@@ -211,7 +223,7 @@ export async function main(argv: string[], ctx: Context): Promise<Output> {
   const ofCommand = argv.some((a) => commands.includes(a));
   const help = ofCommand ? helpText.replace(/^ *--version +Show version number +\[boolean\]\n/m, '') : helpText;
   const text = help ? `${help}\n` : '';
-  return ['use', 'clear', 'hook'].includes(argv[0] ?? '') ? { stdout: '', stderr: text } : { stdout: text };
+  return { output: ['use', 'clear', 'hook'].includes(argv[0] ?? '') ? { stdout: '', stderr: text } : { stdout: text } };
 }
 
 /**
@@ -261,17 +273,4 @@ export function withoutCodes(message: string): string {
   if (!m) return message;
   const args = m[2]!.split(', ').map(hideCode);
   return m[1] + args.join(', ');
-}
-
-/** The full command line, through yargs. */
-export async function runCli(argv: string[]): Promise<void> {
-  // use, clear and hook are eval'd: on failure their stdout holds one failing statement.
-  const command = argv[0];
-  const failure =
-    command === 'use' || command === 'clear'
-      ? (ctx: Context) => failureFor(shellFlagIn(argv), ctx.env, ctx.ppid)
-      : command === 'hook'
-        ? () => failStatement(argv[1] !== undefined && isShellName(argv[1]) ? argv[1] : undefined)
-        : undefined;
-  await finish((ctx) => main(argv, ctx), failure);
 }

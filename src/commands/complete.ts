@@ -5,6 +5,7 @@
 // a process: VALUE with its control characters escaped, then VALUE quoted for tcsh and
 // escaped the same way (the fix commands in its notices), a line each.
 import { loadProfiles } from '../files/profiles.js';
+import { profileIndexCache } from '../sessions/cache.js';
 import { tcshQuote } from '../shells/tcsh.js';
 import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
@@ -18,6 +19,6 @@ export function complete(args: { what: Completion; value?: string | undefined },
     return { stdout: `${printable(value)}\n${printable(tcshQuote(value))}\n` };
   }
   // A name with a line break would complete as two: those are left out.
-  const names = [...loadProfiles(ctx.env).profiles.keys()].filter((n) => !/[\r\n]/.test(n)).sort();
-  return { stdout: names.map((n) => `${n}\n`).join('') };
+  const names = [...loadProfiles(ctx.env, profileIndexCache(ctx.env)).profiles.keys()].filter((n) => !n.includes('\n') && !n.includes('\r')).sort();
+  return { stdout: names.length === 0 ? '' : `${names.join('\n')}\n` };
 }

@@ -1,6 +1,7 @@
 // awsenv current: what the shell holds now and whether it is consistent, with the command
 // that fixes each problem in the syntax of this shell.
 import { loadProfiles } from '../files/profiles.js';
+import { profileIndexCache } from '../sessions/cache.js';
 import { syntaxFor } from '../core/checks.js';
 import { describeCurrent, formatDuration } from '../core/current.js';
 import { detectShell } from '../shells/detect.js';
@@ -16,7 +17,7 @@ export function current(args: { json?: boolean | undefined }, ctx: Context): Out
   } catch {
     // no shell known: POSIX syntax
   }
-  const state = describeCurrent(ctx.env, () => loadProfiles(ctx.env), ctx.now(), syntaxFor(shell));
+  const state = describeCurrent(ctx.env, () => loadProfiles(ctx.env, profileIndexCache(ctx.env)), ctx.now(), syntaxFor(shell));
   if (args.json) return { stdout: `${JSON.stringify(state, null, 2)}\n` };
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
   const left =

@@ -7,13 +7,13 @@
 // as with `env`, `sudo` and `aws-vault exec`, so `awsenv exec admin aws --version` runs
 // `aws --version` (yargs would answer with awsenv's version) and awsenv's own options go
 // before PROFILE.
-import { constants } from 'node:os';
 import { loadProfiles } from '../files/profiles.js';
 import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';
 import { AwsenvError, UsageError } from '../errors.js';
 import { refuseNul } from '../shells/dialect.js';
+import { os } from '../util/os.js';
 import type { Context, Output } from './context.js';
 
 /** Exit status 127 (not found) or 126 (found, not runnable), as a shell reports them. */
@@ -115,27 +115,54 @@ export async function exec(args: ExecArgs, ctx: Context): Promise<Output> {
   return run(file, rest, env);
 }
 
-/** Runs the command with exactly `env`; signals meant for it are passed on. */
+/** How long a forwarded SIGTERM is given before SIGKILL follows (execa's forceKillAfterDelay, which this replaced). */
+const KILL_AFTER_MS = 5000;
+
+/**
+ * Runs the command with exactly `env`, stdio inherited; signals meant for it are passed on.
+ * node:child_process rather than execa: execa's load is most of an `exec`'s own time, and
+ * with stdio inherited nothing of it is needed. What execa did is kept: PATH looked up in
+ * `env`, SIGKILL 5 s after a forwarded SIGTERM the command ignores, the command killed if
+ * awsenv exits first.
+ */
 async function run(file: string, rest: string[], env: Record<string, string>): Promise<Output> {
-  const { execa } = await import('execa');
-  const child = execa(file, rest, { env, extendEnv: false, stdio: 'inherit', reject: false });
+  const { spawn } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+  const child = spawn(file, rest, { env, stdio: 'inherit', windowsHide: true });
+  let ended = false;
+  let killTimer: NodeJS.Timeout | undefined;
   // While the child runs, signals meant for it (Ctrl-C reaches both) must not kill us first.
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  const forward = (signal: NodeJS.Signals) => {
+    if (ended) return;
+    child.kill(signal);
+    if (signal === 'SIGTERM' && killTimer === undefined) {
+      killTimer = setTimeout(() => ended || child.kill('SIGKILL'), KILL_AFTER_MS);
+      killTimer.unref();
+    }
+  };
+  const killOnExit = () => ended || child.kill();
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
   for (const s of signals) process.on(s, forward);
+  process.on('exit', killOnExit);
   try {
-    const result = await child;
-    if (result.signal) return { stdout: '', exitCode: 128 + (constants.signals[result.signal] ?? 0) };
-    if (result.exitCode === undefined) {
-      const code = (result.cause as NodeJS.ErrnoException | undefined)?.code ?? result.code;
+    const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException }>((done) => {
+      child.once('error', (error) => done({ error }));
+      child.once('exit', (code, signal) => done({ code, signal }));
+    });
+    ended = true;
+    if ('error' in result) {
+      const code = result.error.code;
       if (code === 'EACCES') throw new CommandNotRun(`permission denied: ${file}`, 126);
       // A six-digit "command" is an MFA code typed in the wrong place: never echoed.
       const shown = /^\d{6}$/.test(file) ? '(a number, not shown: an MFA code goes after --mfa-code, before the profile)' : file;
       if (code === 'ENOENT') throw new CommandNotRun(`command not found: ${shown}`, 127);
       throw new CommandNotRun(`cannot run ${file}: ${code ?? 'unknown error'}`, 127);
     }
-    return { stdout: '', exitCode: result.exitCode };
+    if (result.signal) return { stdout: '', exitCode: 128 + (os().constants.signals[result.signal] ?? 0) };
+    return { stdout: '', exitCode: result.code ?? 0 };
   } finally {
+    ended = true;
+    clearTimeout(killTimer);
     for (const s of signals) process.off(s, forward);
+    process.off('exit', killOnExit);
   }
 }

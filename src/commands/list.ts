@@ -5,9 +5,10 @@ import { formatDuration, profileFindings } from '../core/checks.js';
 import { Resolver } from '../core/resolve.js';
 import { AwsenvError } from '../errors.js';
 import { STATE } from '../core/variables.js';
-import { cacheDir } from '../sessions/cache.js';
+import { cacheDir, profileIndexCache } from '../sessions/cache.js';
 import { knownKeyCreated } from '../sessions/iam-key-ages.js';
 import { styleFor, table } from '../util/table.js';
+import { localeOrder } from '../util/collate.js';
 import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
@@ -28,7 +29,9 @@ export interface ListEntry {
 
 /** The end of the cached session that `use` would hand out now, without asking anyone. */
 async function cachedExpiry(set: ProfileSet, name: string, kind: ListEntry['kind'], ctx: Context): Promise<string | null> {
-  if (kind !== 'mfa' && kind !== 'role' && kind !== 'web-identity' && kind !== 'sso') return null;
+  // An SSO profile offline is always "needs a request" (the Resolver keeps no SSO session):
+  // not asked, since building that error 40,000 times was most of `list` at scale.
+  if (kind !== 'mfa' && kind !== 'role' && kind !== 'web-identity') return null;
   try {
     const r = await new Resolver(set, realDeps(ctx.env, ctx.now, ctx.warn), { offline: true }).resolve(name);
     return r.from === 'cache' ? (r.credentials.expiration?.toISOString() ?? null) : null;
@@ -37,21 +40,32 @@ async function cachedExpiry(set: ProfileSet, name: string, kind: ListEntry['kind
   }
 }
 
-/** The end of the SSO token the profile would use, read from the cache file only. */
-async function ssoTokenExpiry(set: ProfileSet, name: string, ctx: Context): Promise<string | null> {
+/**
+ * The end of the SSO token the profile would use, read from the cache file only; each token
+ * file once (`tokens`), as thousands of generated profiles share one session's token.
+ */
+async function ssoTokenExpiry(set: ProfileSet, name: string, ctx: Context, tokens: Map<string, string | null>): Promise<string | null> {
   try {
     const sso = await import('../sessions/sso.js');
-    const at = sso.ssoTokenExpiry(sso.ssoTarget(name, settingsOf(set.profiles.get(name)!), set, ctx.env));
-    return at === undefined ? null : new Date(at).toISOString();
+    const target = sso.ssoTarget(name, settingsOf(set.profiles.get(name)!), set, ctx.env);
+    let expiry = tokens.get(target.tokenFile);
+    if (expiry === undefined) {
+      const at = sso.ssoTokenExpiry(target);
+      expiry = at === undefined ? null : new Date(at).toISOString();
+      tokens.set(target.tokenFile, expiry);
+    }
+    return expiry;
   } catch {
     return null;
   }
 }
 
 export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
-  const set = loadProfiles(ctx.env);
+  const set = loadProfiles(ctx.env, profileIndexCache(ctx.env));
   const active = ctx.env.AWS_PROFILE || ctx.env[STATE.profile];
   const now = ctx.now();
+  // localeCompare's order, without loading ICU when the names and locale allow (util/collate.ts).
+  const order = localeOrder(ctx.env);
   const entries = [...set.profiles.values()]
     .map((p): ListEntry => {
       let kind: ListEntry['kind'] = 'invalid';
@@ -79,10 +93,11 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
         keyCreatedAt: null,
       };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => order(a.name, b.name));
+  const tokens = new Map<string, string | null>();
   for (const e of entries) {
     e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
-    if (e.kind === 'sso') e.ssoTokenExpiresAt = await ssoTokenExpiry(set, e.name, ctx);
+    if (e.kind === 'sso') e.ssoTokenExpiresAt = await ssoTokenExpiry(set, e.name, ctx, tokens);
     const key = set.profiles.get(e.name)?.settings.get('aws_access_key_id')?.value;
     if ((e.kind === 'keys' || e.kind === 'mfa') && typeof key === 'string' && key.startsWith('AKIA')) {
       e.keyCreatedAt = knownKeyCreated(cacheDir(ctx.env), key)?.toISOString() ?? null;

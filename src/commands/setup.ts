@@ -589,7 +589,8 @@ class Setup {
     } catch {
       return;
     }
-    const ours = names.filter((n) => /\.json$|\.lock$|^\..*\.tmp$|^stamps$|^clock$|\.takeover$/.test(n));
+    // files/: the kept indexes of big AWS files (files/index-cache.ts).
+    const ours = names.filter((n) => /\.json$|\.lock$|^\..*\.tmp$|^stamps$|^clock$|^files$|\.takeover$/.test(n));
     if (ours.length === 0) return;
     const sessions = ours.filter((n) => n.endsWith('.json')).length;
     if (!purge) {

@@ -1,5 +1,5 @@
 // awsenv use PROFILE: the statements that make this shell's environment match PROFILE.
-import { cacheDir } from '../sessions/cache.js';
+import { cacheDir, profileIndexCache } from '../sessions/cache.js';
 import { loadProfiles } from '../files/profiles.js';
 import { STATE } from '../core/variables.js';
 import { recentFailure, recordRenewal, RETRY_AFTER_MS, stampFor, untilStamp } from '../core/watch.js';
@@ -94,7 +94,7 @@ export async function use(args: UseArgs, ctx: Context): Promise<Output> {
   const badName = args.saveAs === undefined ? undefined : files!.checkSectionName(args.saveAs);
   if (badName) throw new UsageError(`--save-as: the section name ${badName}`);
   const deps = realDeps(ctx.env, ctx.now, ctx.warn, { login: args.login, refreshProfile: args.refresh ? profile : undefined });
-  const resolver = new Resolver(loadProfiles(ctx.env), deps, {
+  const resolver = new Resolver(loadProfiles(ctx.env, profileIndexCache(ctx.env)), deps, {
     mfaCode: args.mfaCode,
     durationSeconds: args.duration,
     refresh: args.refresh,

@@ -11,10 +11,12 @@
 // What the CLI ignores and awsenv ignores too: a missing file or dangling symlink (a file on
 // a volume that is not mounted is a real setup), and a path that is not a regular file
 // (/dev/null, a FIFO, which reading would block on). Checked against aws-cli 2.9.19.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
+import { headerNames, type IniIndex, LINE, lookUp, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
+import { type IndexCache, INDEX_MIN_SIZE, loadIndex, loadNames, saveIndex, saveNames } from './index-cache.js';
 import { os } from '../util/os.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -83,4 +85,100 @@ export function readIniFile(file: string): IniSection[] {
     throw new ConfigError(file, undefined, problemOf(error), { cause: error });
   }
   return bytes ? parseIni(file, decodeUtf8(file, bytes)) : [];
+}
+
+/**
+ * One shared file's sections, read the cheap way when it can be (scan.ts: headers found in
+ * one pass, a section parsed when asked for) and whole otherwise; both give what parseIni
+ * gives for the whole file, and the same errors.
+ */
+export interface IniFile {
+  file: string;
+  /** Section names in file order. */
+  names(): readonly string[];
+  indexOf(name: string): number | undefined;
+  /**
+   * [name, position] of the sections whose names start with 'profile' or 'sso-session' but
+   * not as `PREFIX WORD` with WORD free of spaces, tabs, quotes and backslashes (at least
+   * those: a parsed file gives all that start so).
+   */
+  irregular(): readonly [string, number][];
+  section(i: number): IniSection;
+  /** Every section, parsed (list, doctor): one read of the whole file. */
+  all(): readonly IniSection[];
+}
+
+export function parsedIniFile(file: string, sections: IniSection[]): IniFile {
+  let byName: Map<string, number> | undefined;
+  return {
+    file,
+    names: () => sections.map((s) => s.name),
+    indexOf: (name) => (byName ??= new Map(sections.map((s, i) => [s.name, i]))).get(name),
+    irregular: () => sections.flatMap((s, i): [string, number][] => (/^(profile|sso-session)/.test(s.name) ? [[s.name, i]] : [])),
+    section: (i) => sections[i]!,
+    all: () => sections,
+  };
+}
+
+function indexedIniFile(file: string, index: IniIndex, cache: IndexCache | undefined): IniFile {
+  let whole: IniSection[] | undefined;
+  let names: string[] | undefined;
+  // With a kept index, the names are kept beside it the first time they are listed.
+  const listed = (): string[] => {
+    const kept = cache && loadNames(cache, file, index);
+    if (kept) return kept;
+    const decoded = headerNames(file, index);
+    if (cache) saveNames(cache, file, index, decoded);
+    return decoded;
+  };
+  return {
+    file,
+    names: () => (names ??= whole?.map((s) => s.name) ?? listed()),
+    indexOf: (name) => lookUp(index, name),
+    irregular: () => index.irregular,
+    section: (i) => whole?.[i] ?? readSection(file, index, i),
+    all: () => (whole ??= readWhole(file, index)),
+  };
+}
+
+/** An indexed file read whole, checked to be the file indexed. */
+function readWhole(file: string, index: IniIndex): IniSection[] {
+  const sections = readIniFile(file);
+  if (sections.length !== index.count || sections.some((s, i) => s.line !== index.rec[i * STRIDE + LINE] || lookUp(index, s.name) !== i)) {
+    throw new ConfigError(file, undefined, 'changed while awsenv was reading it; run the command again');
+  }
+  return sections;
+}
+
+/**
+ * A shared file, indexed when the scan can follow it, else parsed whole (with its errors).
+ * With a cache, a big file's index is kept between runs (index-cache.ts).
+ */
+export function openIniFile(file: string, cache?: IndexCache): IniFile {
+  if (file === '') return parsedIniFile(file, []);
+  let index: IniIndex | undefined;
+  let indexKept = false;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new ConfigError(file, undefined, problemOf({ code: 'EISDIR' }));
+    if (!stat.isFile()) return parsedIniFile(file, []);
+    const fd = openSync(file, 'r');
+    try {
+      const st = fstatSync(fd, { bigint: true });
+      const cached = cache && st.size >= INDEX_MIN_SIZE;
+      index = cached ? loadIndex(cache, file, stampOfStats(st)) : undefined;
+      indexKept = index !== undefined;
+      if (!index) {
+        index = scanIni(fd);
+        if (index && cached) indexKept = saveIndex(cache, file, index, st);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parsedIniFile(file, []);
+    throw new ConfigError(file, undefined, problemOf(error), { cause: error });
+  }
+  return index ? indexedIniFile(file, index, indexKept ? cache : undefined) : parsedIniFile(file, readIniFile(file));
 }

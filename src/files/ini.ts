@@ -78,8 +78,11 @@ export function decodeUtf8(file: string, bytes: Uint8Array): string {
   throw new ConfigError(file, undefined, 'is not valid UTF-8 text');
 }
 
-/** Parses the text of one file into its sections, in file order. */
-export function parseIni(file: string, text: string): IniSection[] {
+/**
+ * Parses the text of one file into its sections, in file order. `firstLine` is the line the
+ * text starts on: one section's text, from its header on, parses alone (scan.ts).
+ */
+export function parseIni(file: string, text: string, firstLine = 1): IniSection[] {
   if (text.startsWith('\ufeff')) {
     // Python opens the file as 'utf-8', not 'utf-8-sig': the BOM stays on the first line,
     // which then is neither a section nor a comment, and the CLI refuses the whole file.
@@ -114,7 +117,7 @@ export function parseIni(file: string, text: string): IniSection[] {
   };
 
   lines.forEach((line, index) => {
-    const lineNo = index + 1;
+    const lineNo = index + firstLine;
     const stripped = pyStrip(line);
     const isComment = stripped.startsWith('#') || stripped.startsWith(';');
     if (isComment || stripped === '') {

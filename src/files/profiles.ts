@@ -14,8 +14,9 @@ import * as z from 'zod/mini';
 import { ConfigError, ProfileNotFound, UsageError } from '../errors.js';
 import { closest } from '../util/closest.js';
 import { lazy } from '../util/lazy.js';
-import { type AwsFilePaths, awsFilePaths, type Env, readIniFile } from './files.js';
+import { type AwsFilePaths, awsFilePaths, type Env, type IniFile, openIniFile, parsedIniFile } from './files.js';
 import { type IniSection } from './ini.js';
+import type { IndexCache } from './index-cache.js';
 
 export const PROFILE_KINDS = ['keys', 'keys+token', 'mfa', 'role', 'web-identity', 'process', 'sso', 'none'] as const;
 export type ProfileKind = (typeof PROFILE_KINDS)[number];
@@ -49,9 +50,10 @@ export interface Profile {
 
 export interface ProfileSet {
   paths: AwsFilePaths;
-  profiles: Map<string, Profile>;
+  /** Built when asked for (see ProfileMap); a plain Map in tests. */
+  profiles: ReadonlyMap<string, Profile>;
   /** `[sso-session NAME]` sections of config (botocore's `sso_sessions`); see ssoSessionOf. */
-  ssoSessions?: Map<string, Profile>;
+  ssoSessions?: ReadonlyMap<string, Profile>;
 }
 
 /**
@@ -158,33 +160,197 @@ export function mergeProfile(
 
 /** The profiles of both files' parsed sections, in the CLI's order: config's, then the rest. */
 export function buildProfiles(paths: AwsFilePaths, config: IniSection[], credentials: IniSection[]): ProfileSet {
-  // A later config section for the same name replaces an earlier one whole, as in
-  // build_profile_map: [default] then [profile default], or [profile a] then [profile "a"].
-  const configured = new Map<string, IniSection>();
-  const ssoSessions = new Map<string, Profile>();
-  for (const section of config) {
-    const name = configProfileName(section.name);
-    // `[profile ""]` makes a profile named '', which no --profile can select; leave it out.
-    if (name !== undefined && name !== '') configured.set(name, section);
-    const sso = ssoSessionName(section.name);
-    if (sso !== undefined) ssoSessions.set(sso, mergeProfile(sso, { section, file: paths.config }));
-  }
-  const credentialed = new Map(credentials.map((s) => [s.name, s]));
-  const profiles = new Map<string, Profile>();
-  for (const name of new Set([...configured.keys(), ...credentialed.keys()])) {
-    const c = configured.get(name);
-    const k = credentialed.get(name);
-    profiles.set(
-      name,
-      mergeProfile(name, c && { section: c, file: paths.config }, k && { section: k, file: paths.credentials }),
-    );
-  }
-  return { paths, profiles, ssoSessions };
+  return profilesOf(paths, parsedIniFile(paths.config, config), parsedIniFile(paths.credentials, credentials));
 }
 
-export function loadProfiles(env: Env): ProfileSet {
+/** Both files' profiles; with `cache`, a big file's index of headers is kept between runs. */
+export function loadProfiles(env: Env, cache?: IndexCache): ProfileSet {
   const paths = awsFilePaths(env);
-  return buildProfiles(paths, readIniFile(paths.config), readIniFile(paths.credentials));
+  return profilesOf(paths, openIniFile(paths.config, cache), openIniFile(paths.credentials, cache));
+}
+
+function profilesOf(paths: AwsFilePaths, config: IniFile, credentials: IniFile): ProfileSet {
+  return { paths, profiles: new ProfileMap(paths, config, credentials), ssoSessions: new SsoSessionMap(paths, config) };
+}
+
+// `[profile NAME]` and `[sso-session NAME]` as nearly every file writes them: NAME one shell
+// word with nothing to unquote, so the section's name is the prefix and NAME. A file's other
+// headers (quoted, extra spaces) are few and are looked at one by one.
+const PLAIN_PROFILE = /^profile [^ \t\r\n"'\\]+$/;
+const PLAIN_SSO_SESSION = /^sso-session [^ \t\r\n"'\\]+$/;
+
+/**
+ * The config sections that name something other than the plain way, as [name, section]
+ * (the file's scan noted them).
+ */
+function irregular(config: IniFile, prefix: string, plain: RegExp, nameOf: (section: string) => string | undefined): [string, number][] {
+  const found: [string, number][] = [];
+  for (const [section, i] of config.irregular()) {
+    if (!section.startsWith(prefix) || plain.test(section)) continue;
+    const name = nameOf(section);
+    if (name !== undefined) found.push([name, i]);
+  }
+  return found;
+}
+
+/**
+ * The config section a name's settings come from: botocore's build_profile_map lets a later
+ * section for the same name replace an earlier one whole ([default] then [profile default],
+ * or [profile a] then [profile "a"]), so the last of them.
+ */
+function lastSection(config: IniFile, name: string, prefix: string, plain: RegExp, others: [string, number][], alias?: string): number | undefined {
+  let last = -1;
+  const direct = plain.test(`${prefix} ${name}`) ? config.indexOf(`${prefix} ${name}`) : undefined;
+  if (direct !== undefined) last = direct;
+  const aliased = alias === undefined ? undefined : config.indexOf(alias);
+  if (aliased !== undefined && aliased > last) last = aliased;
+  for (const [other, i] of others) if (other === name && i > last) last = i;
+  return last < 0 ? undefined : last;
+}
+
+/**
+ * The profiles of both files as a read-only Map that builds a profile when it is asked for:
+ * `use` merges the two or three it needs, not all of a generated file's 50,000. Iterating
+ * it (list, doctor) reads each file whole once.
+ */
+class ProfileMap implements ReadonlyMap<string, Profile> {
+  readonly #built = new Map<string, Profile | null>();
+  #others?: [string, number][];
+  #names?: string[];
+
+  constructor(
+    private readonly paths: AwsFilePaths,
+    private readonly config: IniFile,
+    private readonly credentials: IniFile,
+  ) {}
+
+  get(name: string): Profile | undefined {
+    let profile = this.#built.get(name);
+    if (profile === undefined) {
+      profile = this.#build(name);
+      this.#built.set(name, profile);
+    }
+    return profile ?? undefined;
+  }
+
+  #build(name: string): Profile | null {
+    // `[profile ""]` makes a profile named '', which no --profile can select; leave it out.
+    this.#others ??= irregular(this.config, 'profile', PLAIN_PROFILE, configProfileName);
+    const c = name === '' ? undefined : lastSection(this.config, name, 'profile', PLAIN_PROFILE, this.#others, name === 'default' ? 'default' : undefined);
+    const k = this.credentials.indexOf(name);
+    if (c === undefined && k === undefined) return null;
+    return mergeProfile(
+      name,
+      c === undefined ? undefined : { section: this.config.section(c), file: this.paths.config },
+      k === undefined ? undefined : { section: this.credentials.section(k), file: this.paths.credentials },
+    );
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** Config's profiles in the order each first appears, then the credentials file's others. */
+  #keys(): string[] {
+    if (!this.#names) {
+      const seen = new Set<string>();
+      // Headers not in irregular() that start with 'profile ' are plain: no test of each.
+      const odd = new Set(this.config.irregular().map(([, i]) => i));
+      this.config.names().forEach((section, i) => {
+        const name = !odd.has(i) && section.startsWith('profile ') ? section.slice('profile '.length) : configProfileName(section);
+        if (name !== undefined && name !== '') seen.add(name);
+      });
+      for (const section of this.credentials.names()) seen.add(section);
+      this.#names = [...seen];
+    }
+    return this.#names;
+  }
+
+  get size(): number {
+    return this.#keys().length;
+  }
+
+  keys(): MapIterator<string> {
+    return this.#keys()[Symbol.iterator]();
+  }
+
+  *entries(): MapIterator<[string, Profile]> {
+    // Every profile: each file read whole once, not a section at a time.
+    this.config.all();
+    this.credentials.all();
+    for (const name of this.#keys()) yield [name, this.get(name)!];
+  }
+
+  *values(): MapIterator<Profile> {
+    for (const [, profile] of this.entries()) yield profile;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Profile]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: Profile, key: string, map: ReadonlyMap<string, Profile>) => void, thisArg?: unknown): void {
+    for (const [name, profile] of this.entries()) callback.call(thisArg, profile, name, this);
+  }
+}
+
+/** botocore's `sso_sessions`: the `[sso-session NAME]` sections of config, built when asked for. */
+class SsoSessionMap implements ReadonlyMap<string, Profile> {
+  readonly #built = new Map<string, Profile | null>();
+  #others?: [string, number][];
+
+  constructor(
+    private readonly paths: AwsFilePaths,
+    private readonly config: IniFile,
+  ) {}
+
+  get(name: string): Profile | undefined {
+    let session = this.#built.get(name);
+    if (session === undefined) {
+      this.#others ??= irregular(this.config, 'sso-session', PLAIN_SSO_SESSION, ssoSessionName);
+      const i = lastSection(this.config, name, 'sso-session', PLAIN_SSO_SESSION, this.#others);
+      session = i === undefined ? null : mergeProfile(name, { section: this.config.section(i), file: this.paths.config });
+      this.#built.set(name, session);
+    }
+    return session ?? undefined;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  #keys(): string[] {
+    const seen = new Set<string>();
+    for (const section of this.config.names()) {
+      const name = PLAIN_SSO_SESSION.test(section) ? section.slice('sso-session '.length) : ssoSessionName(section);
+      if (name !== undefined) seen.add(name);
+    }
+    return [...seen];
+  }
+
+  get size(): number {
+    return this.#keys().length;
+  }
+
+  keys(): MapIterator<string> {
+    return this.#keys()[Symbol.iterator]();
+  }
+
+  *entries(): MapIterator<[string, Profile]> {
+    for (const name of this.#keys()) yield [name, this.get(name)!];
+  }
+
+  *values(): MapIterator<Profile> {
+    for (const [, session] of this.entries()) yield session;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Profile]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: Profile, key: string, map: ReadonlyMap<string, Profile>) => void, thisArg?: unknown): void {
+    for (const [name, session] of this.entries()) callback.call(thisArg, session, name, this);
+  }
 }
 
 export function getProfile(set: ProfileSet, name: string): Profile {
@@ -307,6 +473,8 @@ export function ssoSessionOf(set: ProfileSet, profile: Profile, name: string): S
     const where = profile.settings.get('sso_session') ?? { file: set.paths.config, line: undefined };
     throw new ConfigError(where.file, where.line, `profile '${profile.name}': sso_session names '${name}', but ${set.paths.config} has no [sso-session ${name}] section`);
   }
+  const known = validSessions.get(session);
+  if (known) return { ...known };
   const plain: Record<string, unknown> = {};
   for (const [key, s] of session.settings) plain[key] = s.value;
   const result = ssoSessionSettings().safeParse(plain);
@@ -317,8 +485,13 @@ export function ssoSessionOf(set: ProfileSet, profile: Profile, name: string): S
     const problem = at ? (typeof at.value === 'object' ? 'is a nested block, but must be a single value' : result.error.issues[0]!.message) : 'is missing';
     throw new ConfigError(at?.file ?? file, at?.line ?? line, `[sso-session ${name}]: ${key} ${problem}`);
   }
-  return { ...result.data, file, line };
+  const valid = { ...result.data, file, line };
+  validSessions.set(session, valid);
+  return { ...valid };
 }
+
+/** Sessions found valid, by their section: `list` asks once per profile, 40,000 times for one session. */
+const validSessions = new WeakMap<Profile, SsoSessionSettings & { file: string; line: number }>();
 
 /**
  * The kind, in the order botocore's credential chain tries providers for a named profile

@@ -13,6 +13,7 @@ import type { Env } from '../files/files.js';
 import { homeOf } from '../files/files.js';
 import { sha256Hex } from '../util/hash.js';
 import { lazy } from '../util/lazy.js';
+import type { IndexCache } from '../files/index-cache.js';
 import { hostTag, processGone, sweepTemps, writeFileAtomic } from '../util/atomic.js';
 import { AwsenvError } from '../errors.js';
 
@@ -334,4 +335,13 @@ function breakIfStale(lock: string, staleMs: number): void {
   } finally {
     rmSync(guard, { force: true });
   }
+}
+
+/**
+ * Where the index of a big shared file's headers is kept between runs (files/index-cache.ts):
+ * files/ in the cache directory, trusted as the sessions are.
+ */
+export function profileIndexCache(env: Env): IndexCache {
+  const dir = join(cacheDir(env), 'files');
+  return { dir, trusted: () => trustDir(cacheDir(env), true) && trustDir(dir, true) };
 }

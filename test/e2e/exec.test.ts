@@ -1,11 +1,12 @@
 // exec's command line (issue 14 item 4): everything after PROFILE is the command, `--`
 // still accepted, awsenv's options before PROFILE, and a command that cannot run named
 // plainly. The built CLI, real commands (the AWS CLI v2 among them).
+import { spawn } from 'node:child_process';
 import { writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { awsenv, type Sandbox, sandbox } from '../helpers/env.js';
+import { awsenv, CLI, type Sandbox, sandbox } from '../helpers/env.js';
 import { requireTool } from '../helpers/tools.js';
 
 const test = suite('exec: the command line');
@@ -90,6 +91,37 @@ test('"command not found: nosuchcmd" (127), "permission denied" (126), an MFA co
   assert.is(code.exitCode, 127);
   assert.not.match(code.stderr, '924673');
   assert.match(code.stderr, 'an MFA code goes after --mfa-code, before the profile');
+});
+
+/** awsenv exec with `script` as the command, sent `signal` once the command has said "ready". */
+async function signalled(script: string, signal: NodeJS.Signals): Promise<{ exitCode: number | null; stdout: string }> {
+  const child = spawn('node', [CLI, 'exec', 'static', 'sh', '-c', script], { env: box.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  while (!stdout.includes('ready\n')) {
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill(signal);
+  const exitCode = await new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  return { exitCode, stdout };
+}
+
+test('signals sent to awsenv reach the command; its status is awsenv\'s', async () => {
+  const term = await signalled('trap "echo got-term; exit 5" TERM; echo ready; while :; do sleep 0.1; done', 'SIGTERM');
+  assert.is(term.exitCode, 5);
+  assert.match(term.stdout, 'got-term');
+  const int = await signalled('trap "echo got-int; exit 6" INT; echo ready; while :; do sleep 0.1; done', 'SIGINT');
+  assert.is(int.exitCode, 6);
+  assert.match(int.stdout, 'got-int');
+  // Not trapped: the command dies of it, and awsenv reports 128+N as a shell does.
+  const hup = await signalled('echo ready; while :; do sleep 0.1; done', 'SIGHUP');
+  assert.is(hup.exitCode, 129);
+});
+
+test('a command that ignores a forwarded SIGTERM is killed (SIGKILL, 137) 5 s later', async () => {
+  const r = await signalled('trap "" TERM; echo ready; while :; do sleep 0.1; done', 'SIGTERM');
+  assert.is(r.exitCode, 137);
 });
 
 test.run();

@@ -175,7 +175,7 @@ sts('a cached session is served without the AWS SDK: a copy of the CLI without i
   // The built CLI with the SDK's bundle taken out (its code cache kept: same main.cjs).
   const copy = join(box.dir, 'no-sdk');
   cpSync(join(ROOT, 'dist'), copy, { recursive: true });
-  rmSync(join(copy, 'lazy/sts-sdk.mjs'));
+  rmSync(join(copy, 'lazy/sts-sdk.cjs'));
   const run = (args: string[]) => execa('node', [join(copy, 'awsenv.js'), ...args], { env, extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false });
   const before = await moto.requests();
   const cached = await run(['use', 'admin', '--shell', 'bash']);
@@ -185,7 +185,7 @@ sts('a cached session is served without the AWS SDK: a copy of the CLI without i
   // The control: a request needs the bundle, and the copy has none.
   const refresh = await run(['use', 'admin', '--shell', 'bash', '--refresh']);
   assert.is.not(refresh.exitCode, 0);
-  assert.match(String(refresh.stderr), 'sts-sdk.mjs');
+  assert.match(String(refresh.stderr), 'sts-sdk.cjs');
   assert.is(String(refresh.stdout), 'false\n');
 });
 

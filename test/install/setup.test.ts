@@ -210,6 +210,9 @@ test('--uninstall says what is left in the session cache; --purge removes it (in
       mkdirSync(join(cache, 'stamps'), { recursive: true, mode: 0o700 });
       writeFileSync(join(cache, 'a'.repeat(64) + '.json'), '{}', { mode: 0o600 });
       writeFileSync(join(cache, 'stamps', 'until-1'), '');
+      // A kept index of a big AWS file (files/index-cache.ts) is awsenv's too.
+      mkdirSync(join(cache, 'files'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(cache, 'files', 'b'.repeat(64) + '.idx'), '', { mode: 0o600 });
       const un = how === 'setup' ? await setup(['--uninstall'], sb.env) : await run([INSTALL, ...AS_ROOT, '--uninstall'], sb.env);
       assert.is(un.exitCode, 0, un.stderr);
       assert.match(un.stdout, `left the session cache ${cache} (1 cached session`);

@@ -1,0 +1,168 @@
+// The headers of a big shared file (scan.ts), kept between runs: a `use` with a config of
+// 50,000 generated profiles then reads 2 MB of index instead of scanning 10 MB of text
+// (issue 15). Only a file's scan is kept, never its values: the sections a command needs
+// are still read from the file itself, and checked to be the ones indexed.
+//
+// An index is used only for the very file it was made from: same device, inode, size, and
+// change and modification times to the nanosecond (any write, rename over or chmod moves
+// the change time, which no user can set). A file changed within the clock tick it was
+// scanned in could keep all of those, so an index is saved only for a file whose times are
+// more than two seconds old when it is scanned (git's "racily clean" rule). Anything odd
+// about a saved index (another version, wrong lengths, offsets that do not climb, not the
+// user's own regular file) and it is ignored and the file scanned again; failing to save
+// one changes nothing.
+import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.js';
+import { sha256Hex } from '../util/hash.js';
+import { type IniIndex, LINE, nameMatches, START, STRIDE } from './scan.js';
+
+/** Where indexes go, and the check that the directory is the user's own (sessions/cache.ts). */
+export interface IndexCache {
+  dir: string;
+  trusted(): boolean;
+  /** The clock the two-second rule reads (tests move it). */
+  now?(): number;
+}
+
+/** Smaller files are scanned every time: the scan takes under a millisecond per 100 KB. */
+export const INDEX_MIN_SIZE = 256 * 1024;
+const VERSION = 1;
+const MAX_INDEX = 256 * 1024 * 1024;
+
+const pathOf = (cache: IndexCache, file: string) => join(cache.dir, `${sha256Hex(file)}.idx`);
+
+interface Header {
+  v: number;
+  file: string;
+  stamp: string;
+  size: number;
+  count: number;
+  tableLength: number;
+  irregular: [string, number][];
+  decoded: [number, string][];
+}
+
+/** The saved index of `file` as it is now (its stamp), or undefined. */
+export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIndex | undefined {
+  try {
+    if (!cache.trusted()) return undefined;
+    const bytes = readOwn(pathOf(cache, file));
+    if (!bytes) return undefined;
+    const eol = bytes.indexOf(0x0a);
+    if (eol < 0) return undefined;
+    const h = JSON.parse(bytes.toString('utf8', 0, eol)) as Header;
+    if (h.v !== VERSION || h.file !== file || h.stamp !== stamp) return undefined;
+    const { count, tableLength } = h;
+    if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(tableLength) || tableLength < 2 * count || (tableLength & (tableLength - 1)) !== 0) return undefined;
+    // The header is padded so that the numbers start 4-aligned: read in place, not copied.
+    const body = eol + 1;
+    if (body % 4 !== 0 || bytes.byteOffset % 4 !== 0 || bytes.length !== body + 4 * (count * STRIDE + tableLength)) return undefined;
+    const rec = new Int32Array(bytes.buffer, bytes.byteOffset + body, count * STRIDE);
+    const table = new Int32Array(bytes.buffer, bytes.byteOffset + body + 4 * count * STRIDE, tableLength);
+    // Lookups probe until an empty slot; offsets and lines climb (the rest is checked when
+    // a section or name is read: scan.ts).
+    if (!table.includes(0)) return undefined;
+    let lastStart = -1;
+    let lastLine = 0;
+    for (let r = 0; r < rec.length; r += STRIDE) {
+      const start = rec[r + START]!;
+      const line = rec[r + LINE]!;
+      if (start <= lastStart || line <= lastLine) return undefined;
+      lastStart = start;
+      lastLine = line;
+    }
+    if (lastStart >= h.size) return undefined;
+    return { count, rec, table, irregular: h.irregular, decoded: new Map(h.decoded), size: h.size, stamp };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps the index of `file` for the next run, when the file is old enough to trust its times; whether it did. */
+export function saveIndex(cache: IndexCache, file: string, index: IniIndex, st: BigIntStats): boolean {
+  const now = cache.now?.() ?? Date.now();
+  const newest = (st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1_000_000n;
+  if (BigInt(now) - newest <= 2000n) return false;
+  try {
+    if (!cache.trusted()) return false;
+    const header: Header = {
+      v: VERSION,
+      file,
+      stamp: index.stamp,
+      size: index.size,
+      count: index.count,
+      tableLength: index.table.length,
+      irregular: index.irregular,
+      decoded: [...index.decoded],
+    };
+    const rec = index.rec.subarray(0, index.count * STRIDE);
+    let head = JSON.stringify(header);
+    head += ' '.repeat((4 - ((Buffer.byteLength(head) + 1) % 4)) % 4);
+    writeFileAtomic(
+      pathOf(cache, file),
+      Buffer.concat([
+        Buffer.from(`${head}\n`),
+        Buffer.from(rec.buffer, rec.byteOffset, rec.byteLength),
+        Buffer.from(index.table.buffer, index.table.byteOffset, index.table.byteLength),
+      ]),
+    );
+    return true;
+  } catch {
+    // Only speed is lost: the next run scans the file again.
+    return false;
+  }
+}
+
+// The section names of a file with a kept index, beside it (`complete` and `list` read 2 MB
+// of names instead of the 10 MB file): the file's stamp, then the names a line each (a name
+// never holds a line break). Written only for a file whose index was kept (so old enough).
+const namesPathOf = (cache: IndexCache, file: string) => join(cache.dir, `${sha256Hex(file)}.names`);
+
+export function loadNames(cache: IndexCache, file: string, index: IniIndex): string[] | undefined {
+  try {
+    if (!cache.trusted()) return undefined;
+    const bytes = readOwn(namesPathOf(cache, file));
+    if (!bytes) return undefined;
+    const text = bytes.toString('utf8');
+    const eol = text.indexOf('\n');
+    if (eol < 0 || text.slice(0, eol) !== `${VERSION} ${index.stamp}`) return undefined;
+    const names = index.count === 0 ? [] : text.slice(eol + 1, -1).split('\n');
+    if (names.length !== index.count || !text.endsWith('\n')) return undefined;
+    // A few names checked against the index's hashes (first, middle, last).
+    for (const i of index.count === 0 ? [] : [0, index.count >> 1, index.count - 1]) if (!nameMatches(index, i, names[i]!)) return undefined;
+    return names;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveNames(cache: IndexCache, file: string, index: IniIndex, names: readonly string[]): void {
+  try {
+    if (!cache.trusted() || names.some((n) => n.includes('\n'))) return;
+    writeFileAtomic(namesPathOf(cache, file), `${VERSION} ${index.stamp}\n${names.map((n) => `${n}\n`).join('')}`);
+  } catch {
+    // Only speed is lost.
+  }
+}
+
+/** The bytes of a regular file of this user, not through a link, not blocking on a FIFO. */
+function readOwn(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    const me = process.getuid?.();
+    if (!st.isFile() || (me !== undefined && st.uid !== me) || st.size > MAX_INDEX) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    for (let n = 1; n > 0 && got < bytes.length; got += n) n = readSync(fd, bytes, got, bytes.length - got, got);
+    return got === bytes.length ? bytes : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,422 @@
+// A shared file read without parsing all of it: one pass over its bytes, a chunk at a time,
+// that checks the whole file as parseIni would and notes where each [section] header is;
+// a section's keys are parsed only when a command asks for that section, and the section
+// names are decoded only when a command lists them. SSO config generators write files of
+// 50,000 profiles, and `use` needs two or three of them: parsing all of them, keeping the
+// text and a Map per profile cost half a second and 30 × the file's size in memory (issue 15).
+//
+// The scan only ever says "this file is fine, here are its headers" or "I cannot tell":
+// on anything it does not follow (a duplicate section or key, any malformed line,
+// [DEFAULT], a byte-order mark, a NUL, bytes that are not UTF-8, a nested block with a line
+// that is not "sub = value") it gives up, and the caller reads the file the old way, whole,
+// through parseIni, which then throws the error that names file, line and key, exactly as
+// before. So a file that is malformed anywhere, even in a section far from the profile asked
+// for, is still refused by every command, as the AWS CLI refuses it. Names are compared by
+// two 32-bit hashes of their bytes, never by a string per header: equal names always collide,
+// so a duplicate is never missed, and two different names that collide only send the file
+// to the whole parse. test/files/scan.test.ts compares both paths on generated files.
+import { type BigIntStats, closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { ConfigError } from '../errors.js';
+import { type IniSection, isPySpace, parseIni, pyStrip } from './ini.js';
+
+/** The headers of a file the scan found sound; sections are parsed from disk on demand. */
+export interface IniIndex {
+  count: number;
+  /**
+   * Per header, STRIDE numbers (typed, so 50,000 headers are 1.2 MB outside the GC's heap):
+   * its line (1-based), the byte offset of its line (a section ends where the next one
+   * starts), where its name starts and ends (-1 for a name in `decoded`), and the two
+   * hashes of its name.
+   */
+  rec: Int32Array;
+  /** The names of header lines that were not ASCII (nameStarts is -1 for them). */
+  decoded: Map<number, string>;
+  /** Name hashes → position + 1, open addressing. */
+  table: Int32Array;
+  /** Headers that start with 'profile' or 'sso-session' but are not `PREFIX WORD` plainly. */
+  irregular: [string, number][];
+  size: number;
+  /** To see that the file read later for a section is the file scanned. */
+  stamp: string;
+}
+
+/** Bytes read at a time; tests make it tiny so that lines and sections straddle chunks. */
+export const SCAN = { chunk: 1 << 20 };
+const EQ = 0x3d;
+const COLON = 0x3a;
+const PROFILE = Buffer.from('profile');
+const SSO_SESSION = Buffer.from('sso-session');
+const DEFAULT = Buffer.from('DEFAULT');
+// Bytes other than printable ASCII that change how a line reads: NUL (refused), and the
+// control characters Python counts as spaces or (in a nested block) as line breaks.
+const CONTROL = [0x00, 0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x1f];
+
+/** What tells a file from its next version: device, inode, size, times to the nanosecond. */
+export const stampOfStats = (st: BigIntStats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+const stampOf = (fd: number): string => stampOfStats(fstatSync(fd, { bigint: true }));
+
+// FNV-1a and a multiply-by-31 hash, the pair taken as one 64-bit name hash.
+let hashA = 0;
+let hashB = 0;
+function hashBytes(b: Uint8Array, start: number, end: number): void {
+  let a = 0x811c9dc5;
+  let c = 7;
+  for (let i = start; i < end; i++) {
+    const x = b[i]!;
+    a = Math.imul(a ^ x, 0x01000193);
+    c = (Math.imul(c, 31) + x) | 0;
+  }
+  hashA = a | 0;
+  hashB = c;
+}
+
+/** FNV-1a of a key's UTF-8 bytes, as `line` computes it for an ASCII key. */
+function hashKey(key: string): number {
+  const bytes = Buffer.from(key, 'utf8');
+  let hash = 0x811c9dc5;
+  for (const b of bytes) hash = Math.imul(hash ^ b, 0x01000193);
+  return hash | 0;
+}
+
+const startsWithBytes = (b: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean => {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (b[start + i] !== prefix[i]) return false;
+  return true;
+};
+
+/** `PREFIX WORD` with WORD one shell word that needs no unquoting. */
+function plainBytes(b: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean {
+  const at = start + prefix.length;
+  if (end - at < 2 || b[at] !== 0x20) return false;
+  for (let i = at + 1; i < end; i++) {
+    const x = b[i]!;
+    if (x === 0x20 || x === 0x09 || x === 0x22 || x === 0x27 || x === 0x5c) return false;
+  }
+  return true;
+}
+
+/** The position of a section by name (the hash pair as lookUp computes it), or -1. */
+function probe(table: Int32Array, rec: Int32Array, a: number, c: number): number {
+  const mask = table.length - 1;
+  for (let slot = a & mask; ; slot = (slot + 1) & mask) {
+    const at = table[slot]! - 1;
+    if (at < 0) return -1;
+    if (rec[at * STRIDE + H1] === a && rec[at * STRIDE + H2] === c) return at;
+  }
+}
+
+export const STRIDE = 6;
+export const LINE = 0;
+export const START = 1;
+const NAME_START = 2;
+const NAME_END = 3;
+const H1 = 4;
+const H2 = 5;
+
+/** The position of the section named `name` in an indexed file. */
+export function lookUp(index: IniIndex, name: string): number | undefined {
+  const bytes = Buffer.from(name, 'utf8');
+  hashBytes(bytes, 0, bytes.length);
+  const at = probe(index.table, index.rec, hashA, hashB);
+  return at < 0 ? undefined : at;
+}
+
+/**
+ * Scans an open regular file; undefined when the caller must parse it whole instead (it
+ * then gets parseIni's own result or error).
+ */
+export function scanIni(fd: number): IniIndex | undefined {
+  const stamp = stampOf(fd);
+  let rec = new Int32Array(STRIDE * 1024);
+  let count = 0;
+  const irregular: [string, number][] = [];
+  let table = new Int32Array(1024);
+
+  // parseIni's state: inside a section, a key open for continuation lines, the indent of
+  // the last line that was not a continuation, and whether the open key's value is empty
+  // on its own line (its continuation lines then make a nested block, each "sub = value").
+  let inSection = false;
+  let optionOpen = false;
+  let indentLevel = 0;
+  let nested = false;
+  // The current section's key hashes (a section has a handful of keys).
+  const keys: number[] = [];
+
+  let buf = Buffer.allocUnsafe(SCAN.chunk);
+  let filled = 0;
+  let base = 0; // file offset of buf[0]
+  let lineNo = 0;
+  let eof = false;
+  let size = 0;
+
+  const header = (ls: number, nameStart: number, nameEnd: number, name?: string): boolean => {
+    const at = count;
+    if (name !== undefined) {
+      // A decoded (non-ASCII) line: the same bytes as the file's.
+      const bytes = Buffer.from(name, 'utf8');
+      if (name === 'DEFAULT') return false;
+      hashBytes(bytes, 0, bytes.length);
+      if (name.startsWith('profile') || name.startsWith('sso-session')) irregular.push([name, at]);
+    } else {
+      const length = nameEnd - nameStart;
+      if (length === DEFAULT.length && startsWithBytes(buf, nameStart, nameEnd, DEFAULT)) return false;
+      const profile = startsWithBytes(buf, nameStart, nameEnd, PROFILE);
+      const sso = !profile && startsWithBytes(buf, nameStart, nameEnd, SSO_SESSION);
+      if ((profile && !plainBytes(buf, nameStart, nameEnd, PROFILE)) || (sso && !plainBytes(buf, nameStart, nameEnd, SSO_SESSION))) {
+        irregular.push([buf.toString('latin1', nameStart, nameEnd), at]);
+      }
+      hashBytes(buf, nameStart, nameEnd);
+    }
+    if (probe(table, rec, hashA, hashB) >= 0) return false; // the same name twice (or a collision)
+    if (base + ls > 0x7fffffff) return false; // past 2 GB: for the whole parse to refuse
+    if ((at + 1) * STRIDE > rec.length) {
+      const bigger = new Int32Array(rec.length * 2);
+      bigger.set(rec);
+      rec = bigger;
+    }
+    const r = at * STRIDE;
+    rec[r + LINE] = lineNo;
+    rec[r + START] = base + ls;
+    rec[r + NAME_START] = name === undefined ? base + nameStart : -1;
+    rec[r + NAME_END] = name === undefined ? base + nameEnd : -1;
+    rec[r + H1] = hashA;
+    rec[r + H2] = hashB;
+    count++;
+    if (name !== undefined) decoded.set(at, name);
+    if ((at + 1) * 2 > table.length) {
+      table = new Int32Array(table.length * 4);
+      for (let i = 0; i <= at; i++) insert(i);
+    } else {
+      insert(at);
+    }
+    inSection = true;
+    optionOpen = false;
+    keys.length = 0;
+    return true;
+  };
+  // Names of decoded header lines, by position (their bytes are not where nameStarts says).
+  const decoded = new Map<number, string>();
+  const insert = (at: number) => {
+    const mask = table.length - 1;
+    let slot = rec[at * STRIDE + H1]! & mask;
+    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    table[slot] = at + 1;
+  };
+
+  const key = (hash: number, empty: boolean): boolean => {
+    if (keys.includes(hash)) return false; // the same key twice (or a collision)
+    keys.push(hash);
+    optionOpen = true;
+    nested = empty;
+    return true;
+  };
+
+  // One line, buf[ls, le) of printable ASCII and tabs: false when the scan gives up.
+  // (In such a line the only spaces are ' ' and '\t': written out, not called, since this
+  // runs on every line, before the JIT has warmed up.)
+  const line = (ls: number, le: number): boolean => {
+    lineNo++;
+    let st = ls;
+    let b = 0;
+    while (st < le && ((b = buf[st]!) === 0x20 || b === 0x09)) st++;
+    if (st === le) return true; // blank
+    const first = buf[st]!;
+    if (first === 0x23 || first === 0x3b) return true; // '#', ';': a comment
+    let en = le;
+    while (en > st && ((b = buf[en - 1]!) === 0x20 || b === 0x09)) en--;
+    const indent = st - ls;
+    if (inSection && optionOpen && indent > indentLevel) {
+      if (!nested) return true;
+      const eq = buf.indexOf(EQ, st);
+      return eq >= 0 && eq < en;
+    }
+    indentLevel = indent;
+    if (first === 0x5b) {
+      let close = en - 1;
+      while (close > st && buf[close] !== 0x5d) close--;
+      if (close > st + 1) return header(ls, st + 1, close);
+    }
+    // The key, lowercased, hashed on the way to the first '=' or ':'.
+    let d = st;
+    let hash = 0x811c9dc5;
+    let keyHash = hash;
+    for (; d < en; d++) {
+      b = buf[d]!;
+      if (b === EQ || b === COLON) break;
+      if (b !== 0x20 && b !== 0x09) {
+        if (b >= 0x41 && b <= 0x5a) b += 0x20;
+        hash = Math.imul(hash ^ b, 0x01000193);
+        keyHash = hash;
+      } else {
+        hash = Math.imul(hash ^ b, 0x01000193);
+      }
+    }
+    if (!inSection || d === en || d === st) return false;
+    let v = d + 1;
+    while (v < en && ((b = buf[v]!) === 0x20 || b === 0x09)) v++;
+    return key(keyHash | 0, v === en);
+  };
+
+  // A line with bytes outside printable ASCII, decoded: parseIni's steps on the string.
+  const slowLine = (ls: number, le: number): boolean => {
+    lineNo++;
+    const text = buf.toString('utf8', ls, le);
+    if (text.includes('\0')) return false;
+    const stripped = pyStrip(text);
+    if (stripped === '') return true;
+    if (stripped.startsWith('#') || stripped.startsWith(';')) return true;
+    let indent = 0;
+    while (isPySpace(text, indent)) indent++;
+    if (inSection && optionOpen && indent > indentLevel) {
+      if (!nested) return true;
+      // botocore's _parse_nested splits a value where Python's splitlines() does.
+      return stripped.split(/[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/).every((l) => pyStrip(l) === '' || l.includes('='));
+    }
+    indentLevel = indent;
+    const close = stripped.lastIndexOf(']');
+    if (stripped.startsWith('[') && close > 1) return header(ls, -1, -1, stripped.slice(1, close));
+    const d = stripped.search(/[=:]/);
+    if (!inSection || d <= 0) return false;
+    let ke = d;
+    while (ke > 0 && isPySpace(stripped, ke - 1)) ke--;
+    return key(hashKey(stripped.slice(0, ke).toLowerCase()), pyStrip(stripped.slice(d + 1)) === '');
+  };
+
+  for (;;) {
+    if (filled === buf.length) {
+      // A line longer than the buffer: make room for it.
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, filled);
+      buf = bigger;
+    }
+    const n = eof ? 0 : readSync(fd, buf, filled, buf.length - filled, null);
+    if (n === 0) eof = true;
+    filled += n;
+    size += n;
+    // Whole lines only: up to the last '\n' (a UTF-8 sequence never holds one), or all at the end.
+    let cut = filled;
+    if (!eof) {
+      cut = buf.lastIndexOf(0x0a, filled - 1) + 1;
+      if (cut === 0) continue;
+    }
+    const part = buf.subarray(0, cut);
+    if (base === 0 && cut >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return undefined;
+    if (!isUtf8(part)) return undefined;
+    // Universal newlines: \r\n, \r and \n each end a line. A chunk of printable ASCII lines
+    // ending in \n or \r\n is cut at each \n natively; any other goes byte by byte.
+    let simple = isAscii(part) && !CONTROL.some((b) => part.indexOf(b) >= 0);
+    let crlf = false;
+    for (let r = part.indexOf(0x0d); simple && r >= 0; r = part.indexOf(0x0d, r + 1)) {
+      crlf = true;
+      if (part[r + 1] !== 0x0a) simple = false;
+    }
+    let ls = 0;
+    if (simple) {
+      while (ls < cut) {
+        let nl = part.indexOf(0x0a, ls);
+        if (nl < 0) nl = cut;
+        if (!line(ls, crlf && nl > ls && part[nl - 1] === 0x0d ? nl - 1 : nl)) return undefined;
+        ls = nl + 1;
+      }
+    } else {
+      let odd = false;
+      for (let i = 0; i < cut; i++) {
+        const b = buf[i]!;
+        if (b === 0x0a || b === 0x0d) {
+          if (!(odd ? slowLine(ls, i) : line(ls, i))) return undefined;
+          if (b === 0x0d && i + 1 < cut && buf[i + 1] === 0x0a) i++;
+          ls = i + 1;
+          odd = false;
+        } else if (b >= 0x80 || (b < 0x20 && b !== 0x09)) {
+          odd = true;
+        }
+      }
+      if (ls < cut && !(odd ? slowLine(ls, cut) : line(ls, cut))) return undefined;
+    }
+    if (eof) break;
+    buf.copy(buf, 0, cut, filled);
+    filled -= cut;
+    base += cut;
+  }
+  if (stampOf(fd) !== stamp) return undefined;
+  return { count, rec, decoded, table, irregular, size, stamp };
+}
+
+function readRange(file: string, index: IniIndex, start: number, end: number): Buffer {
+  const bytes = Buffer.allocUnsafe(end - start);
+  const fd = openSync(file, 'r');
+  try {
+    if (stampOf(fd) !== index.stamp) throw changed(file);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, start + got);
+      if (n === 0) throw changed(file);
+      got += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
+/** Section i of an indexed file, parsed from its bytes as parseIni parses the whole file. */
+export function readSection(file: string, index: IniIndex, i: number): IniSection {
+  const start = index.rec[i * STRIDE + START]!;
+  const end = i + 1 < index.count ? index.rec[(i + 1) * STRIDE + START]! : index.size;
+  if (!(start >= 0 && start < end && end <= index.size)) throw changed(file);
+  // From its header on, a section parses alone exactly as within the file: a header line
+  // leaves parseIni in the same state wherever it stands.
+  const [section, ...rest] = parseIni(file, readRange(file, index, start, end).toString('utf8'), index.rec[i * STRIDE + LINE]!);
+  if (!section || rest.length > 0 || section.line !== index.rec[i * STRIDE + LINE]) throw changed(file);
+  // The section indexed, not another: its name has the hashes noted.
+  const bytes = Buffer.from(section.name, 'utf8');
+  hashBytes(bytes, 0, bytes.length);
+  if (hashA !== index.rec[i * STRIDE + H1] || hashB !== index.rec[i * STRIDE + H2]) throw changed(file);
+  return section;
+}
+
+/** Whether `name` has the hashes noted for section i. */
+export function nameMatches(index: IniIndex, i: number, name: string): boolean {
+  const bytes = Buffer.from(name, 'utf8');
+  hashBytes(bytes, 0, bytes.length);
+  return hashA === index.rec[i * STRIDE + H1] && hashB === index.rec[i * STRIDE + H2];
+}
+
+/** Every section's name, in file order: one more pass over the file, decoding only the names. */
+export function headerNames(file: string, index: IniIndex): string[] {
+  const names: string[] = new Array<string>(index.count);
+  let chunk = Buffer.allocUnsafe(Math.max(1, Math.min(SCAN.chunk, index.size)));
+  let from = 0;
+  let to = 0;
+  const fd = openSync(file, 'r');
+  try {
+    if (stampOf(fd) !== index.stamp) throw changed(file);
+    for (let i = 0; i < index.count; i++) {
+      const start = index.rec[i * STRIDE + NAME_START]!;
+      const end = index.rec[i * STRIDE + NAME_END]!;
+      if (start < 0) {
+        const name = index.decoded.get(i);
+        if (name === undefined) throw changed(file);
+        names[i] = name;
+        continue;
+      }
+      if (!(start <= end && end <= index.size)) throw changed(file);
+      if (start < from || end > to) {
+        if (end - start > chunk.length) chunk = Buffer.allocUnsafe(end - start);
+        let got = 0;
+        for (let n = 1; n > 0 && got < chunk.length; got += n) n = readSync(fd, chunk, got, chunk.length - got, start + got);
+        from = start;
+        to = start + got;
+        if (end > to) throw changed(file);
+      }
+      // ASCII: the line was checked byte by byte.
+      names[i] = chunk.toString('latin1', start - from, end - from);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return names;
+}
+
+const changed = (file: string) => new ConfigError(file, undefined, 'changed while awsenv was reading it; run the command again');

@@ -1,0 +1,319 @@
+// The indexed read (scan.ts: headers found in one pass, a section parsed when asked for,
+// profiles built when asked for) against the whole parse it replaces: on generated files,
+// good and malformed, every profile and sso-session, every lookup and every error must be
+// what parseIni of the whole file and the eager merge (below, as profiles.ts did it before
+// the index) give. The files are written to disk, read with a normal chunk and with chunks
+// of a few bytes (so that lines, \r\n pairs, UTF-8 sequences and sections straddle them).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readIniFile } from '../../src/files/files.js';
+import type { IniSection } from '../../src/files/ini.js';
+import { configProfileName, loadProfiles, mergeProfile, type Profile, type ProfileSet, ssoSessionName } from '../../src/files/profiles.js';
+import { SCAN, scanIni } from '../../src/files/scan.js';
+import { ConfigError } from '../../src/errors.js';
+
+/** profiles.ts's buildProfiles before the index: every profile merged up front. */
+function eager(paths: { config: string; credentials: string }, config: IniSection[], credentials: IniSection[]) {
+  const configured = new Map<string, IniSection>();
+  const ssoSessions = new Map<string, Profile>();
+  for (const section of config) {
+    const name = configProfileName(section.name);
+    if (name !== undefined && name !== '') configured.set(name, section);
+    const sso = ssoSessionName(section.name);
+    if (sso !== undefined) ssoSessions.set(sso, mergeProfile(sso, { section, file: paths.config }));
+  }
+  const credentialed = new Map(credentials.map((s) => [s.name, s]));
+  const profiles = new Map<string, Profile>();
+  for (const name of new Set([...configured.keys(), ...credentialed.keys()])) {
+    const c = configured.get(name);
+    const k = credentialed.get(name);
+    profiles.set(name, mergeProfile(name, c && { section: c, file: paths.config }, k && { section: k, file: paths.credentials }));
+  }
+  return { profiles, ssoSessions };
+}
+
+const plain = (p: Profile | undefined) =>
+  p && {
+    ...p,
+    settings: [...p.settings].map(([k, v]) => [k, typeof v.value === 'object' ? { ...v.value } : v.value, v.file, v.line]),
+    config: p.config && [...p.config].map(([k, v]) => [k, typeof v.value === 'object' ? { ...v.value } : v.value, v.line]),
+    credentials: p.credentials && [...p.credentials].map(([k, v]) => [k, typeof v.value === 'object' ? { ...v.value } : v.value, v.line]),
+  };
+
+type Outcome = { error: string } | { names: string[]; profiles: unknown[]; sessions: unknown[]; lookups: unknown[] };
+
+/** What the whole parse gives, for the names asked about. */
+function expected(paths: { config: string; credentials: string }, asked: string[]): Outcome {
+  try {
+    const { profiles, ssoSessions } = eager(paths, readIniFile(paths.config), readIniFile(paths.credentials));
+    return {
+      names: [...profiles.keys()],
+      profiles: [...profiles.values()].map(plain),
+      sessions: [...ssoSessions].map(([n, s]) => [n, plain(s)]),
+      lookups: asked.map((n) => [n, plain(profiles.get(n)) ?? null, plain(ssoSessions.get(n)) ?? null]),
+    };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { error: error.message };
+  }
+}
+
+/** What the indexed read gives: lookups first (each section read alone), then everything. */
+function actual(paths: { config: string; credentials: string }, asked: string[]): Outcome {
+  try {
+    const env = { HOME: '/nonexistent', AWS_CONFIG_FILE: paths.config, AWS_SHARED_CREDENTIALS_FILE: paths.credentials };
+    const lookups = ((set: ProfileSet) => asked.map((n) => [n, plain(set.profiles.get(n)) ?? null, plain(set.ssoSessions?.get(n)) ?? null]))(loadProfiles(env));
+    const set = loadProfiles(env);
+    const names = [...set.profiles.keys()];
+    return {
+      names,
+      profiles: [...set.profiles.values()].map(plain),
+      sessions: [...set.ssoSessions!].map(([n, s]) => [n, plain(s)]),
+      lookups,
+    };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { error: error.message };
+  }
+}
+
+// --- a generator of AWS-file-like text, good lines mostly, with every kind of oddity
+function prng(seed: number) {
+  let x = seed || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+const NAMES = ['a', 'b', 'dev', 'prod', 'default', 'Dev', 'ü-team', 'x y', 'corp', 'lab', 'q"r', '', 'a\u00a0b'];
+const HEADERS = (n: string) => [
+  `profile ${n}`,
+  `profile ${n}`,
+  `profile ${n}`,
+  n || 'x',
+  `profile "${n}"`,
+  `profile  ${n}`,
+  `profile\t${n}`,
+  `sso-session ${n}`,
+  `sso-session '${n}'`,
+  `profilex ${n}`,
+  'default',
+  'DEFAULT',
+  `services ${n}`,
+  `plugins`,
+];
+const KEYS = ['region', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'role_arn', 'source_profile', 'sso_session', 'sso_account_id', 'sso_role_name', 'sso_start_url', 'sso_region', 's3', 'output', 'ke y', 'ünï'];
+const VALUES = ['us-east-1', 'AKIAEXAMPLE', 'x', '', 'a = b', 'with ; semicolon', 'tab\there', 'ünïcode', 'nbsp\u00a0end', 'vt\x0bmid', 'arn:aws:iam::123456789012:role/r', 'has]bracket', '\u2028sep'];
+const SPACES = ['', '', '', ' ', '  ', '\t', '\u00a0', '\x0c', '\u3000'];
+const EOLS = ['\n', '\n', '\n', '\n', '\r\n', '\r'];
+
+function generate(seed: number, bad: boolean): string {
+  const r = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const out: string[] = [];
+  const eol = r() < 0.8 ? '\n' : pick(EOLS);
+  const odd = (p: number) => r() < p;
+  if (odd(0.3)) out.push(`# ${pick(['generated', 'ünï', '[profile x]'])}`);
+  const sections = 1 + Math.floor(r() * 5);
+  for (let n = 0; n < sections; n++) {
+    out.push(`${odd(0.05) ? pick(SPACES) : ''}[${pick(HEADERS(pick(NAMES)))}]${odd(0.05) ? ' # trailing' : ''}`);
+    const keys = [...KEYS].sort(() => r() - 0.5).slice(0, Math.floor(r() * 6));
+    for (const key of keys) {
+      const nested = odd(0.1);
+      out.push(`${odd(0.03) ? pick(SPACES) : ''}${odd(0.1) ? key.toUpperCase() : key}${pick(SPACES)}${odd(0.9) ? '=' : ':'}${pick(SPACES)}${nested ? '' : pick(VALUES)}${odd(0.1) ? pick(SPACES) : ''}`);
+      if (nested || odd(0.1)) {
+        for (let k = Math.floor(r() * 3); k >= 0; k--) {
+          out.push(`${pick(['  ', '\t', ' ', '\u00a0 '])}${(odd(0.05) ? 'k\x0bv = 1' : pick(['max_concurrent_requests = 20', 'addressing_style = path', 'k = v\x0bw = 1', 'x = 1', 'y=2']))}`);
+        }
+      }
+      if (odd(0.1)) out.push(pick(['', ' ', '\t', '\u00a0']));
+      if (odd(0.05)) out.push(`${pick(['#', ';', '  #'])} ${pick(['comment', '[profile commented]', 'ünï'])}`);
+    }
+    if (odd(0.3)) out.push('');
+  }
+  if (bad) {
+    const at = Math.floor(r() * (out.length + 1));
+    out.splice(at, 0, pick(['no delimiter here', '= value', '[', '[]', '[unclosed', 'key = \x00nul', '  continued', 'region = again', '[profile a]', 's3 =', '  broken']));
+  }
+  const text = out.map((l) => l + (odd(0.05) ? pick(EOLS) : eol)).join('');
+  return !bad && odd(0.01) ? `\ufeff${text}` : text;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'awsenv-scan-'));
+const paths = { config: join(dir, 'config'), credentials: join(dir, 'credentials') };
+const ASKED = [...NAMES, 'profile a', 'nonexistent', 'DEFAULT'];
+
+function compare(config: string | Buffer, credentials: string | Buffer, what: string): void {
+  writeFileSync(paths.config, config);
+  writeFileSync(paths.credentials, credentials);
+  const want = expected(paths, ASKED);
+  for (const chunk of [1 << 20, 7, 1]) {
+    SCAN.chunk = chunk;
+    try {
+      assert.equal(actual(paths, ASKED), want, `${what}, chunk ${chunk}\n--- config\n${JSON.stringify(String(config))}\n--- credentials\n${JSON.stringify(String(credentials))}`);
+    } finally {
+      SCAN.chunk = 1 << 20;
+    }
+  }
+}
+
+const generated = suite('scan: the indexed read gives what the whole parse gives');
+generated('1,500 generated pairs of files, good and malformed, three chunk sizes', () => {
+  let errors = 0;
+  for (let seed = 1; seed <= 1500; seed++) {
+    const bad = seed % 4 === 0;
+    const config = generate(seed * 2, bad);
+    const credentials = generate(seed * 2 + 1, bad && seed % 8 === 0);
+    compare(config, credentials, `seed ${seed}`);
+    const outcome = expected(paths, []);
+    if ('error' in outcome) errors++;
+    if (process.env.SCAN_TEST_DEBUG && 'error' in outcome) console.log(outcome.error.replace(/^[^:]*:\d*:? ?/, ''));
+  }
+  // Both outcomes are well represented (the generator is not all errors or all good files).
+  assert.ok(errors > 150 && errors < 1000, `${errors} of 1500 were errors`);
+});
+
+generated('a sound file is indexed, not read whole (the fast path is the one tested)', () => {
+  let indexed = 0;
+  for (let seed = 1; seed <= 300; seed++) {
+    const text = generate(seed * 2, false);
+    writeFileSync(paths.config, text);
+    if ('error' in expected({ config: paths.config, credentials: '' }, [])) continue;
+    const fd = openSync(paths.config, 'r');
+    const index = scanIni(fd);
+    closeSync(fd);
+    // The scan leaves only [DEFAULT] and a byte-order mark to the whole parse.
+    const shouldIndex = !/^[^\S\r\n]*\[DEFAULT\]/m.test(text) && !text.startsWith('\ufeff');
+    if (index) indexed++;
+    else assert.ok(!shouldIndex, `seed ${seed}: a sound file was not indexed\n${JSON.stringify(text)}`);
+  }
+  assert.ok(indexed > 100, `only ${indexed} indexed`);
+});
+
+const cases = suite('scan: malformed files give the whole parse\'s error, wherever the fault is');
+const GOOD = '[profile a]\nregion = eu-west-1\n\n';
+const far = (n: number) => Array.from({ length: n }, (_, i) => `[profile p${i}]\nregion = us-east-1\n`).join('');
+for (const [what, config] of [
+  ['a duplicate section far below the profile', `${GOOD}${far(300)}[profile a]\nregion = x\n`],
+  ['a duplicate key in another section', `${GOOD}${far(50)}[profile z]\nregion = a\nRegion = b\n`],
+  ['a line with no delimiter at the end', `${GOOD}${far(50)}oops\n`],
+  ['a key before any section', `region = x\n${GOOD}`],
+  ['a nested block with a line without =', `${GOOD}[profile n]\ns3 =\n  max = 1\n  broken\n`],
+  ['a nested block line split by U+2028', `${GOOD}[profile n]\ns3 =\n  a = 1\u2028b\n`],
+  ['a NUL byte', `${GOOD}[profile n]\nregion = a\x00b\n`],
+  ['a byte-order mark', `\ufeff${GOOD}`],
+  ['[DEFAULT] (read whole, inherited)', `[DEFAULT]\nregion = d\n${GOOD}[profile b]\noutput = json\n`],
+  ['a header with no name', `${GOOD}[]\n`],
+  ['a duplicate section with non-ASCII names', `[profile ü]\nregion = a\n${far(10)}[profile ü]\n`],
+  ['a duplicate key spelled in another case, in a non-ASCII line', `[profile a]\nsso_account_name = ü\nSSO_ACCOUNT_NAME = x\n`],
+  ['CRLF line ends throughout', `${GOOD}${far(20)}`.replaceAll('\n', '\r\n')],
+  ['CR line ends throughout', `${GOOD}${far(20)}`.replaceAll('\n', '\r')],
+  ['a lone CR in a CRLF file', `${GOOD}${far(5)}`.replaceAll('\n', '\r\n').replace('region = us-east-1\r\n', 'region = us\reast\r\n')],
+  ['an indented header after a key (a continuation line)', `${GOOD}[profile b]\nregion = x\n  [profile a]\n`],
+  ['a quoted profile and a plain one for the same name', `[profile "a"]\nregion = q\n[profile a]\nregion = p\n[profile  a]\nregion = s\n`],
+  ['[default] and [profile default]', `[profile default]\nregion = p\n[default]\nregion = d\n`],
+  ['no newline at the end', `${GOOD}[profile b]\nregion = x`],
+] as const) {
+  cases(what, () => compare(config, '[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n', what));
+}
+cases('bytes that are not UTF-8 far below', () => compare(Buffer.concat([Buffer.from(`${GOOD}${far(40)}`), Buffer.from([0x5b, 0xff, 0x5d, 0x0a])]), '', 'not UTF-8'));
+cases('a section name longer than the chunk, and a long value', () => compare(`[profile ${'n'.repeat(5000)}]\nregion = ${'r'.repeat(9000)}\n${GOOD}`, '', 'long lines'));
+
+generated.run();
+cases.run();
+
+const kept = suite('scan: an index kept between runs (index-cache.ts) serves only the file it was made from');
+function bigConfig(region: string): string {
+  const profiles = Array.from({ length: 4000 }, (_, i) => `[profile p${i}]\nsso_session = corp\nsso_account_id = ${100000000000 + i}\nregion = ${region}\n\n`);
+  return `[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n\n${profiles.join('')}[profile "quoted one"]\nregion = q\n`;
+}
+const later = { dir: join(dir, 'index'), trusted: () => true, now: () => Date.now() + 10_000 };
+const env = { HOME: '/nonexistent', AWS_CONFIG_FILE: paths.config, AWS_SHARED_CREDENTIALS_FILE: paths.credentials };
+const everything = (set: ProfileSet) => ({ names: [...set.profiles.keys()], profiles: [...set.profiles.values()].map(plain), one: plain(set.profiles.get('p3999')), quoted: plain(set.profiles.get('quoted one')) });
+const indexFiles = () => (existsSync(later.dir) ? readdirSync(later.dir).filter((f) => f.endsWith('.idx')) : []);
+
+kept('saved after a scan, used by the next run, the same profiles as the whole parse', () => {
+  rmSync(later.dir, { recursive: true, force: true });
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  writeFileSync(paths.credentials, '[p1]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n');
+  const want = everything(loadProfiles(env));
+  assert.equal(everything(loadProfiles(env, later)), want);
+  assert.equal(indexFiles().length, 1, 'the big config is indexed, the small credentials file is not');
+  assert.equal(everything(loadProfiles(env, later)), want);
+  const eagerly = eager(paths, readIniFile(paths.config), readIniFile(paths.credentials));
+  assert.equal(want.profiles, [...eagerly.profiles.values()].map(plain));
+});
+
+kept('a file changed to the same size is scanned again, not read through the old index', () => {
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  loadProfiles(env, later);
+  writeFileSync(paths.config, bigConfig('us-west-2'));
+  assert.is(loadProfiles(env, later).profiles.get('p3999')?.settings.get('region')?.value, 'us-west-2');
+  // A file whose sections moved: the old index would point into the middle of a section.
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  loadProfiles(env, later);
+  const moved = bigConfig('eu-west-1').replace('[profile p5]\nsso_session = corp\n', '[profile p5]\n[profile p5x]\nr=12\n');
+  assert.is(moved.length, bigConfig('eu-west-1').length);
+  writeFileSync(paths.config, moved);
+  assert.equal(everything(loadProfiles(env, later)), everything(loadProfiles(env)));
+});
+
+kept('a file changed within two seconds of its scan is not indexed (its times could not tell the next change)', () => {
+  rmSync(later.dir, { recursive: true, force: true });
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  loadProfiles(env, { ...later, now: () => Date.now() });
+  assert.equal(indexFiles(), []);
+});
+
+kept('a damaged or foreign index is ignored', () => {
+  rmSync(later.dir, { recursive: true, force: true });
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  const want = everything(loadProfiles(env));
+  loadProfiles(env, later);
+  const [name] = indexFiles();
+  const file = join(later.dir, name!);
+  const good = readFileSync(file);
+  const damaged = [
+    good.subarray(0, good.length - 4),
+    Buffer.concat([good, Buffer.alloc(4)]),
+    Buffer.from(good.toString('latin1').replace('"v":1', '"v":9'), 'latin1'),
+    (() => {
+      // Offsets that do not climb.
+      const copy = Buffer.from(good);
+      const body = copy.indexOf(0x0a) + 1;
+      copy.writeInt32LE(copy.readInt32LE(body + 4 * 7) + 1_000_000, body + 4);
+      return copy;
+    })(),
+    Buffer.from('not an index'),
+  ];
+  for (const bytes of damaged) {
+    writeFileSync(file, bytes);
+    assert.equal(everything(loadProfiles(env, later)), want);
+  }
+  // A names file beside the index (written the first time names are listed), damaged.
+  writeFileSync(file, good);
+  assert.equal(everything(loadProfiles(env, later)), want);
+  const namesFile = file.replace(/\.idx$/, '.names');
+  assert.ok(existsSync(namesFile), 'the names are kept once listed');
+  const names = readFileSync(namesFile, 'utf8');
+  // Checked: the stamp, the count, and the first, middle and last names against the index's
+  // hashes (the file is awsenv's own, written whole; a full check would cost what it saves).
+  for (const bad of [names.replace('profile "quoted one"\n', 'profile "quoted two"\n'), names.replace('profile p2000\n', 'profile p2009\n'), names.replace('sso-session corp\n', 'sso-session corq\n'), names.slice(0, -1), `${names}extra\n`, names.replace(/^1 /, '2 ')]) {
+    assert.is.not(bad, names);
+    writeFileSync(namesFile, bad);
+    assert.equal(everything(loadProfiles(env, later)), want);
+  }
+  // An untrusted cache directory: not read, not written.
+  rmSync(later.dir, { recursive: true, force: true });
+  assert.equal(everything(loadProfiles(env, { ...later, trusted: () => false })), want);
+  assert.equal(indexFiles(), []);
+});
+kept.after(() => rmSync(dir, { recursive: true, force: true }));
+kept.run();
