@@ -196,32 +196,97 @@ if (nodeKb && useKb) {
   notes.push('GNU time (/usr/bin/time) not installed: peak memory not measured');
 }
 
-// --- the prompt guard: N prompts in one shell, minus the same shell with none
+// --- the prompt guard: N prompts in one shell, minus the same shell calling empty functions
+// instead, in every state a shell is in between commands, with and without AWSENV_PROMPT=1.
+// What runs per prompt: bash, __awsenv_guard (PROMPT_COMMAND; it puts the segment in PS1
+// itself); zsh, __awsenv_guard and __awsenv_prompt_put (both in precmd_functions, always);
+// fish, __awsenv_guard (the fish_prompt event) and, with AWSENV_PROMPT=1, the fish_prompt
+// that the hook wraps around the user's. The empty-function run does everything else the
+// same (hook sourced, `use` applied, the same loop, the user's own prompt function), so the
+// difference is the hook's own work. `use` is applied from its output rendered beforehand:
+// a Node start in each run would add milliseconds of noise.
 const hooks = {};
 for (const shell of ['bash', 'zsh', 'fish']) {
   const out = spawnSync('node', [CLI, 'hook', shell], { env, encoding: 'utf8' });
   hooks[shell] = join(dir, `hook.${shell}`);
   writeFileSync(hooks[shell], out.stdout);
 }
-const N = Number(process.env.BENCH_PROMPTS ?? 20000);
-const loops = {
-  bash: (n, hook) => ['bash', '--noprofile', '--norc', '-c', `${hook}; for ((i = 0; i < ${n}; i++)); do __awsenv_guard; done`],
-  zsh: (n, hook) => ['zsh', '-f', '-c', `${hook}; for ((i = 0; i < ${n}; i++)); do __awsenv_guard; done`],
-  fish: (n, hook) => ['fish', '--no-config', '-c', `${hook}; for i in (seq ${n}); __awsenv_guard; end`],
+const N = Number(process.env.BENCH_PROMPTS ?? 5000);
+const rendered = (shell, profile) => {
+  const file = join(dir, `use-${profile}.${shell}`);
+  if (existsSync(file)) return file;
+  const r = spawnSync('node', [CLI, 'use', profile, '--shell', shell], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`awsenv use ${profile} --shell ${shell} failed: ${r.stderr}`);
+  writeFileSync(file, r.stdout);
+  return file;
 };
+// Expired and dropped: a session whose end has passed (and its stamp, dated then, as `use`
+// leaves it), after the guard's first prompt dropped its keys and region: AWSENV_PROFILE,
+// AWSENV_EXPIRY, AWSENV_STAMP and AWS_PROFILE stay, the segment reads "aws:role expired".
+const past = Math.floor(Date.now() / 1000) - 3600;
+mkdirSync(join(dir, 'stamps'));
+const pastStamp = join(dir, 'stamps', `until-${past}`);
+writeFileSync(pastStamp, '');
+utimesSync(pastStamp, past, past);
+const guardStates = {
+  none: { bash: '', zsh: '', fish: '' },
+  static: { profile: 'static' },
+  session: { profile: 'role' },
+  'expired and dropped': {
+    profile: 'role',
+    bash: `export AWSENV_EXPIRY=${past} AWSENV_STAMP=${pastStamp}; __awsenv_guard 2>/dev/null`,
+    zsh: `export AWSENV_EXPIRY=${past} AWSENV_STAMP=${pastStamp}; __awsenv_guard 2>/dev/null`,
+    fish: `set -gx AWSENV_EXPIRY ${past}; set -gx AWSENV_STAMP ${pastStamp}; __awsenv_guard 2>/dev/null`,
+  },
+};
+function guardScript(shell, state, prompt, empty) {
+  const use = state.profile ? rendered(shell, state.profile) : undefined;
+  const lines = [];
+  if (shell === 'fish') {
+    lines.push("function fish_prompt; printf '> '; end", `source ${hooks.fish}`);
+    if (use) lines.push(`source ${use}`, '__awsenv_segment_update');
+    lines.push(state.fish ?? '');
+    if (prompt) lines.push('set -g AWSENV_PROMPT 1');
+    if (empty) lines.push('function __awsenv_guard; end');
+    const body = prompt ? '__awsenv_guard; fish_prompt' : '__awsenv_guard';
+    lines.push(`for i in (seq ${N}); ${body}; end >/dev/null`);
+  } else {
+    lines.push(shell === 'bash' ? "PS1='> '" : "PROMPT='> '", `source ${hooks[shell]}`);
+    if (use) lines.push(`source ${use}`, '__awsenv_segment_update');
+    lines.push(state[shell] ?? '');
+    if (prompt) lines.push('AWSENV_PROMPT=1');
+    const fns = shell === 'zsh' ? ['__awsenv_guard', '__awsenv_prompt_put'] : ['__awsenv_guard'];
+    // (An empty zsh function holds no command; bash needs one, `:`, which costs bash little.)
+    if (empty) lines.push(...fns.map((f) => (shell === 'zsh' ? `${f}() { }` : `${f}() { :; }`)));
+    lines.push(`for ((i = 0; i < ${N}; i++)); do ${fns.join('; ')}; done`);
+  }
+  const file = join(dir, `guard-${shell}-${Object.keys(guardStates).find((k) => guardStates[k] === state).replace(/ /g, '-')}-${prompt ? 'prompt' : 'plain'}-${empty ? 'empty' : 'full'}`);
+  lines.push('true');
+  writeFileSync(file, `${lines.filter(Boolean).join('\n')}\n`);
+  return shell === 'fish' ? ['fish', '--no-config', file] : shell === 'zsh' ? ['zsh', '-f', file] : ['bash', '--noprofile', '--norc', file];
+}
 for (const shell of ['bash', 'zsh', 'fish']) {
   if (!which(shell)) {
     notes.push(`${shell} not installed: its guard not measured`);
     continue;
   }
-  const setup = shell === 'fish' ? `source ${hooks.fish}; awsenv use static >/dev/null` : `source ${hooks[shell]}; awsenv use static >/dev/null`;
-  // The fish loop needs seq (a process, once): subtract it by timing the same loop body empty.
-  const [base, full] = timeInTurn(
-    [loops[shell](N, shell === 'fish' ? `source ${hooks.fish}; function __awsenv_guard; end` : `${setup}; __awsenv_guard() { :; }`), loops[shell](N, setup)],
-    { runs: 5 },
+  // Every state and mode of one shell in one group, run in turn: [empty, full] for each.
+  const cases = Object.values(guardStates).flatMap((state) => [false, true].map((prompt) => ({ state, prompt })));
+  const name = (c) => Object.keys(guardStates).find((k) => guardStates[k] === c.state) + (c.prompt ? ', AWSENV_PROMPT=1' : '');
+  const argvs = cases.flatMap((c) => [guardScript(shell, c.state, c.prompt, true), guardScript(shell, c.state, c.prompt, false)]);
+  // A hook that fails at every prompt would time as fast: each script must run clean first.
+  for (const argv of argvs) {
+    const r = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8' });
+    if (r.status !== 0 || r.stderr !== '') throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
+  }
+  const times = timeInTurn(
+    argvs,
+    { runs: Number(process.env.BENCH_GUARD_RUNS ?? 5) },
   );
-  const us = ((full - base) * 1000) / N;
-  row(`prompt guard, ${shell} (nothing changed)`, us, 'µs', undefined, '≤ 50 µs', us <= 50);
+  cases.forEach((c, i) => {
+    const us = ((times[2 * i + 1] - times[2 * i]) * 1000) / N;
+    row(`prompt guard, ${shell}, ${name(c)}`, us, 'µs', undefined, '≤ 50 µs', us <= 50);
+  });
 }
 // pwsh starts in about a second, so its guard is timed inside one pwsh with a Stopwatch: N
 // calls of the guard minus N calls of an empty function, the median of 5 rounds; and the

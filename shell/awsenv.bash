@@ -5,7 +5,9 @@
 #  - a check before every prompt that keeps the environment true to the chosen profile.
 # The check starts no process unless something changed: it reads only variables, the
 # clock ($EPOCHSECONDS, bash 5; printf '%(%s)T' before that) and `[[ -nt ]]`, and compares
-# strings with glob patterns rather than regular expressions.
+# strings with glob patterns rather than regular expressions. When nothing it reads has
+# changed since its last full run and the clock has not reached the next moment that run
+# depends on, it only compares strings and the key file's date (see __awsenv_guard).
 # Nothing read from the environment is ever evaluated: every value that meets arithmetic
 # is checked to be digits first ((( )) evaluates a variable's value as an expression, and
 # in X='a[$(cmd)]' that runs cmd).
@@ -14,6 +16,9 @@
 __awsenv_bin='@AWSENV_BIN@'
 [[ $__awsenv_bin == '@AWSENV_BIN@' ]] && __awsenv_bin=awsenv
 __awsenv_retry_at=0
+# What the last full check left (see __awsenv_guard): none yet, in this shell. Shell
+# variables, never exported: a nested shell starts with a full check of its own.
+__awsenv_memo='' __awsenv_memo_at=0 __awsenv_memo_until=0 __awsenv_seg_at=0 __awsenv_seg_until=''
 
 # The statements a subcommand prints are applied only when it succeeded (its stdout is
 # then only shell code); anything else runs as it is. An alias named awsenv would be
@@ -113,9 +118,13 @@ __awsenv_quote() {
 # Sets AWSENV_SEGMENT: "aws:PROFILE 42m", "aws:PROFILE expired", "aws:unmanaged" for keys
 # awsenv did not set, or nothing. A prompt shows it with ${AWSENV_SEGMENT}; bash does not
 # expand the value again, so a profile name cannot run as prompt code.
+# It also leaves when its text changes next: __awsenv_seg_until (the second it is due again;
+# empty: not before the state changes), read at __awsenv_seg_at. Time left is shown in whole
+# seconds under a minute and whole minutes (or more) above: the text holds while the seconds
+# left stay at or above the last multiple of 60 (or the last second) it shows.
 __awsenv_segment_update() {
   local __awsenv_t __awsenv_d __awsenv_v
-  AWSENV_SEGMENT=
+  AWSENV_SEGMENT='' __awsenv_seg_at=0 __awsenv_seg_until=''
   if [[ -z ${AWSENV_PROFILE-} ]]; then
     [[ -n ${AWS_ACCESS_KEY_ID-} ]] && AWSENV_SEGMENT='aws:unmanaged'
     return 0
@@ -124,11 +133,17 @@ __awsenv_segment_update() {
   AWSENV_SEGMENT="aws:$__awsenv_v"
   if __awsenv_digits "${AWSENV_EXPIRY-}"; then
     __awsenv_now
+    __awsenv_seg_at=$__awsenv_t
     if ((AWSENV_EXPIRY <= __awsenv_t)); then
       AWSENV_SEGMENT+=' expired'
     else
       __awsenv_duration $((AWSENV_EXPIRY - __awsenv_t))
       AWSENV_SEGMENT+=" $__awsenv_d"
+      if ((AWSENV_EXPIRY - __awsenv_t < 60)); then
+        __awsenv_seg_until=$((__awsenv_t + 1))
+      else
+        __awsenv_seg_until=$((AWSENV_EXPIRY - (AWSENV_EXPIRY - __awsenv_t) / 60 * 60 + 1))
+      fi
     fi
   fi
   return 0
@@ -181,12 +196,68 @@ __awsenv_renew() {
 # still the user's last command's; the `&& :` makes that status one that neither `set -e`
 # nor an ERR trap acts on (bash ignores both for a command that is not the last of an &&
 # list), where a plain `return 1` would end a `set -e` shell after `false && true`.
+#
+# The full check (__awsenv_check) is a function of the variables it reads, the clock and
+# the key file's date, and run on its own result it changes nothing. So when the variables
+# are those it left (__awsenv_memo, compared as one string), the clock is before the next
+# second its result depends on (the segment's next change, the session's end, the renewal
+# window, the next retry) and not before the second it ran, and the key file is not newer
+# than its stamp, running it again would change nothing: the guard skips it. Anything else
+# (a variable exported by hand, `use`, the clock reaching the expiry, a nested shell, whose
+# shell variables start empty) runs it; so does `shopt -s nocasematch`, under which [[ ]]
+# would compare the string without case.
 __awsenv_guard() {
-  local __awsenv_status=$? __awsenv_t __awsenv_out __awsenv_v __awsenv_q
+  local __awsenv_status=$?
+  if [[ ${AWSENV_PROFILE-}$'\x1e'${AWS_ACCESS_KEY_ID-}$'\x1e'${AWSENV_KEY_ID-}$'\x1e'${AWS_PROFILE-}$'\x1e'${AWSENV_EXPIRY-}$'\x1e'${AWSENV_AUTO_REFRESH-}$'\x1e'${AWSENV_SEGMENT-} != "$__awsenv_memo" ||
+    $__awsenv_memo_at$__awsenv_memo_until == *[!0-9]* || ${BASHOPTS-} == *nocasematch* ]] ||
+    ((${EPOCHSECONDS:-0} < __awsenv_memo_at || ${EPOCHSECONDS:-0} >= __awsenv_memo_until)) ||
+    [[ -n ${AWSENV_WATCH-} && -n ${AWSENV_PROFILE-} && $AWSENV_WATCH -nt ${AWSENV_STAMP-/} ]]; then
+    __awsenv_check
+  fi
+  [[ ${AWSENV_PROMPT-} != 1 || -n ${STARSHIP_SHELL-} || ${PS1-} == *'AWSENV_SEGMENT'* ]] || __awsenv_prompt_put
+  return $__awsenv_status
+}
+
+# Records what __awsenv_check left, for the guard. Not when a value holds the separator
+# (then two different states could read as one string): the check then runs every prompt.
+# A state that depends on the clock needs $EPOCHSECONDS (bash 5) to be skipped.
+__awsenv_remember() {
+  local __awsenv_t __awsenv_r
+  __awsenv_memo=${AWSENV_PROFILE-}$'\x1e'${AWS_ACCESS_KEY_ID-}$'\x1e'${AWSENV_KEY_ID-}$'\x1e'${AWS_PROFILE-}$'\x1e'${AWSENV_EXPIRY-}$'\x1e'${AWSENV_AUTO_REFRESH-}$'\x1e'${AWSENV_SEGMENT-}
+  __awsenv_memo_at=0 __awsenv_memo_until=99999999999999
+  if [[ ${AWSENV_PROFILE-}${AWS_ACCESS_KEY_ID-}${AWSENV_KEY_ID-}${AWS_PROFILE-}${AWSENV_EXPIRY-}${AWSENV_AUTO_REFRESH-}${AWSENV_SEGMENT-} == *$'\x1e'* ]]; then
+    __awsenv_memo_until=0
+    return 0
+  fi
+  # (Without a profile the segment reads no clock; a time set by an earlier update is not its.)
+  if [[ -n ${AWSENV_PROFILE-} && -n $__awsenv_seg_until ]]; then
+    __awsenv_memo_at=$__awsenv_seg_at __awsenv_memo_until=$__awsenv_seg_until
+  fi
+  # Keys with an end: checked again when it comes (and from the renewal window, at the
+  # retry time).
+  if [[ -n ${AWSENV_PROFILE-} && -n ${AWS_ACCESS_KEY_ID-} ]] && __awsenv_digits "${AWSENV_EXPIRY-}"; then
+    if ((__awsenv_memo_at == 0)); then
+      __awsenv_now
+      __awsenv_memo_at=$__awsenv_t
+    fi
+    ((AWSENV_EXPIRY >= __awsenv_memo_until)) || __awsenv_memo_until=$AWSENV_EXPIRY
+    if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]]; then
+      __awsenv_r=$((AWSENV_EXPIRY - 300))
+      if __awsenv_digits "$__awsenv_retry_at" && ((__awsenv_retry_at > __awsenv_r)); then __awsenv_r=$__awsenv_retry_at; fi
+      ((__awsenv_r >= __awsenv_memo_until)) || __awsenv_memo_until=$__awsenv_r
+    fi
+  fi
+  if ((__awsenv_memo_at != 0)) && [[ -z ${EPOCHSECONDS-} ]]; then __awsenv_memo_until=0; fi
+  return 0
+}
+
+# The full check.
+__awsenv_check() {
+  local __awsenv_t __awsenv_out __awsenv_v __awsenv_q
   if [[ -z ${AWSENV_PROFILE-} ]]; then
     [[ -n ${AWSENV_SEGMENT-} || -n ${AWS_ACCESS_KEY_ID-} ]] && __awsenv_segment_update
-    [[ ${AWSENV_PROMPT-} != 1 ]] || __awsenv_prompt_put
-    return $__awsenv_status
+    __awsenv_remember
+    return 0
   fi
   if [[ ${AWS_ACCESS_KEY_ID-} != "${AWSENV_KEY_ID-}" ]]; then
     # Someone else exported keys: they are theirs now, and the prompt says so.
@@ -238,8 +309,8 @@ __awsenv_guard() {
     fi
   fi
   __awsenv_segment_update
-  [[ ${AWSENV_PROMPT-} != 1 ]] || __awsenv_prompt_put
-  return $__awsenv_status
+  __awsenv_remember
+  return 0
 }
 
 # AWSENV_PROMPT=1 puts the segment in front of PS1, unless starship draws the prompt (it

@@ -7,6 +7,37 @@
 
 set -g __awsenv_bin '@AWSENV_BIN@'
 test "$__awsenv_bin" = '@AWSENV_BIN@'; and set -g __awsenv_bin awsenv
+# What the last full check left (see __awsenv_guard): nothing yet in this shell. Globals,
+# never exported: a nested fish starts with a full check of its own. The clock it waits
+# for is the uptime (/proc/uptime, read without a substitution), where there is one.
+set -g __awsenv_memo
+set -g __awsenv_until
+set -g __awsenv_seg_until
+set -g __awsenv_seg_at
+set -g __awsenv_sep \x1e
+set -g __awsenv_uptime
+test -r /proc/uptime; and set -g __awsenv_uptime /proc/uptime
+# Set whenever a variable the check reads is set or erased, in any scope, by any means (set,
+# read, for, a universal variable's change, awsenv's own statements): fish fires a variable
+# event for each. Only then is the string compared (a `test` of eight variables costs fish
+# more than the rest of the way through).
+# The same events keep __awsenv_prompt_text, what the wrapped fish_prompt prints in front
+# (see __awsenv_prompt_install), as the setting and the segment are now.
+set -g __awsenv_changed 1
+function __awsenv_on_change --on-variable AWSENV_PROFILE --on-variable AWS_ACCESS_KEY_ID --on-variable AWSENV_KEY_ID \
+    --on-variable AWS_PROFILE --on-variable AWSENV_EXPIRY --on-variable AWSENV_AUTO_REFRESH --on-variable AWSENV_SEGMENT \
+    --on-variable AWSENV_PROMPT
+    set -g __awsenv_changed 1
+    __awsenv_prompt_text_update
+end
+function __awsenv_prompt_text_update
+    if test "$AWSENV_PROMPT" = 1 -a -n "$AWSENV_SEGMENT"
+        set -g __awsenv_prompt_text '('$AWSENV_SEGMENT') '
+    else
+        set -g __awsenv_prompt_text
+    end
+end
+__awsenv_prompt_text_update
 
 function awsenv --description 'keep AWS credentials consistent with one profile'
     switch "$argv[1]"
@@ -123,8 +154,14 @@ function __awsenv_past_expiry
     test $__awsenv_ago -ge 0
 end
 
+# It also leaves the second its text changes next in __awsenv_seg_until (empty: not before
+# the state does): time left is shown in whole seconds under a minute and whole minutes (or
+# more) above, so the text holds while the seconds left stay at or above the last second,
+# or multiple of 60, it shows.
 function __awsenv_segment_update
     set -g AWSENV_SEGMENT
+    set -g __awsenv_seg_until
+    set -g __awsenv_seg_at
     if test -z "$AWSENV_PROFILE"
         test -n "$AWS_ACCESS_KEY_ID"; and set -g AWSENV_SEGMENT aws:unmanaged
         return 0
@@ -135,7 +172,14 @@ function __awsenv_segment_update
         if __awsenv_past_expiry
             set -g AWSENV_SEGMENT "$AWSENV_SEGMENT expired"
         else
-            set -g AWSENV_SEGMENT "$AWSENV_SEGMENT "(__awsenv_duration (math -- -$__awsenv_ago))
+            set -l left (math -- -$__awsenv_ago)
+            set -g __awsenv_seg_at (math $AWSENV_EXPIRY - $left)
+            set -g AWSENV_SEGMENT "$AWSENV_SEGMENT "(__awsenv_duration $left)
+            if test $left -lt 60
+                set -g __awsenv_seg_until (math $AWSENV_EXPIRY - $left + 1)
+            else
+                set -g __awsenv_seg_until (math "$AWSENV_EXPIRY - floor($left / 60) * 60 + 1")
+            end
         end
     end
     return 0
@@ -195,6 +239,7 @@ function __awsenv_check
         if test -n "$AWSENV_SEGMENT" -o -n "$AWS_ACCESS_KEY_ID"
             __awsenv_segment_update
         end
+        __awsenv_remember
         return
     end
     if test "$AWS_ACCESS_KEY_ID" != "$AWSENV_KEY_ID"
@@ -261,6 +306,52 @@ function __awsenv_check
     else if test "$AWSENV_SEGMENT" != "aws:$AWSENV_PROFILE"
         __awsenv_segment_update
     end
+    __awsenv_remember
+end
+
+# Records what __awsenv_check left, for the guard: the variables it reads, as one string,
+# and, when its result depends on the clock (keys with an end, and the time left when the
+# prompt shows it), the uptime before which it holds: the session's end, the renewal
+# window, the next retry, the segment's next change, a minute at most (so that a change
+# of the wall clock counts within a minute), a second or two early rather than late. Not
+# when a value holds the separator (two states could then read as one string), nor, for a
+# result that depends on the clock, where there is no /proc/uptime: the check then runs
+# every prompt.
+function __awsenv_remember
+    set -g __awsenv_memo
+    set -g __awsenv_until
+    # (Until a memo is made, the guard compares, and finds none.)
+    set -g __awsenv_changed 1
+    string match -q -- "*$__awsenv_sep*" "$AWSENV_PROFILE" "$AWS_ACCESS_KEY_ID" "$AWSENV_KEY_ID" "$AWS_PROFILE" \
+        "$AWSENV_EXPIRY" "$AWSENV_AUTO_REFRESH" "$AWSENV_SEGMENT" "$AWSENV_PROMPT"
+    and return 0
+    if test -n "$AWSENV_PROFILE"; and __awsenv_has_expiry
+        set -l keys (test -n "$AWS_ACCESS_KEY_ID"; and echo 1)
+        set -l shown (test "$AWSENV_PROMPT" = 1 -a -n "$__awsenv_seg_until"; and echo 1)
+        if test -n "$keys$shown"
+            test -n "$__awsenv_uptime"; or return 0
+            read -d ' ' -l up rest <$__awsenv_uptime; or return 0
+            __awsenv_past_expiry
+            set -l now (math $AWSENV_EXPIRY + $__awsenv_ago)
+            set -l until (math $now + 60)
+            if test -n "$keys"
+                test $AWSENV_EXPIRY -lt $until; and set until $AWSENV_EXPIRY
+                if test "$AWSENV_AUTO_REFRESH" = 1
+                    set -l r (math $AWSENV_EXPIRY - 300)
+                    if string match -qr '^[0-9]{1,18}$' -- "$__awsenv_retry_at"; and test $__awsenv_retry_at -gt $r
+                        set r $__awsenv_retry_at
+                    end
+                    test $r -lt $until; and set until $r
+                end
+            end
+            if test -n "$shown"; and test $__awsenv_seg_until -lt $until
+                set until $__awsenv_seg_until
+            end
+            set -g __awsenv_until (math "$up + $until - $now - 2")
+        end
+    end
+    set -g __awsenv_memo "k$AWSENV_PROFILE$__awsenv_sep$AWS_ACCESS_KEY_ID$__awsenv_sep$AWSENV_KEY_ID$__awsenv_sep$AWS_PROFILE$__awsenv_sep$AWSENV_EXPIRY$__awsenv_sep$AWSENV_AUTO_REFRESH$__awsenv_sep$AWSENV_SEGMENT$__awsenv_sep$AWSENV_PROMPT"
+    set -e -g __awsenv_changed
 end
 
 # fish runs the handlers of an event in the order they were defined, and defining one again
@@ -268,12 +359,38 @@ end
 # this file in config.fish: so at its first run the guard defines itself again, once the
 # rc files are all read, and from the next prompt on it checks what they exported (direnv's
 # AWS_PROFILE on `cd`) before the next command runs. A hook defined later still is rare.
+#
+# The full check is a function of the variables it reads, the clock and the key file's
+# date, and run on its own result it changes nothing. So when the variables are those it
+# left (__awsenv_memo, one string, compared when a variable event said one of them was
+# set), the clock is before the moment it depends on (__awsenv_until, on the uptime clock)
+# and the key file is not newer than its stamp, running it again would change nothing, and
+# the guard skips it. Anything else (a variable set by hand, `use`, the clock reaching the
+# expiry, a nested shell, whose globals start afresh) runs it.
 function __awsenv_guard --on-event fish_prompt
     __awsenv_check
     if not set -q __awsenv_guard_last
         set -g __awsenv_guard_last 1
         function __awsenv_guard --on-event fish_prompt
-            __awsenv_check
+            if set -q __awsenv_changed
+                if test "k$AWSENV_PROFILE$__awsenv_sep$AWS_ACCESS_KEY_ID$__awsenv_sep$AWSENV_KEY_ID$__awsenv_sep$AWS_PROFILE$__awsenv_sep$AWSENV_EXPIRY$__awsenv_sep$AWSENV_AUTO_REFRESH$__awsenv_sep$AWSENV_SEGMENT$__awsenv_sep$AWSENV_PROMPT" != "$__awsenv_memo"
+                    __awsenv_check
+                    return
+                end
+                # (Set again to the same values: nothing changed.)
+                set -e -g __awsenv_changed
+            end
+            # (In time: the branch with nothing in it, which costs fish no block.)
+            if test -n "$__awsenv_until"; and read -d ' ' -l up rest <$__awsenv_uptime; and test "$up" -lt "$__awsenv_until"
+                or test -z "$__awsenv_until"
+            else
+                __awsenv_check
+                return
+            end
+            if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP" -a -n "$AWSENV_PROFILE"
+                and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
+                __awsenv_check
+            end
         end
     end
 end
@@ -305,18 +422,28 @@ function __awsenv_prompt_install
     set -g __awsenv_prompt_on 1
     test -z "$STARSHIP_SHELL"; or return 0
     functions -q __awsenv_fish_prompt_orig; and return 0
-    functions -q fish_prompt; and functions -c fish_prompt __awsenv_fish_prompt_orig
-    function fish_prompt
-        set -l last $status
-        if test "$AWSENV_PROMPT" = 1 -a -n "$AWSENV_SEGMENT"
-            printf '(%s) ' $AWSENV_SEGMENT
+    # It prints __awsenv_prompt_text ("(SEGMENT) " while AWSENV_PROMPT is 1, kept by the
+    # variable events), then the original prompt with the user's $status: after a 0 as the
+    # printf leaves it, any other through a function's return (not with `true (exit $last)`:
+    # `exit` in a command substitution ends the whole interactive fish, 3.6). `switch` does
+    # not touch $status. (Few builtins: this runs at every prompt.)
+    if functions -q fish_prompt
+        functions -c fish_prompt __awsenv_fish_prompt_orig
+        function fish_prompt
+            switch $status
+                case 0
+                    printf '%s' $__awsenv_prompt_text
+                    __awsenv_fish_prompt_orig
+                case '*'
+                    set -l last $status
+                    printf '%s' $__awsenv_prompt_text
+                    __awsenv_return $last
+                    __awsenv_fish_prompt_orig
+            end
         end
-        if functions -q __awsenv_fish_prompt_orig
-            # Hand the original prompt the user's $status. Not with `true (exit $last)`:
-            # `exit` in a command substitution ends the whole interactive fish (3.6).
-            __awsenv_return $last
-            __awsenv_fish_prompt_orig
-        else
+    else
+        function fish_prompt
+            printf '%s' $__awsenv_prompt_text
             printf '> '
         end
     end

@@ -14,6 +14,9 @@ typeset -g __awsenv_bin='@AWSENV_BIN@'
 [[ $__awsenv_bin == '@AWSENV_BIN@' ]] && __awsenv_bin=awsenv
 # (What the prompt holds of ours is kept when the file is sourced again.)
 typeset -g __awsenv_retry_at=0 __awsenv_prompt_prefix=${__awsenv_prompt_prefix-} __awsenv_compdef=
+# What the last full check and prompt step left (see __awsenv_guard, __awsenv_prompt_put):
+# nothing yet in this shell. Never exported: a nested shell starts with full runs of its own.
+typeset -g __awsenv_memo= __awsenv_memo_at=0 __awsenv_memo_until=0 __awsenv_seg_at=0 __awsenv_seg_until= __awsenv_put_memo= __awsenv_pp_was=
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 
 # An alias named awsenv would be expanded in `awsenv() {` and would shadow the function: it
@@ -98,13 +101,15 @@ function __awsenv_quote {
 
 # AWSENV_SEGMENT as in bash (control characters escaped); AWSENV_SEGMENT_PROMPT is the same
 # ready for PROMPT: with % doubled when the prompt_percent option would read a % in a profile
-# name as a prompt escape, as it is otherwise.
+# name as a prompt escape, as it is otherwise. Like bash's, it leaves the second its text
+# changes next in __awsenv_seg_until (empty: not before the state does), read at
+# __awsenv_seg_at.
 function __awsenv_segment_update {
   local __awsenv_pp=0
   [[ -o prompt_percent ]] && __awsenv_pp=1
   emulate -L zsh
   local REPLY
-  typeset -g AWSENV_SEGMENT= AWSENV_SEGMENT_PROMPT=
+  typeset -g AWSENV_SEGMENT= AWSENV_SEGMENT_PROMPT= __awsenv_seg_at=0 __awsenv_seg_until=
   if [[ -z ${AWSENV_PROFILE-} ]]; then
     [[ -n ${AWS_ACCESS_KEY_ID-} ]] && AWSENV_SEGMENT='aws:unmanaged'
   else
@@ -116,11 +121,18 @@ function __awsenv_segment_update {
       AWSENV_SEGMENT="aws:$AWSENV_PROFILE"
     fi
     if [[ ${AWSENV_EXPIRY-} == <-> && ${#AWSENV_EXPIRY} -lt 19 ]]; then
-      if ((AWSENV_EXPIRY <= EPOCHSECONDS)); then
+      local -i now=EPOCHSECONDS
+      __awsenv_seg_at=$now
+      if ((AWSENV_EXPIRY <= now)); then
         AWSENV_SEGMENT+=' expired'
       else
-        __awsenv_duration $((AWSENV_EXPIRY - EPOCHSECONDS))
+        __awsenv_duration $((AWSENV_EXPIRY - now))
         AWSENV_SEGMENT+=" $REPLY"
+        if ((AWSENV_EXPIRY - now < 60)); then
+          __awsenv_seg_until=$((now + 1))
+        else
+          __awsenv_seg_until=$((AWSENV_EXPIRY - (AWSENV_EXPIRY - now) / 60 * 60 + 1))
+        fi
       fi
     fi
   fi
@@ -177,10 +189,29 @@ function __awsenv_renew {
   fi
 }
 
+# The guard: as in bash, the full check (__awsenv_check) runs only when something it reads
+# has changed since its last run (the variables, compared as one string with what it left),
+# the clock has reached the next second its result depends on, or the key file is newer
+# than its stamp; run again on its own result it would change nothing. The way through
+# when nothing changed runs no builtin and calls no function (on a loaded machine zsh pays
+# microseconds for each: a builtin blocks and unblocks signals, a call maps a fresh heap),
+# so it comes before `emulate`: it holds only [[ ]] and (( )) on plain variables, which read
+# the same under every option (KSH_ARRAYS, SH_GLOB, NO_UNSET, a sticky `emulate sh`). It
+# returns 0 (ERR_EXIT would act on anything else here, where the user's options hold), and
+# needs to hand no status on: zsh gives each precmd function the last command's $? back.
 function __awsenv_guard {
-  local -i rc=$?
+  [[ ${+functions[precmd]} == 0 && ( -n $__awsenv_compdef || ${+functions[compdef]} == 0 ) &&
+    ${precmd_functions[-1]-} == __awsenv_prompt_put &&
+    ${AWSENV_PROFILE-}$'\x1e'${AWS_ACCESS_KEY_ID-}$'\x1e'${AWSENV_KEY_ID-}$'\x1e'${AWS_PROFILE-}$'\x1e'${AWSENV_EXPIRY-}$'\x1e'${AWSENV_AUTO_REFRESH-}$'\x1e'${AWSENV_SEGMENT-}$'\x1e'${AWSENV_SEGMENT_PROMPT-}$'\x1e'${options[promptpercent]-} == "$__awsenv_memo" &&
+    $__awsenv_memo_at$__awsenv_memo_until != *[!0-9]* ]] &&
+    ((EPOCHSECONDS >= __awsenv_memo_at && EPOCHSECONDS < __awsenv_memo_until)) &&
+    ! [[ -n ${AWSENV_WATCH-} && -n ${AWSENV_PROFILE-} && $AWSENV_WATCH -nt ${AWSENV_STAMP:-/} ]] ||
+    __awsenv_guard_full
+}
+
+function __awsenv_guard_full {
+  __awsenv_pp_was=${options[promptpercent]-}
   emulate -L zsh
-  local out REPLY was
   # A `precmd` function runs before every precmd_functions entry: moved behind the guard
   # (once; again if the rc file defines it anew), it sees the segment of this prompt.
   if (( ${+functions[precmd]} )); then
@@ -189,6 +220,57 @@ function __awsenv_guard {
     precmd_functions=(${precmd_functions:#__awsenv_user_precmd})
     precmd_functions[${precmd_functions[(ie)__awsenv_guard]}+1,0]=(__awsenv_user_precmd)
   fi
+  if [[ ${AWSENV_PROFILE-}$'\x1e'${AWS_ACCESS_KEY_ID-}$'\x1e'${AWSENV_KEY_ID-}$'\x1e'${AWS_PROFILE-}$'\x1e'${AWSENV_EXPIRY-}$'\x1e'${AWSENV_AUTO_REFRESH-}$'\x1e'${AWSENV_SEGMENT-}$'\x1e'${AWSENV_SEGMENT_PROMPT-}$'\x1e'$__awsenv_pp_was != "$__awsenv_memo" ||
+    $__awsenv_memo_at$__awsenv_memo_until == *[!0-9]* ]] ||
+    ((EPOCHSECONDS < __awsenv_memo_at || EPOCHSECONDS >= __awsenv_memo_until)) ||
+    [[ -n ${AWSENV_WATCH-} && -n ${AWSENV_PROFILE-} && $AWSENV_WATCH -nt ${AWSENV_STAMP:-/} ]]; then
+    __awsenv_check
+  fi
+  # Completion, once compinit has run (it may run after this file is sourced, or never).
+  if [[ -z $__awsenv_compdef ]] && (( ${+functions[compdef]} )); then
+    compdef _awsenv awsenv
+    __awsenv_compdef=1
+  fi
+  # The prompt is put together last, after whatever else rebuilds PROMPT before a prompt.
+  [[ ${precmd_functions[-1]} == __awsenv_prompt_put ]] ||
+    precmd_functions=(${precmd_functions:#__awsenv_prompt_put} __awsenv_prompt_put)
+  return 0
+}
+
+# Records what __awsenv_check left, for the guard (see __awsenv_remember in the bash hook).
+function __awsenv_remember {
+  emulate -L zsh
+  local -i r
+  # (The prompt_percent option as the guard found it: the segment for PROMPT depends on it.)
+  typeset -g __awsenv_memo=${AWSENV_PROFILE-}$'\x1e'${AWS_ACCESS_KEY_ID-}$'\x1e'${AWSENV_KEY_ID-}$'\x1e'${AWS_PROFILE-}$'\x1e'${AWSENV_EXPIRY-}$'\x1e'${AWSENV_AUTO_REFRESH-}$'\x1e'${AWSENV_SEGMENT-}$'\x1e'${AWSENV_SEGMENT_PROMPT-}$'\x1e'$__awsenv_pp_was
+  typeset -g __awsenv_memo_at=0 __awsenv_memo_until=99999999999999
+  # (Not when a value holds the separator: two states could then read as one string. An
+  # empty memo matches none.)
+  if [[ ${AWSENV_PROFILE-}${AWS_ACCESS_KEY_ID-}${AWSENV_KEY_ID-}${AWS_PROFILE-}${AWSENV_EXPIRY-}${AWSENV_AUTO_REFRESH-}${AWSENV_SEGMENT-}${AWSENV_SEGMENT_PROMPT-} == *$'\x1e'* ]]; then
+    __awsenv_memo=
+    return 0
+  fi
+  if [[ -n ${AWSENV_PROFILE-} && -n $__awsenv_seg_until ]]; then
+    __awsenv_memo_at=$__awsenv_seg_at __awsenv_memo_until=$__awsenv_seg_until
+  fi
+  if [[ -n ${AWSENV_PROFILE-} && -n ${AWS_ACCESS_KEY_ID-} ]] && __awsenv_digits "${AWSENV_EXPIRY-}"; then
+    ((__awsenv_memo_at)) || __awsenv_memo_at=$EPOCHSECONDS
+    ((AWSENV_EXPIRY >= __awsenv_memo_until)) || __awsenv_memo_until=$AWSENV_EXPIRY
+    if [[ ${AWSENV_AUTO_REFRESH-} == 1 ]]; then
+      r=$((AWSENV_EXPIRY - 300))
+      if __awsenv_digits "$__awsenv_retry_at" && ((__awsenv_retry_at > r)); then r=$__awsenv_retry_at; fi
+      ((r >= __awsenv_memo_until)) || __awsenv_memo_until=$r
+    fi
+  fi
+  # (Without zsh/datetime there is no clock to wait for.)
+  if ((__awsenv_memo_at)) && [[ -z ${EPOCHSECONDS-} ]]; then __awsenv_memo_until=0; fi
+  return 0
+}
+
+# The full check.
+function __awsenv_check {
+  emulate -L zsh
+  local out REPLY was
   if [[ -n ${AWSENV_PROFILE-} ]]; then
     if [[ ${AWS_ACCESS_KEY_ID-} != "${AWSENV_KEY_ID-}" ]]; then
       __awsenv_visible "$AWSENV_PROFILE"
@@ -240,15 +322,8 @@ function __awsenv_guard {
   elif [[ -n ${AWSENV_SEGMENT-} || -n ${AWS_ACCESS_KEY_ID-} ]]; then
     __awsenv_segment_update
   fi
-  # Completion, once compinit has run (it may run after this file is sourced, or never).
-  if [[ -z $__awsenv_compdef ]] && (( ${+functions[compdef]} )); then
-    compdef _awsenv awsenv
-    __awsenv_compdef=1
-  fi
-  # The prompt is put together last, after whatever else rebuilds PROMPT before a prompt.
-  [[ ${precmd_functions[-1]} == __awsenv_prompt_put ]] ||
-    precmd_functions=(${precmd_functions:#__awsenv_prompt_put} __awsenv_prompt_put)
-  return rc
+  __awsenv_remember
+  return 0
 }
 
 # AWSENV_PROMPT=1 (read at every prompt, so a later setting counts) puts the segment in
@@ -258,8 +333,14 @@ function __awsenv_guard {
 # user's prompt_subst on, a reference to the variable goes in instead, whose value zsh does
 # not substitute again.
 function __awsenv_prompt_put {
-  local -i rc=$?
-  local subst=0
+  # When nothing it reads changed since it last ran, it would change nothing: as the guard,
+  # only [[ ]] on plain variables until then.
+  [[ ${PROMPT-}$'\x1e'${AWSENV_SEGMENT_PROMPT-}$'\x1e'${AWSENV_PROMPT-}$'\x1e'${STARSHIP_SHELL-}$'\x1e'${options[promptsubst]-}$'\x1e'$__awsenv_prompt_prefix == "$__awsenv_put_memo" ]] ||
+    __awsenv_prompt_put_full
+}
+
+function __awsenv_prompt_put_full {
+  local subst=0 subst_was=${options[promptsubst]-}
   [[ -o prompt_subst ]] && subst=1
   emulate -L zsh
   local prefix= base=${PROMPT-}
@@ -275,7 +356,9 @@ function __awsenv_prompt_put {
   fi
   [[ $prefix$base == "${PROMPT-}" ]] || PROMPT=$prefix$base
   __awsenv_prompt_prefix=$prefix
-  return rc
+  __awsenv_put_memo=${PROMPT-}$'\x1e'${AWSENV_SEGMENT_PROMPT-}$'\x1e'${AWSENV_PROMPT-}$'\x1e'${STARSHIP_SHELL-}$'\x1e'$subst_was$'\x1e'$__awsenv_prompt_prefix
+  [[ ${PROMPT-}${AWSENV_SEGMENT_PROMPT-}${AWSENV_PROMPT-}${STARSHIP_SHELL-}$__awsenv_prompt_prefix != *$'\x1e'* ]] || __awsenv_put_memo=
+  return 0
 }
 
 # Completion: the commands, their options (a table `awsenv hook` renders in, one line per
