@@ -11,9 +11,10 @@
 // about a saved index (another version, wrong lengths, offsets that do not climb, not the
 // user's own regular file) and it is ignored and the file scanned again; failing to save
 // one changes nothing.
-import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readOwnBytes } from '../util/own-file.js';
 import { sha256Hex } from '../util/hash.js';
 import { type IniIndex, LINE, nameMatches, START, STRIDE } from './scan.js';
 
@@ -47,7 +48,7 @@ interface Header {
 export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIndex | undefined {
   try {
     if (!cache.trusted()) return undefined;
-    const bytes = readOwn(pathOf(cache, file));
+    const bytes = readOwnBytes(pathOf(cache, file), MAX_INDEX);
     if (!bytes) return undefined;
     const eol = bytes.indexOf(0x0a);
     if (eol < 0) return undefined;
@@ -122,7 +123,7 @@ const namesPathOf = (cache: IndexCache, file: string) => join(cache.dir, `${sha2
 export function loadNames(cache: IndexCache, file: string, index: IniIndex): string[] | undefined {
   try {
     if (!cache.trusted()) return undefined;
-    const bytes = readOwn(namesPathOf(cache, file));
+    const bytes = readOwnBytes(namesPathOf(cache, file), MAX_INDEX);
     if (!bytes) return undefined;
     const text = bytes.toString('utf8');
     const eol = text.indexOf('\n');
@@ -146,23 +147,3 @@ export function saveNames(cache: IndexCache, file: string, index: IniIndex, name
   }
 }
 
-/** The bytes of a regular file of this user, not through a link, not blocking on a FIFO. */
-function readOwn(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    const me = process.getuid?.();
-    if (!st.isFile() || (me !== undefined && st.uid !== me) || st.size > MAX_INDEX) return undefined;
-    const bytes = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    for (let n = 1; n > 0 && got < bytes.length; got += n) n = readSync(fd, bytes, got, bytes.length - got, got);
-    return got === bytes.length ? bytes : undefined;
-  } finally {
-    closeSync(fd);
-  }
-}

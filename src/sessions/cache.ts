@@ -4,7 +4,7 @@
 // A lock per key makes concurrent `awsenv use` wait for the first one's STS call, so ten
 // shells started at once ask once, and one MFA code serves them all. The same locks
 // serialise edits of the credentials file (aws/edit-file.ts).
-import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 // zod/mini: the same validation as zod, a fraction of the size on the path every `use` takes.
 import * as z from 'zod/mini';
@@ -13,6 +13,7 @@ import type { Env } from '../files/files.js';
 import { homeOf } from '../files/files.js';
 import { sha256Hex } from '../util/hash.js';
 import { lazy } from '../util/lazy.js';
+import { readOwnBytes } from '../util/own-file.js';
 import type { IndexCache } from '../files/index-cache.js';
 import { hostTag, processGone, sweepTemps, writeFileAtomic } from '../util/atomic.js';
 import { AwsenvError } from '../errors.js';
@@ -101,28 +102,9 @@ export function trustDir(dir: string, create: boolean): boolean {
 /** Largest cache file read (a session is under 4 KB): a huge file is not a session. */
 const MAX_FILE = 1024 * 1024;
 
-/**
- * The text of a regular file of this user inside a trusted directory: opened without
- * following a link (O_NOFOLLOW) and without blocking on a FIFO (O_NONBLOCK), then checked
- * on the open descriptor. Anything else (missing, a link, another owner's) is undefined.
- */
+/** The text of a regular file of this user inside a trusted directory (util/own-file.ts); anything else is undefined. */
 export function readOwnFile(path: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    const me = uid();
-    if (!st.isFile() || (me !== undefined && st.uid !== me) || st.size > MAX_FILE) return undefined;
-    return readFileSync(fd, 'utf8');
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  return readOwnBytes(path, MAX_FILE)?.toString('utf8');
 }
 
 const buildCachedSession = () =>
