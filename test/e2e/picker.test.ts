@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Sandbox, sandbox } from '../helpers/env.js';
 import { requireTool } from '../helpers/tools.js';
-import { type HookShell, Session } from '../hooks/term.js';
+import { type HookShell, inSession, type Session } from '../hooks/term.js';
 
 const CONFIG = `[profile admin]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = admin\n[profile dev]\nregion = us-east-1\n[profile sandbox-dev]\nregion = eu-central-1\n`;
 const CREDENTIALS = `[admin]\naws_access_key_id = AKIAADMIN0000000001\naws_secret_access_key = a\n[dev]\naws_access_key_id = AKIADEV00000000001\naws_secret_access_key = d\n[sandbox-dev]\naws_access_key_id = AKIASANDBOX0000001\naws_secret_access_key = s\n`;
@@ -13,19 +13,15 @@ const TITLE = 'awsenv use: type to filter';
 
 async function withShell(shell: HookShell, body: (s: Session, box: Sandbox) => Promise<void>): Promise<void> {
   if (!requireTool('tmux', 'the picker is driven in tmux') || !requireTool(shell, `the picker is tried from the ${shell} hook`)) return;
-  const box = sandbox();
-  try {
-    box.write('config', CONFIG);
-    box.write('credentials', CREDENTIALS);
-    const s = await Session.start(box, shell);
-    try {
-      await body(s, box);
-    } finally {
-      await s.kill();
-    }
-  } finally {
-    box.cleanup();
-  }
+  await inSession(
+    shell,
+    {},
+    (box) => {
+      box.write('config', CONFIG);
+      box.write('credentials', CREDENTIALS);
+    },
+    body,
+  );
 }
 
 const printenv = async (s: Session, name: string) => (await s.run(`printenv ${name}`)).output.trim();

@@ -6,9 +6,9 @@ import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Sandbox, sandbox } from '../helpers/env.js';
+import type { Sandbox } from '../helpers/env.js';
 import { requireTool, skip } from '../helpers/tools.js';
-import { type HookShell, Session, type SessionOptions } from './term.js';
+import { type HookShell, inSession, type Session, type SessionOptions } from './term.js';
 
 const SHELLS: HookShell[] = ['bash', 'zsh', 'fish', 'tcsh'];
 const KEY1 = 'AKIAPROFILEP0000001';
@@ -27,19 +27,15 @@ const hasTmux = requireTool('tmux', 'the interactive hook tests drive shells in 
 async function withSession(shell: HookShell, o: SessionOptions, body: (s: Session, box: Sandbox) => Promise<void>, setup?: (box: Sandbox) => Promise<void> | void): Promise<void> {
   if (!hasTmux) return skip('tmux is not installed');
   if (!requireTool(shell, `the ${shell} hook is tested in ${shell}`)) return;
-  const box = sandbox();
-  try {
-    box.write('credentials', CREDENTIALS);
-    await setup?.(box);
-    const s = await Session.start(box, shell, o);
-    try {
-      await body(s, box);
-    } finally {
-      await s.kill();
-    }
-  } finally {
-    box.cleanup();
-  }
+  await inSession(
+    shell,
+    o,
+    async (box) => {
+      box.write('credentials', CREDENTIALS);
+      await setup?.(box);
+    },
+    body,
+  );
 }
 
 /** `printenv NAME`: the value, or '' when unset (an external command in bash, zsh, fish; a builtin in tcsh). */

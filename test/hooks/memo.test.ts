@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { formatDuration } from '../../src/core/checks.js';
 import { type Sandbox, sandbox } from '../helpers/env.js';
 import { findTool, requireTool, skip } from '../helpers/tools.js';
-import { type HookShell, Session, writeHook } from './term.js';
+import { type HookShell, inSession, type Session, writeHook } from './term.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -91,18 +91,7 @@ async function env(s: Session, name: string): Promise<string> {
 async function withSession(shell: Shell, o: { prompt?: boolean }, body: (s: Session, box: Sandbox) => Promise<void>): Promise<void> {
   if (!requireTool('tmux', 'shells are driven in tmux')) return skip('tmux is not installed');
   if (!requireTool(shell, `the ${shell} hook is tried in ${shell}`)) return;
-  const box = sandbox();
-  try {
-    box.write('credentials', CREDENTIALS);
-    const s = await Session.start(box, shell as HookShell, o);
-    try {
-      await body(s, box);
-    } finally {
-      await s.kill();
-    }
-  } finally {
-    box.cleanup();
-  }
+  await inSession(shell as HookShell, o, (box) => box.write('credentials', CREDENTIALS), body);
 }
 
 for (const shell of SHELLS) {

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsenv, type Sandbox } from '../helpers/env.js';
+import { awsenv, type Sandbox, sandbox } from '../helpers/env.js';
 import { PWSH } from '../helpers/shells.js';
 
 export type HookShell = 'bash' | 'zsh' | 'fish' | 'tcsh';
@@ -233,5 +233,26 @@ function alive(pid: number): boolean {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
+  }
+}
+
+/** `body` in a session of `shell` in a fresh sandbox (written by `prepare` first); the session killed and the sandbox removed after. */
+export async function inSession(
+  shell: TermShell,
+  o: SessionOptions,
+  prepare: (box: Sandbox) => Promise<void> | void,
+  body: (s: Session, box: Sandbox) => Promise<void>,
+): Promise<void> {
+  const box = sandbox();
+  try {
+    await prepare(box);
+    const s = await Session.start(box, shell, o);
+    try {
+      await body(s, box);
+    } finally {
+      await s.kill();
+    }
+  } finally {
+    box.cleanup();
   }
 }
