@@ -16,6 +16,8 @@ const PLACEHOLDER = "'@AWSENV_BIN@'";
 /** Where the completion table goes: a quoted string in bash, zsh and fish; words in tcsh. */
 const COMPLETION_PLACEHOLDER = "'@AWSENV_COMPLETION@'";
 const COMMANDS_PLACEHOLDER = '@AWSENV_COMMANDS@';
+/** fish: a comment line that becomes its `complete` lines (fishComplete). */
+const FISH_COMPLETE_PLACEHOLDER = '# @AWSENV_FISH_COMPLETE@';
 
 /**
  * What the shells complete: every command and its options. The one list of commands for
@@ -41,6 +43,21 @@ export function completionTable(): string {
   return Object.entries(COMPLETION)
     .map(([command, options]) => [command, ...options].join(' '))
     .join('\n');
+}
+
+/**
+ * The table as fish `complete` lines: the commands in one, each command's options in one
+ * more. Static text, so that sourcing the hook splits nothing (each command substitution
+ * costs fish a pipe and a thread).
+ */
+function fishComplete(): string {
+  const lines = [`complete -c awsenv -f -n __fish_use_subcommand -a ${fishQuote(Object.keys(COMPLETION).join(' '))}`];
+  for (const [command, options] of Object.entries(COMPLETION)) {
+    if (options.length === 0) continue;
+    const longs = options.map((o) => `-l ${fishQuote(o.replace(/^--/, ''))}`).join(' ');
+    lines.push(`complete -c awsenv -f -n ${fishQuote(`__fish_seen_subcommand_from ${command}`)} ${longs}`);
+  }
+  return lines.join('\n');
 }
 
 export const HOOK_SHELLS = {
@@ -73,7 +90,8 @@ export function renderHook(shell: HookShell, binary: string): string {
   return text
     .replace(PLACEHOLDER, () => quote(binary))
     .replace(COMPLETION_PLACEHOLDER, () => quote(completionTable()))
-    .replace(COMMANDS_PLACEHOLDER, () => Object.keys(COMPLETION).join(' '));
+    .replace(COMMANDS_PLACEHOLDER, () => Object.keys(COMPLETION).join(' '))
+    .replace(FISH_COMPLETE_PLACEHOLDER, () => (shell === 'fish' ? fishComplete() : FISH_COMPLETE_PLACEHOLDER));
 }
 
 export function hook(args: { shell: HookShell }, _ctx: Context): Output {

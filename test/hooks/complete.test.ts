@@ -64,7 +64,7 @@ cli('the completion table has every command --help lists, and only options their
     const text = (await awsenv(['hook', shell], box.env)).stdout;
     assert.not.match(text, /@AWSENV_(COMPLETION|COMMANDS)@/, `${shell}: a placeholder left`);
     for (const c of commands) assert.match(text, new RegExp(`\\b${c}\\b`), `${shell} does not complete ${c}`);
-    if (shell !== 'tcsh') assert.match(text, '--mfa-code', `${shell}: no options`);
+    if (shell !== 'tcsh') assert.match(text, shell === 'fish' ? "-l 'mfa-code'" : '--mfa-code', `${shell}: no options`);
   }
 });
 cli.run();
