@@ -213,72 +213,40 @@ function lastSection(config: IniFile, name: string, prefix: string, plain: RegEx
  * `use` merges the two or three it needs, not all of a generated file's 50,000. Iterating
  * it (list, doctor) reads each file whole once.
  */
-class ProfileMap implements ReadonlyMap<string, Profile> {
+/**
+ * A ReadonlyMap of profiles (or sso-sessions) built when asked for: each name's value is made
+ * by build() the first time it is asked for and kept (null: no such name); `names()` lists
+ * them in file order. The rest of the Map surface is the same for both kinds.
+ */
+abstract class LazyProfiles implements ReadonlyMap<string, Profile> {
   readonly #built = new Map<string, Profile | null>();
-  #others?: [string, number][];
-  #names?: string[];
 
-  constructor(
-    private readonly paths: AwsFilePaths,
-    private readonly config: IniFile,
-    private readonly credentials: IniFile,
-  ) {}
+  protected abstract build(name: string): Profile | null;
+  protected abstract names(): string[];
 
   get(name: string): Profile | undefined {
     let profile = this.#built.get(name);
     if (profile === undefined) {
-      profile = this.#build(name);
+      profile = this.build(name);
       this.#built.set(name, profile);
     }
     return profile ?? undefined;
-  }
-
-  #build(name: string): Profile | null {
-    // `[profile ""]` makes a profile named '', which no --profile can select; leave it out.
-    this.#others ??= irregular(this.config, 'profile', PLAIN_PROFILE, configProfileName);
-    const c = name === '' ? undefined : lastSection(this.config, name, 'profile', PLAIN_PROFILE, this.#others, name === 'default' ? 'default' : undefined);
-    const k = this.credentials.indexOf(name);
-    if (c === undefined && k === undefined) return null;
-    return mergeProfile(
-      name,
-      c === undefined ? undefined : { section: this.config.section(c), file: this.paths.config },
-      k === undefined ? undefined : { section: this.credentials.section(k), file: this.paths.credentials },
-    );
   }
 
   has(name: string): boolean {
     return this.get(name) !== undefined;
   }
 
-  /** Config's profiles in the order each first appears, then the credentials file's others. */
-  #keys(): string[] {
-    if (!this.#names) {
-      const seen = new Set<string>();
-      // Headers not in irregular() that start with 'profile ' are plain: no test of each.
-      const odd = new Set(this.config.irregular().map(([, i]) => i));
-      this.config.names().forEach((section, i) => {
-        const name = !odd.has(i) && section.startsWith('profile ') ? section.slice('profile '.length) : configProfileName(section);
-        if (name !== undefined && name !== '') seen.add(name);
-      });
-      for (const section of this.credentials.names()) seen.add(section);
-      this.#names = [...seen];
-    }
-    return this.#names;
-  }
-
   get size(): number {
-    return this.#keys().length;
+    return this.names().length;
   }
 
   keys(): MapIterator<string> {
-    return this.#keys()[Symbol.iterator]();
+    return this.names()[Symbol.iterator]();
   }
 
   *entries(): MapIterator<[string, Profile]> {
-    // Every profile: each file read whole once, not a section at a time.
-    this.config.all();
-    this.credentials.all();
-    for (const name of this.#keys()) yield [name, this.get(name)!];
+    for (const name of this.names()) yield [name, this.get(name)!];
   }
 
   *values(): MapIterator<Profile> {
@@ -294,62 +262,79 @@ class ProfileMap implements ReadonlyMap<string, Profile> {
   }
 }
 
+class ProfileMap extends LazyProfiles {
+  #others?: [string, number][];
+  #names?: string[];
+
+  constructor(
+    private readonly paths: AwsFilePaths,
+    private readonly config: IniFile,
+    private readonly credentials: IniFile,
+  ) {
+    super();
+  }
+
+  protected build(name: string): Profile | null {
+    // `[profile ""]` makes a profile named '', which no --profile can select; leave it out.
+    this.#others ??= irregular(this.config, 'profile', PLAIN_PROFILE, configProfileName);
+    const c = name === '' ? undefined : lastSection(this.config, name, 'profile', PLAIN_PROFILE, this.#others, name === 'default' ? 'default' : undefined);
+    const k = this.credentials.indexOf(name);
+    if (c === undefined && k === undefined) return null;
+    return mergeProfile(
+      name,
+      c === undefined ? undefined : { section: this.config.section(c), file: this.paths.config },
+      k === undefined ? undefined : { section: this.credentials.section(k), file: this.paths.credentials },
+    );
+  }
+
+  /** Config's profiles in the order each first appears, then the credentials file's others. */
+  protected names(): string[] {
+    if (!this.#names) {
+      const seen = new Set<string>();
+      // Headers not in irregular() that start with 'profile ' are plain: no test of each.
+      const odd = new Set(this.config.irregular().map(([, i]) => i));
+      this.config.names().forEach((section, i) => {
+        const name = !odd.has(i) && section.startsWith('profile ') ? section.slice('profile '.length) : configProfileName(section);
+        if (name !== undefined && name !== '') seen.add(name);
+      });
+      for (const section of this.credentials.names()) seen.add(section);
+      this.#names = [...seen];
+    }
+    return this.#names;
+  }
+
+  override *entries(): MapIterator<[string, Profile]> {
+    // Every profile: each file read whole once, not a section at a time.
+    this.config.all();
+    this.credentials.all();
+    yield* super.entries();
+  }
+}
+
 /** botocore's `sso_sessions`: the `[sso-session NAME]` sections of config, built when asked for. */
-class SsoSessionMap implements ReadonlyMap<string, Profile> {
-  readonly #built = new Map<string, Profile | null>();
+class SsoSessionMap extends LazyProfiles {
   #others?: [string, number][];
 
   constructor(
     private readonly paths: AwsFilePaths,
     private readonly config: IniFile,
-  ) {}
-
-  get(name: string): Profile | undefined {
-    let session = this.#built.get(name);
-    if (session === undefined) {
-      this.#others ??= irregular(this.config, 'sso-session', PLAIN_SSO_SESSION, ssoSessionName);
-      const i = lastSection(this.config, name, 'sso-session', PLAIN_SSO_SESSION, this.#others);
-      session = i === undefined ? null : mergeProfile(name, { section: this.config.section(i), file: this.paths.config });
-      this.#built.set(name, session);
-    }
-    return session ?? undefined;
+  ) {
+    super();
   }
 
-  has(name: string): boolean {
-    return this.get(name) !== undefined;
+  protected build(name: string): Profile | null {
+    this.#others ??= irregular(this.config, 'sso-session', PLAIN_SSO_SESSION, ssoSessionName);
+    const i = lastSection(this.config, name, 'sso-session', PLAIN_SSO_SESSION, this.#others);
+    return i === undefined ? null : mergeProfile(name, { section: this.config.section(i), file: this.paths.config });
   }
 
-  #keys(): string[] {
+  protected names(): string[] {
     const seen = new Set<string>();
     for (const section of this.config.names()) {
       const name = PLAIN_SSO_SESSION.test(section) ? section.slice('sso-session '.length) : ssoSessionName(section);
       if (name !== undefined) seen.add(name);
     }
     return [...seen];
-  }
-
-  get size(): number {
-    return this.#keys().length;
-  }
-
-  keys(): MapIterator<string> {
-    return this.#keys()[Symbol.iterator]();
-  }
-
-  *entries(): MapIterator<[string, Profile]> {
-    for (const name of this.#keys()) yield [name, this.get(name)!];
-  }
-
-  *values(): MapIterator<Profile> {
-    for (const [, session] of this.entries()) yield session;
-  }
-
-  [Symbol.iterator](): MapIterator<[string, Profile]> {
-    return this.entries();
-  }
-
-  forEach(callback: (value: Profile, key: string, map: ReadonlyMap<string, Profile>) => void, thisArg?: unknown): void {
-    for (const [name, session] of this.entries()) callback.call(thisArg, session, name, this);
   }
 }
 
