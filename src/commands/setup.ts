@@ -18,7 +18,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Env } from '../files/files.js';
 import { cacheDir } from '../sessions/cache.js';
-import { resolveLinks, writeFileAtomic } from '../util/atomic.js';
+import { pathExists, resolveLinks, writeFileAtomic } from '../util/atomic.js';
 import type { Context, Output } from './context.js';
 import { HOOK_SHELL_NAMES, type HookShell, renderHook } from './hook.js';
 
@@ -116,16 +116,6 @@ function hasPwsh(env: Env, home: string): boolean {
  * - tcsh has no escape inside double quotes: a path with " $ ` ! \ is written in single
  *   quotes after "$HOME", with ' and ! outside them as \' and \! (as src/shells/tcsh.ts does).
  */
-/** Whether anything (a dangling link too) is at `path`; any error reading it counts as nothing. */
-function pathExists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function quotePath(shell: HookShell, path: string, home: string): string {
   let pre = '';
   let rest = path;

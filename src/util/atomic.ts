@@ -125,14 +125,15 @@ function testHook(point: WritePoint, target: string): void {
     writeFileSync(`${marker}.tmp`, `${process.pid}\n`);
     renameSync(`${marker}.tmp`, marker);
     const deadline = Date.now() + 60_000;
-    while (exists(marker)) {
+    while (pathExists(marker)) {
       if (Date.now() > deadline) throw new Error(`test pause at ${point} was not released within 60 s`);
       sleepSync(10);
     }
   }
 }
 
-function exists(path: string): boolean {
+/** Whether anything (a dangling link too) is at `path`; any error reading it counts as nothing. */
+export function pathExists(path: string): boolean {
   try {
     lstatSync(path);
     return true;
