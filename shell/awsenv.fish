@@ -5,33 +5,8 @@
 # prompt that starts no process unless something changed. fish has no clock variable, so
 # the time is read from `path mtime` (a builtin): mtime + its age = now.
 
-# The two functions that run at every prompt come first, and hold few comments: see "Why
-# first" below.
-function __awsenv_guard --on-event fish_prompt
-    __awsenv_check
-    if not set -q __awsenv_guard_last
-        set -g __awsenv_guard_last 1
-        function __awsenv_guard --on-event fish_prompt
-            if set -q __awsenv_changed
-                if test "k$AWSENV_PROFILE$__awsenv_sep$AWS_ACCESS_KEY_ID$__awsenv_sep$AWSENV_KEY_ID$__awsenv_sep$AWS_PROFILE$__awsenv_sep$AWSENV_EXPIRY$__awsenv_sep$AWSENV_AUTO_REFRESH$__awsenv_sep$AWSENV_SEGMENT$__awsenv_sep$AWSENV_PROMPT" != "$__awsenv_memo"
-                    __awsenv_check
-                    return
-                end
-                set -e -g __awsenv_changed
-            end
-            if test -n "$__awsenv_until"; and read -d ' ' -l up rest <$__awsenv_uptime; and test "$up" -lt "$__awsenv_until"
-                or test -z "$__awsenv_until"
-            else
-                __awsenv_check
-                return
-            end
-            if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP" -a -n "$AWSENV_PROFILE"
-                and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
-                __awsenv_check
-            end
-        end
-    end
-end
+# The two functions that run at every prompt come first (the prompt wrapper, then the
+# guard), and hold few comments: see "Why first" below.
 function __awsenv_prompt_install
     set -g __awsenv_prompt_on 1
     test -z "$STARSHIP_SHELL"; or return 0
@@ -54,6 +29,32 @@ function __awsenv_prompt_install
         function fish_prompt
             printf '%s' $__awsenv_prompt_text
             printf '> '
+        end
+    end
+end
+
+function __awsenv_guard --on-event fish_prompt
+    __awsenv_check
+    if not set -q __awsenv_guard_last
+        set -g __awsenv_guard_last 1
+        function __awsenv_guard --on-event fish_prompt
+            if set -q __awsenv_changed
+                if test "k$AWSENV_PROFILE$__awsenv_sep$AWS_ACCESS_KEY_ID$__awsenv_sep$AWSENV_KEY_ID$__awsenv_sep$AWS_PROFILE$__awsenv_sep$AWSENV_EXPIRY$__awsenv_sep$AWSENV_AUTO_REFRESH$__awsenv_sep$AWSENV_SEGMENT$__awsenv_sep$AWSENV_PROMPT" != "$__awsenv_memo"
+                    __awsenv_check
+                    return
+                end
+                set -e -g __awsenv_changed
+            end
+            if test -n "$__awsenv_until"; and read -d ' ' -l up rest <$__awsenv_uptime; and test "$up" -lt "$__awsenv_until"
+                or test -z "$__awsenv_until"
+            else
+                __awsenv_check
+                return
+            end
+            if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP" -a -n "$AWSENV_PROFILE"
+                and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
+                __awsenv_check
+            end
         end
     end
 end
