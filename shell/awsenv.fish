@@ -51,7 +51,7 @@ function __awsenv_guard --on-event fish_prompt
                 __awsenv_check
                 return
             end
-            if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP" -a -n "$AWSENV_PROFILE"
+            if set -q AWSENV_WATCH; and test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP" -a -n "$AWSENV_PROFILE"
                 and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
                 __awsenv_check
             end
