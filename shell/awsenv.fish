@@ -63,7 +63,8 @@ end
 # taken), for its stack traces, by counting the newlines from the start of the file that
 # defined the function up to the block, afresh at every call. At the end of this file (21
 # KB) that cost about 15 µs a block, more than the rest of a prompt's work; here, a
-# fraction of a µs.
+# fraction of a µs. The wrapper comes first: it enters two blocks at every prompt (its
+# `switch` and the call of the user's prompt), the guard none when nothing changed.
 #
 # __awsenv_guard, the check before every prompt. fish runs the handlers of an event in the
 # order they were defined, and defining one again moves it last. direnv's (and any other
@@ -80,7 +81,9 @@ end
 # test in time takes the branch with nothing in it, which costs fish no block) and the key
 # file is not newer than its stamp, running it again would change nothing, and the guard
 # skips it. Anything else (a variable set by hand, `use`, the clock reaching the expiry, a
-# nested shell, whose globals start afresh) runs it.
+# nested shell, whose globals start afresh) runs it. The key file's date is compared only
+# when AWSENV_WATCH is set at all (`set -q`, cheaper than the `test` of three strings that
+# follows), as `awsenv use` leaves it for keys read from a file.
 #
 # __awsenv_prompt_install: AWSENV_PROMPT=1 puts the segment in front of the prompt, unless
 # starship draws it: the user's fish_prompt is wrapped (once, when the setting is first
