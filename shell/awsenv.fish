@@ -3,7 +3,8 @@
 # Same behaviour as shell/awsenv.bash (read that file's comments): the `awsenv` wrapper,
 # the prompt segment in $AWSENV_SEGMENT (and `awsenv_prompt`), and a check on every
 # prompt that starts no process unless something changed. fish has no clock variable, so
-# the time is read from `path mtime` (a builtin): mtime + its age = now.
+# the time is read from `path mtime` (a builtin): mtime + its age = now; and whether the
+# last check still holds from /proc/uptime (read without a substitution), where there is one.
 
 # The two functions that run at every prompt come first (the prompt wrapper, then the
 # guard), and hold few comments: see "Why first" below.
