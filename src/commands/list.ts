@@ -1,109 +1,17 @@
 // awsenv list: every profile of both files with its kind, region and whether it is active.
-import { kindOf, loadProfiles, type ProfileKind, type ProfileSet, settingsOf } from '../files/profiles.js';
-import { realDeps } from '../core/deps.js';
-import { formatDuration, profileFindings } from '../core/checks.js';
-import { Resolver } from '../core/resolve.js';
-import { AwsenvError } from '../errors.js';
-import { STATE } from '../core/variables.js';
-import { cacheDir, profileIndexCache } from '../sessions/cache.js';
-import { knownKeyCreated } from '../sessions/iam-key-ages.js';
+import { loadProfiles } from '../files/profiles.js';
+import { formatDuration } from '../core/checks.js';
+import { type ListEntry, listEntries } from '../core/list.js';
+import { profileIndexCache } from '../sessions/cache.js';
 import { styleFor, table } from '../util/table.js';
-import { localeOrder } from '../util/collate.js';
 import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
-/** The documented `list --json` shape (README, "JSON output"). */
-export interface ListEntry {
-  name: string;
-  kind: ProfileKind | 'invalid';
-  region: string | null;
-  active: boolean;
-  sessionExpiresAt: string | null;
-  /** SSO profiles: when the token `aws sso login` cached ends (it is refreshed before then when it can be). */
-  ssoTokenExpiresAt: string | null;
-  files: { file: string; line: number }[];
-  problem: string | null;
-  /** When the profile's long-term key was created, as IAM said at the last doctor or rotate (no request made). */
-  keyCreatedAt: string | null;
-}
+export type { ListEntry } from '../core/list.js';
 
-/** The end of the cached session that `use` would hand out now, without asking anyone. */
-async function cachedExpiry(set: ProfileSet, name: string, kind: ListEntry['kind'], ctx: Context): Promise<string | null> {
-  // An SSO profile offline is always "needs a request" (the Resolver keeps no SSO session):
-  // not asked, since building that error 40,000 times was most of `list` at scale.
-  if (kind !== 'mfa' && kind !== 'role' && kind !== 'web-identity') return null;
-  try {
-    const r = await new Resolver(set, realDeps(ctx.env, ctx.now, ctx.warn), { offline: true }).resolve(name);
-    return r.from === 'cache' ? (r.credentials.expiration?.toISOString() ?? null) : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The end of the SSO token the profile would use, read from the cache file only; each token
- * file once (`tokens`), as thousands of generated profiles share one session's token.
- */
-async function ssoTokenExpiry(set: ProfileSet, name: string, ctx: Context, tokens: Map<string, string | null>): Promise<string | null> {
-  try {
-    const sso = await import('../sessions/sso.js');
-    const target = sso.ssoTarget(name, settingsOf(set.profiles.get(name)!), set, ctx.env);
-    let expiry = tokens.get(target.tokenFile);
-    if (expiry === undefined) {
-      const at = sso.ssoTokenExpiry(target);
-      expiry = at === undefined ? null : new Date(at).toISOString();
-      tokens.set(target.tokenFile, expiry);
-    }
-    return expiry;
-  } catch {
-    return null;
-  }
-}
-
+/** Every profile's row, in list's order (core/list.ts). */
 export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
-  const set = loadProfiles(ctx.env, profileIndexCache(ctx.env));
-  const active = ctx.env.AWS_PROFILE || ctx.env[STATE.profile];
-  const now = ctx.now();
-  // localeCompare's order, without loading ICU when the names and locale allow (util/collate.ts).
-  const order = localeOrder(ctx.env);
-  const entries = [...set.profiles.values()]
-    .map((p): ListEntry => {
-      let kind: ListEntry['kind'] = 'invalid';
-      let region: string | null = null;
-      let problem: string | null = null;
-      try {
-        const s = settingsOf(p);
-        kind = kindOf(s, p.keysInCredentials);
-        region = s.region ?? null;
-      } catch (error) {
-        if (!(error instanceof AwsenvError)) throw error;
-        problem = error.message;
-      }
-      // The checks `doctor PROFILE` runs offline on the files (checks.ts), the first one shown.
-      problem ??= profileFindings(set, p.name, now).find((f) => f.severity === 'problem')?.message ?? null;
-      return {
-        name: p.name,
-        kind,
-        region,
-        active: p.name === active,
-        sessionExpiresAt: null,
-        ssoTokenExpiresAt: null,
-        files: p.sections.map(({ file, line }) => ({ file, line })),
-        problem,
-        keyCreatedAt: null,
-      };
-    })
-    .sort((a, b) => order(a.name, b.name));
-  const tokens = new Map<string, string | null>();
-  for (const e of entries) {
-    e.sessionExpiresAt = await cachedExpiry(set, e.name, e.kind, ctx);
-    if (e.kind === 'sso') e.ssoTokenExpiresAt = await ssoTokenExpiry(set, e.name, ctx, tokens);
-    const key = set.profiles.get(e.name)?.settings.get('aws_access_key_id')?.value;
-    if ((e.kind === 'keys' || e.kind === 'mfa') && typeof key === 'string' && key.startsWith('AKIA')) {
-      e.keyCreatedAt = knownKeyCreated(cacheDir(ctx.env), key)?.toISOString() ?? null;
-    }
-  }
-  return entries;
+  return listEntries(loadProfiles(ctx.env, profileIndexCache(ctx.env)), ctx);
 }
 
 export async function list(args: { json?: boolean | undefined }, ctx: Context): Promise<Output> {

@@ -48,3 +48,14 @@ export function recordKeyAges(dir: string, now: Date, created: Record<string, Da
     // best effort
   }
 }
+
+/** knownKeyCreated for many keys (`list`): the file read once, and nothing hashed when it is empty. */
+export function keyAgesReader(dir: string): (keyId: string) => Date | undefined {
+  const { keys } = read(dir);
+  if (Object.keys(keys).length === 0) return () => undefined;
+  return (keyId) => {
+    const entry = keys[digest(keyId)];
+    const t = entry ? Date.parse(entry.createdAt) : Number.NaN;
+    return Number.isNaN(t) ? undefined : new Date(t);
+  };
+}
