@@ -1,9 +1,9 @@
 // awsenv list: every profile of both files with its kind, region and whether it is active.
 import { loadProfiles } from '../files/profiles.js';
 import { formatDuration } from '../core/checks.js';
-import { type ListEntry, listEntries } from '../core/list.js';
+import { type ListEntry, listEntries, listing } from '../core/list.js';
 import { profileIndexCache } from '../sessions/cache.js';
-import { styleFor, table } from '../util/table.js';
+import { styleFor, tableOf } from '../util/table.js';
 import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
@@ -15,33 +15,43 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
 }
 
 export async function list(args: { json?: boolean | undefined }, ctx: Context): Promise<Output> {
-  const entries = await listProfiles(ctx);
-  if (args.json) return { stdout: `${JSON.stringify({ version: 1, profiles: entries }, null, 2)}\n` };
-  if (entries.length === 0) {
+  const rows = await listing(loadProfiles(ctx.env, profileIndexCache(ctx.env)), ctx);
+  if (args.json) return { stdout: `${JSON.stringify({ version: 1, profiles: rows.entries() }, null, 2)}\n` };
+  if (rows.count === 0) {
     ctx.warn('no profiles found; create one with `aws configure --profile NAME`');
     return { stdout: '' };
   }
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
+  const now = ctx.now();
   // The KEY AGE column only once some key's age is known (doctor or rotate asked IAM).
-  const ages = entries.some((e) => e.keyCreatedAt);
+  const ages = rows.keysCreated.some((k) => k);
   // Names, regions and problems come from the files: control characters escaped.
-  const rows = entries.map((e) => [
-    e.active ? '*' : '',
-    printable(e.name),
-    e.kind,
-    printable(e.region ?? '-'),
-    (e.sessionExpiresAt ? sessionLeft(e.sessionExpiresAt, ctx.now()) : '-') +
-      (e.ssoTokenExpiresAt ? ` (SSO token ${sessionLeft(e.ssoTokenExpiresAt, ctx.now())})` : ''),
-    ...(ages ? [e.keyCreatedAt ? keyAge(e.keyCreatedAt, ctx.now()) : '-'] : []),
-    printable(e.problem ?? ''),
-  ]);
+  const columns: string[][] = [[], [], [], [], [], [], ...(ages ? [[]] : [])];
+  const [active, names, kinds, regions, sessions, ...rest] = columns as [string[], string[], string[], string[], string[], ...string[][]];
+  const keyAges = ages ? rest[0]! : undefined;
+  const problems = rest.at(-1)!;
+  const isActive: boolean[] = [];
+  for (const p of rows.order) {
+    const session = rows.sessions[p];
+    const ssoToken = rows.ssoTokens[p];
+    const keyCreated = rows.keysCreated[p];
+    isActive.push(rows.names[p] === rows.active);
+    active.push(rows.names[p] === rows.active ? '*' : '');
+    names.push(printable(rows.names[p]!));
+    kinds.push(rows.kinds[p]!);
+    regions.push(printable(rows.regions[p] ?? '-'));
+    sessions.push((session ? sessionLeft(session, now) : '-') + (ssoToken ? ` (SSO token ${sessionLeft(ssoToken, now)})` : ''));
+    keyAges?.push(keyCreated ? keyAge(keyCreated, now) : '-');
+    problems.push(printable(rows.problems[p] ?? ''));
+  }
   const problemCol = ages ? 6 : 5;
+  const paint = (cell: string, row: number, col: number) => {
+    if (col === problemCol) return style.red(cell);
+    if (ages && col === 5 && /rotate/.test(cell)) return style.yellow(cell);
+    return isActive[row] ? style.green(style.bold(cell)) : cell;
+  };
   return {
-    stdout: table(['', 'PROFILE', 'KIND', 'REGION', 'SESSION', ...(ages ? ['KEY AGE'] : []), 'PROBLEM'], rows, (cell, row, col) => {
-      if (col === problemCol) return style.red(cell);
-      if (ages && col === 5 && /rotate/.test(cell)) return style.yellow(cell);
-      return entries[row]!.active ? style.green(style.bold(cell)) : cell;
-    }),
+    stdout: tableOf(['', 'PROFILE', 'KIND', 'REGION', 'SESSION', ...(ages ? ['KEY AGE'] : []), 'PROBLEM'], columns, paint),
   };
 }
 

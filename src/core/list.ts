@@ -47,6 +47,73 @@ export interface ListContext {
   warn(message: string): void;
 }
 
+/**
+ * The rows, a column per field (50,000 row objects cost more in the collector than the rest
+ * of list): `order` holds the rows' positions in list's order.
+ */
+export class Listing {
+  readonly names: string[] = [];
+  readonly kinds: ListEntry['kind'][] = [];
+  readonly regions: (string | null)[] = [];
+  readonly problems: (string | null)[] = [];
+  readonly sessions: (string | null)[] = [];
+  readonly ssoTokens: (string | null)[] = [];
+  readonly keysCreated: (string | null)[] = [];
+  /** Per row, its sections' lines: config's (0: none), then the credentials file's. */
+  readonly lines: number[] = [];
+  order: number[] = [];
+
+  constructor(
+    readonly paths: ProfileSet['paths'],
+    readonly active: string | undefined,
+  ) {}
+
+  get count(): number {
+    return this.names.length;
+  }
+
+  /** A row from its entry and its sections' lines (0: none). */
+  add(e: ListEntry, configLine: number, credentialsLine: number): void {
+    this.push(e.name, e.kind, e.region, e.problem, e.sessionExpiresAt, e.ssoTokenExpiresAt, e.keyCreatedAt, configLine, credentialsLine);
+  }
+
+  push(name: string, kind: ListEntry['kind'], region: string | null, problem: string | null, session: string | null, ssoToken: string | null, keyCreated: string | null, configLine: number, credentialsLine: number): void {
+    this.names.push(name);
+    this.kinds.push(kind);
+    this.regions.push(region);
+    this.problems.push(problem);
+    this.sessions.push(session);
+    this.ssoTokens.push(ssoToken);
+    this.keysCreated.push(keyCreated);
+    this.lines.push(configLine, credentialsLine);
+  }
+
+  /** Row p as the documented `list --json` entry. */
+  entry(p: number): ListEntry {
+    const files: ListEntry['files'] = [];
+    const c = this.lines[2 * p]!;
+    const k = this.lines[2 * p + 1]!;
+    if (c > 0) files.push({ file: this.paths.config, line: c });
+    if (k > 0) files.push({ file: this.paths.credentials, line: k });
+    return {
+      name: this.names[p]!,
+      kind: this.kinds[p]!,
+      region: this.regions[p]!,
+      active: this.names[p] === this.active,
+      sessionExpiresAt: this.sessions[p]!,
+      ssoTokenExpiresAt: this.ssoTokens[p]!,
+      files,
+      problem: this.problems[p]!,
+      keyCreatedAt: this.keysCreated[p]!,
+    };
+  }
+
+  /** Every row as an entry, in list's order. */
+  entries(): ListEntry[] {
+    return this.order.map((p) => this.entry(p));
+  }
+}
+
 /** Session keys of the cache directory (its *.json files), or undefined when it cannot be listed. */
 function cachedKeys(env: Env): Set<string> | undefined {
   try {
@@ -73,8 +140,13 @@ class KnownKeysCache extends SessionCache {
   }
 }
 
-/** The profiles' rows, in list's order (localeCompare's, util/collate.ts). */
+/** Every profile's row, in list's order (localeCompare's, util/collate.ts). */
 export async function listEntries(set: ProfileSet, ctx: ListContext): Promise<ListEntry[]> {
+  return (await listing(set, ctx)).entries();
+}
+
+/** The profiles' rows. */
+export async function listing(set: ProfileSet, ctx: ListContext): Promise<Listing> {
   const now = ctx.now();
   const active = ctx.env.AWS_PROFILE || ctx.env[STATE.profile];
   const keys = cachedKeys(ctx.env);
@@ -114,7 +186,7 @@ export async function listEntries(set: ProfileSet, ctx: ListContext): Promise<Li
   };
 
   /** A profile the old way: built, validated and checked whole. */
-  const slow = async (name: string): Promise<ListEntry> => {
+  const slow = async (name: string): Promise<[ListEntry, number, number]> => {
     const p = set.profiles.get(name)!;
     let kind: ListEntry['kind'] = 'invalid';
     let region: string | null = null;
@@ -130,7 +202,8 @@ export async function listEntries(set: ProfileSet, ctx: ListContext): Promise<Li
     // The checks `doctor PROFILE` runs offline on the files (checks.ts), the first one shown.
     problem ??= profileFindings(set, name, now).find((f) => f.severity === 'problem')?.message ?? null;
     const key = p.settings.get('aws_access_key_id')?.value;
-    return {
+    const lineIn = (origin: 'config' | 'credentials') => p.sections.find((x) => x.origin === origin)?.line ?? 0;
+    const entry: ListEntry = {
       name,
       kind,
       region,
@@ -141,29 +214,31 @@ export async function listEntries(set: ProfileSet, ctx: ListContext): Promise<Li
       problem,
       keyCreatedAt: keyCreatedAt(kind, typeof key === 'string' ? key : undefined),
     };
+    return [entry, lineIn('config'), lineIn('credentials')];
   };
 
   const config = set.files?.config;
   const credentials = set.files?.credentials;
   const dc = config && digestFile(config);
   const dk = credentials && digestFile(credentials);
-  let entries: ListEntry[];
+  const rows = new Listing(set.paths, active);
   if (!config || !credentials || !dc || !dk) {
-    entries = [];
-    for (const name of set.profiles.keys()) entries.push(await slow(name));
+    for (const name of set.profiles.keys()) rows.add(...(await slow(name)));
   } else {
-    entries = await fastEntries(set, config, credentials, dc, dk, { now, active, keys, slow, cachedExpiry, ssoTokenExpiry, keyCreatedAt });
+    await fastRows(rows, config, credentials, dc, dk, { now, active, keys, slow, cachedExpiry, ssoTokenExpiry, keyCreatedAt });
   }
   // localeCompare's order, without loading ICU when the names and locale allow (util/collate.ts).
   const order = localeOrder(ctx.env);
-  return entries.sort((a, b) => order(a.name, b.name));
+  const { names } = rows;
+  rows.order = Array.from(names.keys()).sort((a, b) => order(names[a]!, names[b]!));
+  return rows;
 }
 
 interface Helpers {
   now: Date;
   active: string | undefined;
   keys: Set<string> | undefined;
-  slow(name: string): Promise<ListEntry>;
+  slow(name: string): Promise<[ListEntry, number, number]>;
   cachedExpiry(name: string): Promise<string | null>;
   ssoTokenExpiry(name: string): Promise<string | null>;
   keyCreatedAt(kind: ListEntry['kind'], key: string | undefined): string | null;
@@ -184,7 +259,7 @@ const B = {
 const STATIC = B.keyId | B.secret;
 
 /** Profiles from both files' digests; the odd ones through `slow`. */
-async function fastEntries(set: ProfileSet, config: IniFile, credentials: IniFile, dc: Digest, dk: Digest, h: Helpers): Promise<ListEntry[]> {
+async function fastRows(rows: Listing, config: IniFile, credentials: IniFile, dc: Digest, dk: Digest, h: Helpers): Promise<void> {
   // The profiles in loadProfiles' order (config's as each first appears, then the credentials
   // file's others), each with its config section (c) and credentials section (k). A name
   // with more than one config section ([default] and [profile default], [profile a] and
@@ -337,42 +412,49 @@ async function fastEntries(set: ProfileSet, config: IniFile, credentials: IniFil
 
   // SSO profiles that say the same about their portal share one answer (ssoTarget reads
   // only sso_session, sso_start_url, sso_region and whether the account and role are set).
-  const ssoByRef = new Map<string, Promise<string | null>>();
-  const ssoRef = (p: number) =>
-    `${value(p, 'sso_session') ?? '\0'}\n${value(p, 'sso_start_url') ?? '\0'}\n${value(p, 'sso_region') ?? '\0'}\n${has(p) & (B.ssoAccount | B.ssoRole)}`;
+  // (Maps by value, no string made per profile: the values are the digests' own strings.)
+  type Answer = { expiry?: string | null };
+  type ByValue<T> = Map<string | undefined, T>;
+  const ssoByRef: ByValue<ByValue<ByValue<Answer[]>>> = new Map();
+  const level = <T>(m: ByValue<T>, key: string | undefined, make: () => T): T => {
+    let v = m.get(key);
+    if (v === undefined) m.set(key, (v = make()));
+    return v;
+  };
+  const ssoRefOf = (p: number): Answer => {
+    const byUrl = level(ssoByRef, value(p, 'sso_session'), () => new Map());
+    const byRegion = level(byUrl, value(p, 'sso_start_url'), () => new Map());
+    const answers = level(byRegion, value(p, 'sso_region'), (): Answer[] => []);
+    // One answer per account/role presence.
+    const slot = ((has(p) & B.ssoAccount) !== 0 ? 1 : 0) + ((has(p) & B.ssoRole) !== 0 ? 2 : 0);
+    return (answers[slot] ??= {});
+  };
 
-  const entries: ListEntry[] = [];
   for (let p = 0; p < count; p++) {
     const name = names[p]!;
     const problem = odd[p] ? undefined : firstProblem(p);
     if (problem === undefined) {
-      entries.push(await h.slow(name));
+      rows.add(...(await h.slow(name)));
       continue;
     }
     const kind = kinds[p]!;
     let ssoTokenExpiresAt: string | null = null;
     if (kind === 'sso') {
-      const ref = ssoRef(p);
-      let expiry = ssoByRef.get(ref);
-      if (!expiry) ssoByRef.set(ref, (expiry = h.ssoTokenExpiry(name)));
-      ssoTokenExpiresAt = await expiry;
+      const answer = ssoRefOf(p);
+      ssoTokenExpiresAt = answer.expiry === undefined ? (answer.expiry = await h.ssoTokenExpiry(name)) : answer.expiry;
     }
-    const files: ListEntry['files'] = [];
-    if (c[p]! >= 0) files.push({ file: set.paths.config, line: lineOf(config, c[p]!) });
-    if (k[p]! >= 0) files.push({ file: set.paths.credentials, line: lineOf(credentials, k[p]!) });
-    entries.push({
+    rows.push(
       name,
       kind,
-      region: has(p) & B.region ? value(p, 'region')! : null,
-      active: name === h.active,
-      sessionExpiresAt: (kind === 'mfa' || kind === 'role' || kind === 'web-identity') && mayHaveSession(p) ? await h.cachedExpiry(name) : null,
-      ssoTokenExpiresAt,
-      files,
+      has(p) & B.region ? value(p, 'region')! : null,
       problem,
-      keyCreatedAt: h.keyCreatedAt(kind, value(p, 'aws_access_key_id')),
-    });
+      (kind === 'mfa' || kind === 'role' || kind === 'web-identity') && mayHaveSession(p) ? await h.cachedExpiry(name) : null,
+      ssoTokenExpiresAt,
+      h.keyCreatedAt(kind, value(p, 'aws_access_key_id')),
+      c[p]! >= 0 ? lineOf(config, c[p]!) : 0,
+      k[p]! >= 0 ? lineOf(credentials, k[p]!) : 0,
+    );
   }
-  return entries;
 }
 
 const lineOf = (file: IniFile, i: number): number => file.indexed!.index.rec[i * STRIDE + LINE]!;

@@ -34,3 +34,36 @@ export function table(
       .trimEnd();
   return [line(header, -1), ...rows.map((r, i) => line(r, i))].join('\n') + '\n';
 }
+
+const SURROGATE = /[\ud800-\udfff]/;
+/** The width `table` gives a cell: its code points ([...s].length), without making an array of them. */
+const width = (s: string): number => (SURROGATE.test(s) ? [...s].length : s.length);
+
+/**
+ * `table` of columns rather than rows, byte for byte the same: `list` of 50,000 profiles
+ * spent more in the rows' arrays and the spread of every cell than in the rest of its table.
+ */
+export function tableOf(header: string[], columns: string[][], paint?: (cell: string, row: number, col: number) => string): string {
+  const last = header.length - 1;
+  const widths = header.map((h, i) => {
+    let w = width(h);
+    for (const c of columns[i]!) {
+      const x = width(c);
+      if (x > w) w = x;
+    }
+    return w;
+  });
+  const pad = (c: string, col: number) => (col === last ? c : c + ' '.repeat(widths[col]! - width(c)));
+  let out = `${header.map(pad).join('  ').trimEnd()}\n`;
+  const rows = columns[0]?.length ?? 0;
+  for (let row = 0; row < rows; row++) {
+    let line = '';
+    for (let col = 0; col <= last; col++) {
+      const padded = pad(columns[col]![row]!, col);
+      line += col === 0 ? '' : '  ';
+      line += paint ? paint(padded, row, col) : padded;
+    }
+    out += `${line.trimEnd()}\n`;
+  }
+  return out;
+}
