@@ -4,24 +4,30 @@
 //
 // Each profile written the plain way (files/digest.ts) is judged from its sections' digests:
 // the kind and region as kindOf gives them, the problems profileFindings can find in such a
-// profile (a role without a source, a source_profile cycle), and its cached session looked
-// up by its cache key among the files the cache directory holds (listed once), the Resolver
-// asked only when the key is there. Every other profile (a key any check needs the value
-// of, an empty or nested value, a name with two sections, a source that is not plain) goes
-// the old way: loadProfiles' Profile, settingsOf, kindOf, profileFindings, the Resolver. A
-// file the scan could not index is listed the old way whole. test/core/list.test.ts holds
-// both ways to the same output on files of every shape.
+// profile (a role without a source, a source_profile cycle), and the key its cached session
+// would have, looked up among the files the cache directory holds (listed once), the
+// Resolver asked only when the key is there. Every other profile (a key any check needs the
+// value of, an empty or nested value, a name with two sections, a source that is not plain)
+// goes the old way: loadProfiles' Profile, settingsOf, kindOf, profileFindings, the
+// Resolver. A file the scan could not index is listed the old way whole.
+//
+// What comes from the files alone (a Recipe) is kept beside the files' kept indexes
+// (list-cache.ts), for the very files it was made from; what depends on the clock, the
+// cache directory or the environment is found at each run. test/core/list.test.ts holds
+// the output to the old implementation's on files of every shape, fresh and kept.
 import { readdirSync } from 'node:fs';
-import { bit, type Digest, digestFile } from '../files/digest.js';
+import { bit, type Digest, digestFile, type Field } from '../files/digest.js';
 import type { Env, IniFile } from '../files/files.js';
-import { configProfileName, kindOf, type ProfileKind, type ProfileSet, settingsOf } from '../files/profiles.js';
+import type { IndexCache } from '../files/index-cache.js';
+import { configProfileName, kindOf, PROFILE_KINDS, type ProfileKind, type ProfileSet, settingsOf } from '../files/profiles.js';
 import { LINE, STRIDE } from '../files/scan.js';
 import { AwsenvError } from '../errors.js';
 import { cacheDir, SessionCache } from '../sessions/cache.js';
 import { keyAgesReader } from '../sessions/iam-key-ages.js';
-import { localeOrder } from '../util/collate.js';
+import { asciiCollationIsRoot, isRootAscii, localeOrder } from '../util/collate.js';
 import { profileFindings } from './checks.js';
 import { realDeps } from './deps.js';
+import { ASK, loadRecipe, NO_SESSION, type Recipe, saveRecipe, SLOW } from './list-cache.js';
 import { mfaSessionKey, Resolver, roleSessionKey } from './resolve.js';
 import { STATE } from './variables.js';
 
@@ -47,70 +53,107 @@ export interface ListContext {
   warn(message: string): void;
 }
 
-/**
- * The rows, a column per field (50,000 row objects cost more in the collector than the rest
- * of list): `order` holds the rows' positions in list's order.
- */
+function emptyRecipe(names: string[]): Recipe {
+  const n = names.length;
+  const column = (fill: number) => new Int32Array(n).fill(fill);
+  return {
+    names,
+    kind: column(SLOW),
+    region: column(-1),
+    problem: column(-1),
+    configLine: column(0),
+    credentialsLine: column(0),
+    session: column(NO_SESSION),
+    sso: column(-1),
+    keyId: column(-1),
+    strings: [],
+    order: undefined,
+  };
+}
+
+/** The rows: a recipe's columns, and what this run found for its profiles (`order`: list's order). */
 export class Listing {
-  readonly names: string[] = [];
-  readonly kinds: ListEntry['kind'][] = [];
-  readonly regions: (string | null)[] = [];
-  readonly problems: (string | null)[] = [];
-  readonly sessions: (string | null)[] = [];
-  readonly ssoTokens: (string | null)[] = [];
-  readonly keysCreated: (string | null)[] = [];
-  /** Per row, its sections' lines: config's (0: none), then the credentials file's. */
-  readonly lines: number[] = [];
-  order: number[] = [];
+  /** Rows taken the old way, whole. */
+  readonly slow = new Map<number, ListEntry>();
+  readonly sessions = new Map<number, string>();
+  readonly ssoTokens: (string | null | undefined)[] = [];
+  readonly keysCreated = new Map<number, string>();
+  order: ArrayLike<number> = [];
 
   constructor(
+    readonly recipe: Recipe,
     readonly paths: ProfileSet['paths'],
     readonly active: string | undefined,
   ) {}
 
   get count(): number {
-    return this.names.length;
+    return this.recipe.names.length;
   }
 
-  /** A row from its entry and its sections' lines (0: none). */
-  add(e: ListEntry, configLine: number, credentialsLine: number): void {
-    this.push(e.name, e.kind, e.region, e.problem, e.sessionExpiresAt, e.ssoTokenExpiresAt, e.keyCreatedAt, configLine, credentialsLine);
+  name(p: number): string {
+    return this.recipe.names[p]!;
   }
 
-  push(name: string, kind: ListEntry['kind'], region: string | null, problem: string | null, session: string | null, ssoToken: string | null, keyCreated: string | null, configLine: number, credentialsLine: number): void {
-    this.names.push(name);
-    this.kinds.push(kind);
-    this.regions.push(region);
-    this.problems.push(problem);
-    this.sessions.push(session);
-    this.ssoTokens.push(ssoToken);
-    this.keysCreated.push(keyCreated);
-    this.lines.push(configLine, credentialsLine);
+  kind(p: number): ListEntry['kind'] {
+    return this.slow.get(p)?.kind ?? PROFILE_KINDS[this.recipe.kind[p]!]!;
+  }
+
+  private string(column: Int32Array, p: number): string | null {
+    const n = column[p]!;
+    return n < 0 ? null : this.recipe.strings[n]!;
+  }
+
+  region(p: number): string | null {
+    const e = this.slow.get(p);
+    return e ? e.region : this.string(this.recipe.region, p);
+  }
+
+  problem(p: number): string | null {
+    const e = this.slow.get(p);
+    return e ? e.problem : this.string(this.recipe.problem, p);
+  }
+
+  session(p: number): string | null {
+    const e = this.slow.get(p);
+    return e ? e.sessionExpiresAt : (this.sessions.get(p) ?? null);
+  }
+
+  ssoToken(p: number): string | null {
+    const e = this.slow.get(p);
+    const group = this.recipe.sso[p]!;
+    return e ? e.ssoTokenExpiresAt : group < 0 ? null : (this.ssoTokens[group] ?? null);
+  }
+
+  keyCreated(p: number): string | null {
+    const e = this.slow.get(p);
+    return e ? e.keyCreatedAt : (this.keysCreated.get(p) ?? null);
   }
 
   /** Row p as the documented `list --json` entry. */
   entry(p: number): ListEntry {
+    const slow = this.slow.get(p);
+    if (slow) return slow;
     const files: ListEntry['files'] = [];
-    const c = this.lines[2 * p]!;
-    const k = this.lines[2 * p + 1]!;
+    const c = this.recipe.configLine[p]!;
+    const k = this.recipe.credentialsLine[p]!;
     if (c > 0) files.push({ file: this.paths.config, line: c });
     if (k > 0) files.push({ file: this.paths.credentials, line: k });
     return {
-      name: this.names[p]!,
-      kind: this.kinds[p]!,
-      region: this.regions[p]!,
-      active: this.names[p] === this.active,
-      sessionExpiresAt: this.sessions[p]!,
-      ssoTokenExpiresAt: this.ssoTokens[p]!,
+      name: this.name(p),
+      kind: this.kind(p),
+      region: this.region(p),
+      active: this.name(p) === this.active,
+      sessionExpiresAt: this.session(p),
+      ssoTokenExpiresAt: this.ssoToken(p),
       files,
-      problem: this.problems[p]!,
-      keyCreatedAt: this.keysCreated[p]!,
+      problem: this.problem(p),
+      keyCreatedAt: this.keyCreated(p),
     };
   }
 
   /** Every row as an entry, in list's order. */
   entries(): ListEntry[] {
-    return this.order.map((p) => this.entry(p));
+    return Array.from(this.order, (p) => this.entry(p));
   }
 }
 
@@ -141,19 +184,17 @@ class KnownKeysCache extends SessionCache {
 }
 
 /** Every profile's row, in list's order (localeCompare's, util/collate.ts). */
-export async function listEntries(set: ProfileSet, ctx: ListContext): Promise<ListEntry[]> {
-  return (await listing(set, ctx)).entries();
+export async function listEntries(set: ProfileSet, ctx: ListContext, cache?: IndexCache): Promise<ListEntry[]> {
+  return (await listing(set, ctx, cache)).entries();
 }
 
-/** The profiles' rows. */
-export async function listing(set: ProfileSet, ctx: ListContext): Promise<Listing> {
+/** The profiles' rows; with `cache`, the recipe of files that have not changed is kept between runs. */
+export async function listing(set: ProfileSet, ctx: ListContext, cache?: IndexCache): Promise<Listing> {
   const now = ctx.now();
   const active = ctx.env.AWS_PROFILE || ctx.env[STATE.profile];
   const keys = cachedKeys(ctx.env);
   const deps = { ...realDeps(ctx.env, ctx.now, ctx.warn), cache: new KnownKeysCache(cacheDir(ctx.env), keys, ctx.warn) };
   const keyCreated = keyAgesReader(cacheDir(ctx.env));
-  const keyCreatedAt = (kind: ListEntry['kind'], key: string | undefined): string | null =>
-    (kind === 'keys' || kind === 'mfa') && key?.startsWith('AKIA') ? (keyCreated(key)?.toISOString() ?? null) : null;
 
   /** The end of the cached session that `use` would hand out now, without asking anyone. */
   const cachedExpiry = async (name: string): Promise<string | null> => {
@@ -167,7 +208,7 @@ export async function listing(set: ProfileSet, ctx: ListContext): Promise<Listin
   };
 
   // SSO token ends: each token file read once, as thousands of generated profiles share one.
-  let sso: typeof import('../sessions/sso.js') | null | undefined;
+  let sso: typeof import('../sessions/sso.js') | undefined;
   const tokens = new Map<string, string | null>();
   const ssoTokenExpiry = async (name: string): Promise<string | null> => {
     try {
@@ -186,7 +227,7 @@ export async function listing(set: ProfileSet, ctx: ListContext): Promise<Listin
   };
 
   /** A profile the old way: built, validated and checked whole. */
-  const slow = async (name: string): Promise<[ListEntry, number, number]> => {
+  const slow = async (name: string): Promise<ListEntry> => {
     const p = set.profiles.get(name)!;
     let kind: ListEntry['kind'] = 'invalid';
     let region: string | null = null;
@@ -202,8 +243,7 @@ export async function listing(set: ProfileSet, ctx: ListContext): Promise<Listin
     // The checks `doctor PROFILE` runs offline on the files (checks.ts), the first one shown.
     problem ??= profileFindings(set, name, now).find((f) => f.severity === 'problem')?.message ?? null;
     const key = p.settings.get('aws_access_key_id')?.value;
-    const lineIn = (origin: 'config' | 'credentials') => p.sections.find((x) => x.origin === origin)?.line ?? 0;
-    const entry: ListEntry = {
+    return {
       name,
       kind,
       region,
@@ -212,36 +252,56 @@ export async function listing(set: ProfileSet, ctx: ListContext): Promise<Listin
       ssoTokenExpiresAt: kind === 'sso' ? await ssoTokenExpiry(name) : null,
       files: p.sections.map(({ file, line }) => ({ file, line })),
       problem,
-      keyCreatedAt: keyCreatedAt(kind, typeof key === 'string' ? key : undefined),
+      keyCreatedAt: (kind === 'keys' || kind === 'mfa') && typeof key === 'string' && key.startsWith('AKIA') ? (keyCreated(key)?.toISOString() ?? null) : null,
     };
-    return [entry, lineIn('config'), lineIn('credentials')];
   };
 
-  const config = set.files?.config;
-  const credentials = set.files?.credentials;
-  const dc = config && digestFile(config);
-  const dk = credentials && digestFile(credentials);
-  const rows = new Listing(set.paths, active);
-  if (!config || !credentials || !dc || !dk) {
-    for (const name of set.profiles.keys()) rows.add(...(await slow(name)));
-  } else {
-    await fastRows(rows, config, credentials, dc, dk, { now, active, keys, slow, cachedExpiry, ssoTokenExpiry, keyCreatedAt });
+  const recipe = recipeOf(set, cache);
+  const rows = new Listing(recipe, set.paths, active);
+  const { kind, session, sso: ssoGroup, keyId, strings, names } = recipe;
+  const MFA = PROFILE_KINDS.indexOf('mfa');
+  const ROLE = PROFILE_KINDS.indexOf('role');
+  const WEB = PROFILE_KINDS.indexOf('web-identity');
+  for (let p = 0; p < names.length; p++) {
+    const k = kind[p]!;
+    if (k === SLOW) {
+      rows.slow.set(p, await slow(names[p]!));
+      continue;
+    }
+    if (k === MFA || k === ROLE || k === WEB) {
+      const s = session[p]!;
+      const ask = s === ASK || (s >= 0 && (keys === undefined || keys.has(strings[s]!)));
+      const expiry = ask ? await cachedExpiry(names[p]!) : null;
+      if (expiry !== null) rows.sessions.set(p, expiry);
+    }
+    const g = ssoGroup[p]!;
+    if (g >= 0 && rows.ssoTokens[g] === undefined) rows.ssoTokens[g] = await ssoTokenExpiry(names[p]!);
+    const id = keyId[p]!;
+    const created = id >= 0 ? keyCreated(strings[id]!) : undefined;
+    if (created) rows.keysCreated.set(p, created.toISOString());
   }
   // localeCompare's order, without loading ICU when the names and locale allow (util/collate.ts).
-  const order = localeOrder(ctx.env);
-  const { names } = rows;
-  rows.order = Array.from(names.keys()).sort((a, b) => order(names[a]!, names[b]!));
+  if (recipe.order && asciiCollationIsRoot(ctx.env)) {
+    rows.order = recipe.order;
+  } else {
+    const order = localeOrder(ctx.env);
+    rows.order = Array.from(names.keys()).sort((a, b) => order(names[a]!, names[b]!));
+  }
   return rows;
 }
 
-interface Helpers {
-  now: Date;
-  active: string | undefined;
-  keys: Set<string> | undefined;
-  slow(name: string): Promise<[ListEntry, number, number]>;
-  cachedExpiry(name: string): Promise<string | null>;
-  ssoTokenExpiry(name: string): Promise<string | null>;
-  keyCreatedAt(kind: ListEntry['kind'], key: string | undefined): string | null;
+/** The files' recipe: kept from an earlier run, or made from their digests (and kept). */
+function recipeOf(set: ProfileSet, cache: IndexCache | undefined): Recipe {
+  const config = set.files?.config;
+  const credentials = set.files?.credentials;
+  const kept = cache && config && credentials ? loadRecipe(cache, set.paths, config, credentials) : undefined;
+  if (kept) return kept;
+  const dc = config && digestFile(config);
+  const dk = credentials && digestFile(credentials);
+  if (!config || !credentials || !dc || !dk) return emptyRecipe([...set.profiles.keys()]);
+  const recipe = digestRecipe(config, credentials, dc, dk);
+  if (cache) saveRecipe(cache, set.paths, config, credentials, recipe);
+  return recipe;
 }
 
 const B = {
@@ -258,8 +318,10 @@ const B = {
 };
 const STATIC = B.keyId | B.secret;
 
-/** Profiles from both files' digests; the odd ones through `slow`. */
-async function fastRows(rows: Listing, config: IniFile, credentials: IniFile, dc: Digest, dk: Digest, h: Helpers): Promise<void> {
+const lineOf = (file: IniFile, i: number): number => file.indexed!.index.rec[i * STRIDE + LINE]!;
+
+/** The recipe of both files' digests; the odd profiles marked SLOW. */
+function digestRecipe(config: IniFile, credentials: IniFile, dc: Digest, dk: Digest): Recipe {
   // The profiles in loadProfiles' order (config's as each first appears, then the credentials
   // file's others), each with its config section (c) and credentials section (k). A name
   // with more than one config section ([default] and [profile default], [profile a] and
@@ -274,15 +336,13 @@ async function fastRows(rows: Listing, config: IniFile, credentials: IniFile, dc
   const names: string[] = [];
   const c: number[] = [];
   const k: number[] = [];
-  const odd: boolean[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   headers.forEach((section, i) => {
-    const odd = irregular.get(i);
-    const name = odd === undefined && section.startsWith('profile ') ? section.slice('profile '.length) : configProfileName(section);
+    const name = !irregular.has(i) && section.startsWith('profile ') ? section.slice('profile '.length) : configProfileName(section);
     if (name === undefined || name === '') return;
     if (twice.has(name)) {
       if (seen.has(name)) return;
-      seen.set(name, names.length);
+      seen.add(name);
     }
     names.push(name);
     c.push(i);
@@ -306,13 +366,15 @@ async function fastRows(rows: Listing, config: IniFile, credentials: IniFile, dc
     }
   }
   const count = names.length;
+  const recipe = emptyRecipe(names);
+  const odd: boolean[] = [];
   for (let p = 0; p < count; p++) odd.push(twice.has(names[p]!) || (c[p]! >= 0 && dc.present[c[p]!]! < 0) || (k[p]! >= 0 && dk.present[k[p]!]! < 0));
 
   // Per profile, as settingsOf merges it: every key from the credentials file over config's,
   // except the static keys, which come whole from one file (profiles.ts, mergeProfile).
   const presentC = (p: number) => (c[p]! >= 0 ? dc.present[c[p]!]! : 0);
   const presentK = (p: number) => (k[p]! >= 0 ? dk.present[k[p]!]! : 0);
-  const valueOf = (d: Digest, i: number, field: Parameters<typeof bit>[0]): string | undefined => {
+  const valueOf = (d: Digest, i: number, field: Field): string | undefined => {
     const n = i >= 0 ? d.values.get(field)![i]! : 0;
     return n === 0 ? undefined : d.strings[n - 1];
   };
@@ -327,7 +389,7 @@ async function fastRows(rows: Listing, config: IniFile, credentials: IniFile, dc
     const own = (presentC(p) | presentK(p)) & ~STATIC;
     return own | (from === 1 ? presentK(p) & STATIC : from === 0 ? presentC(p) & STATIC : 0);
   };
-  const value = (p: number, field: Parameters<typeof bit>[0]): string | undefined => {
+  const value = (p: number, field: Field): string | undefined => {
     if (field === 'aws_access_key_id' || field === 'aws_secret_access_key') {
       const from = staticFrom(p);
       return from === 1 ? valueOf(dk, k[p]!, field) : from === 0 ? valueOf(dc, c[p]!, field) : undefined;
@@ -364,12 +426,12 @@ async function fastRows(rows: Listing, config: IniFile, credentials: IniFile, dc
   // profileFindings on a plain profile: along source_profile, a cycle, a role without a
   // source, or a profile it cannot judge (missing, or not plain: `undefined`, the old way).
   const firstProblem = (p: number): string | null | undefined => {
-    const seen: string[] = [];
+    const visited: string[] = [];
     let current: number | undefined = p;
     while (current !== undefined) {
       const name: string = names[current]!;
-      if (seen.includes(name)) return `source_profile forms a cycle: ${[...seen, name].join(' → ')}`;
-      seen.push(name);
+      if (visited.includes(name)) return `source_profile forms a cycle: ${[...visited, name].join(' → ')}`;
+      visited.push(name);
       if (odd[current]) return undefined;
       const via = current === p ? '' : `source profile '${name}': `;
       const kind = kinds[current]!;
@@ -382,80 +444,84 @@ async function fastRows(rows: Listing, config: IniFile, credentials: IniFile, dc
     return null;
   };
 
-  /**
-   * Whether `use` could find a cached session without asking: false when the key it would
-   * look up is not in the cache directory, true when it is (or when only the Resolver can tell).
-   */
-  const mayHaveSession = (p: number): boolean => {
-    if (h.keys === undefined) return true;
-    if (h.keys.size === 0) return false;
+  // The cache key of the session `use` would look for, as the Resolver makes it (resolve.ts):
+  // an MFA session of the profile's keys; a role's session over a plain source with static
+  // keys (or its own keys), or, with mfa_serial, first the MFA session of those keys. ASK
+  // for anything else (the Resolver is asked when the cache holds any session at all).
+  const sessionKeyOf = (p: number): string | typeof ASK | typeof NO_SESSION => {
     const kind = kinds[p]!;
     if (kind === 'mfa') {
-      return h.keys.has(mfaSessionKey({ accessKeyId: value(p, 'aws_access_key_id')!, secretAccessKey: value(p, 'aws_secret_access_key')! }, value(p, 'mfa_serial')!, undefined));
+      return mfaSessionKey({ accessKeyId: value(p, 'aws_access_key_id')!, secretAccessKey: value(p, 'aws_secret_access_key')! }, value(p, 'mfa_serial')!, undefined);
     }
-    if (kind !== 'role') return true;
-    // A role over a plain source with static keys (or its own keys): the key from those.
+    if (kind !== 'role') return ASK;
     const name = names[p]!;
     const sourceName = value(p, 'source_profile');
-    if (sourceName === undefined) return false;
+    if (sourceName === undefined) return NO_SESSION;
     const source = sourceName === name ? p : position.get(sourceName);
-    if (source === undefined) return false;
-    if (odd[source]) return true;
-    if (source !== p && kindOfFast(source, true) !== 'keys') return true;
-    if (source === p && !(has(p) & B.keyId)) return false;
+    if (source === undefined) return NO_SESSION;
+    if (odd[source]) return ASK;
+    if (source !== p && kindOfFast(source, true) !== 'keys') return ASK;
+    if (source === p && !(has(p) & B.keyId)) return NO_SESSION;
     const keyId = value(source, 'aws_access_key_id')!;
     const serial = value(p, 'mfa_serial');
-    if (serial !== undefined) return h.keys.has(mfaSessionKey({ accessKeyId: keyId, secretAccessKey: value(source, 'aws_secret_access_key')! }, serial, undefined));
-    const s = { role_arn: value(p, 'role_arn'), external_id: value(p, 'external_id'), role_session_name: value(p, 'role_session_name') };
-    return h.keys.has(roleSessionKey(keyId, s, undefined, undefined));
+    if (serial !== undefined) return mfaSessionKey({ accessKeyId: keyId, secretAccessKey: value(source, 'aws_secret_access_key')! }, serial, undefined);
+    return roleSessionKey(keyId, { role_arn: value(p, 'role_arn'), external_id: value(p, 'external_id'), role_session_name: value(p, 'role_session_name') }, undefined, undefined);
   };
 
-  // SSO profiles that say the same about their portal share one answer (ssoTarget reads
-  // only sso_session, sso_start_url, sso_region and whether the account and role are set).
+  const strings = recipe.strings;
+  const ids = new Map<string, number>();
+  const intern = (s: string): number => {
+    let n = ids.get(s);
+    if (n === undefined) {
+      n = strings.length;
+      strings.push(s);
+      ids.set(s, n);
+    }
+    return n;
+  };
+
+  // SSO profiles that say the same of their portal share one answer: ssoTarget reads only
+  // sso_session, sso_start_url, sso_region and whether the account and role are set.
   // (Maps by value, no string made per profile: the values are the digests' own strings.)
-  type Answer = { expiry?: string | null };
   type ByValue<T> = Map<string | undefined, T>;
-  const ssoByRef: ByValue<ByValue<ByValue<Answer[]>>> = new Map();
+  const groups: ByValue<ByValue<ByValue<number[]>>> = new Map();
+  let groupCount = 0;
   const level = <T>(m: ByValue<T>, key: string | undefined, make: () => T): T => {
     let v = m.get(key);
     if (v === undefined) m.set(key, (v = make()));
     return v;
   };
-  const ssoRefOf = (p: number): Answer => {
-    const byUrl = level(ssoByRef, value(p, 'sso_session'), () => new Map());
+  const ssoGroupOf = (p: number): number => {
+    const byUrl = level(groups, value(p, 'sso_session'), () => new Map());
     const byRegion = level(byUrl, value(p, 'sso_start_url'), () => new Map());
-    const answers = level(byRegion, value(p, 'sso_region'), (): Answer[] => []);
-    // One answer per account/role presence.
+    const slots = level(byRegion, value(p, 'sso_region'), (): number[] => []);
     const slot = ((has(p) & B.ssoAccount) !== 0 ? 1 : 0) + ((has(p) & B.ssoRole) !== 0 ? 2 : 0);
-    return (answers[slot] ??= {});
+    return (slots[slot] ??= groupCount++);
   };
 
+  const MFA = PROFILE_KINDS.indexOf('mfa');
   for (let p = 0; p < count; p++) {
-    const name = names[p]!;
     const problem = odd[p] ? undefined : firstProblem(p);
-    if (problem === undefined) {
-      rows.add(...(await h.slow(name)));
-      continue;
-    }
+    if (problem === undefined) continue; // SLOW
     const kind = kinds[p]!;
-    let ssoTokenExpiresAt: string | null = null;
-    if (kind === 'sso') {
-      const answer = ssoRefOf(p);
-      ssoTokenExpiresAt = answer.expiry === undefined ? (answer.expiry = await h.ssoTokenExpiry(name)) : answer.expiry;
+    const code = PROFILE_KINDS.indexOf(kind);
+    recipe.kind[p] = code;
+    if (has(p) & B.region) recipe.region[p] = intern(value(p, 'region')!);
+    if (problem !== null) recipe.problem[p] = intern(problem);
+    if (c[p]! >= 0) recipe.configLine[p] = lineOf(config, c[p]!);
+    if (k[p]! >= 0) recipe.credentialsLine[p] = lineOf(credentials, k[p]!);
+    if (kind === 'mfa' || kind === 'role' || kind === 'web-identity') {
+      const key = sessionKeyOf(p);
+      recipe.session[p] = typeof key === 'string' ? intern(key) : key;
     }
-    rows.push(
-      name,
-      kind,
-      has(p) & B.region ? value(p, 'region')! : null,
-      problem,
-      (kind === 'mfa' || kind === 'role' || kind === 'web-identity') && mayHaveSession(p) ? await h.cachedExpiry(name) : null,
-      ssoTokenExpiresAt,
-      h.keyCreatedAt(kind, value(p, 'aws_access_key_id')),
-      c[p]! >= 0 ? lineOf(config, c[p]!) : 0,
-      k[p]! >= 0 ? lineOf(credentials, k[p]!) : 0,
-    );
+    if (kind === 'sso') recipe.sso[p] = ssoGroupOf(p);
+    const keyId = value(p, 'aws_access_key_id');
+    if ((kind === 'keys' || code === MFA) && keyId?.startsWith('AKIA')) recipe.keyId[p] = intern(keyId);
   }
+  if (names.every(isRootAscii)) {
+    // Every pair compares the same under any locale whose ASCII order is the root one.
+    const order = localeOrder({});
+    recipe.order = Int32Array.from(Array.from(names.keys()).sort((a, b) => order(names[a]!, names[b]!)));
+  }
+  return recipe;
 }
-
-const lineOf = (file: IniFile, i: number): number => file.indexed!.index.rec[i * STRIDE + LINE]!;
-

@@ -9,12 +9,12 @@ export interface Style {
   yellow(s: string): string;
 }
 
-const plain: Style = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s };
+export const PLAIN: Style = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s };
 const sgr = (code: number) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;
 const ansi: Style = { bold: sgr(1), dim: sgr(2), green: sgr(32), red: sgr(31), yellow: sgr(33) };
 
 export function styleFor(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): Style {
-  return isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb' ? ansi : plain;
+  return isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb' ? ansi : PLAIN;
 }
 
 /** Columns padded to the widest cell; `paint` colours a cell after its width is measured. */
