@@ -3,7 +3,7 @@ import { loadProfiles } from '../files/profiles.js';
 import { formatDuration } from '../core/checks.js';
 import { type ListEntry, listEntries, listing } from '../core/list.js';
 import { profileIndexCache } from '../sessions/cache.js';
-import { PLAIN, styleFor, tableOf } from '../util/table.js';
+import { PLAIN, styleFor, tableBytes } from '../util/table.js';
 import { printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
@@ -26,37 +26,43 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context): 
   const style = styleFor(ctx.stdoutIsTTY, ctx.env);
   const now = ctx.now();
   // The KEY AGE column only once some key's age is known (doctor or rotate asked IAM).
-  const ages = Array.from(rows.order).some((p) => rows.keyCreated(p));
+  let ages = false;
+  for (let p = 0; p < rows.count && !ages; p++) ages = rows.keyCreated(p) !== null;
+  const { order } = rows;
   // Names, regions and problems come from the files: control characters escaped.
-  const columns: string[][] = [[], [], [], [], [], [], ...(ages ? [[]] : [])];
-  const [active, names, kinds, regions, sessions, ...rest] = columns as [string[], string[], string[], string[], string[], ...string[][]];
-  const keyAges = ages ? rest[0]! : undefined;
-  const problems = rest.at(-1)!;
-  const isActive: boolean[] = [];
-  for (let i = 0; i < rows.order.length; i++) {
-    const p = rows.order[i]!;
-    const name = rows.name(p);
-    const session = rows.session(p);
-    const ssoToken = rows.ssoToken(p);
-    const keyCreated = rows.keyCreated(p);
-    isActive.push(name === rows.active);
-    active.push(name === rows.active ? '*' : '');
-    names.push(printable(name));
-    kinds.push(rows.kind(p));
-    regions.push(printable(rows.region(p) ?? '-'));
-    sessions.push((session ? sessionLeft(session, now) : '-') + (ssoToken ? ` (SSO token ${sessionLeft(ssoToken, now)})` : ''));
-    keyAges?.push(keyCreated ? keyAge(keyCreated, now) : '-');
-    problems.push(printable(rows.problem(p) ?? ''));
-  }
+  const cell = (row: number, col: number): string => {
+    const p = order[row]!;
+    switch (col) {
+      case 0:
+        return rows.name(p) === rows.active ? '*' : '';
+      case 1:
+        return printable(rows.name(p));
+      case 2:
+        return rows.kind(p);
+      case 3:
+        return printable(rows.region(p) ?? '-');
+      case 4: {
+        const session = rows.session(p);
+        const ssoToken = rows.ssoToken(p);
+        return (session ? sessionLeft(session, now) : '-') + (ssoToken ? ` (SSO token ${sessionLeft(ssoToken, now)})` : '');
+      }
+      default: {
+        if (ages && col === 5) {
+          const created = rows.keyCreated(p);
+          return created ? keyAge(created, now) : '-';
+        }
+        return printable(rows.problem(p) ?? '');
+      }
+    }
+  };
   const problemCol = ages ? 6 : 5;
-  const paint = (cell: string, row: number, col: number) => {
-    if (col === problemCol) return style.red(cell);
-    if (ages && col === 5 && /rotate/.test(cell)) return style.yellow(cell);
-    return isActive[row] ? style.green(style.bold(cell)) : cell;
+  const paint = (text: string, row: number, col: number) => {
+    if (col === problemCol) return style.red(text);
+    if (ages && col === 5 && /rotate/.test(text)) return style.yellow(text);
+    return rows.name(order[row]!) === rows.active ? style.green(style.bold(text)) : text;
   };
-  return {
-    stdout: tableOf(['', 'PROFILE', 'KIND', 'REGION', 'SESSION', ...(ages ? ['KEY AGE'] : []), 'PROBLEM'], columns, style === PLAIN ? undefined : paint),
-  };
+  const header = ['', 'PROFILE', 'KIND', 'REGION', 'SESSION', ...(ages ? ['KEY AGE'] : []), 'PROBLEM'];
+  return { stdout: '', bytes: tableBytes(header, order.length, cell, style === PLAIN ? undefined : paint) };
 }
 
 export function sessionLeft(expiresAt: string, now: Date): string {

@@ -73,18 +73,23 @@ function emptyRecipe(names: string[]): Recipe {
 
 /** The rows: a recipe's columns, and what this run found for its profiles (`order`: list's order). */
 export class Listing {
-  /** Rows taken the old way, whole. */
-  readonly slow = new Map<number, ListEntry>();
-  readonly sessions = new Map<number, string>();
+  /** Rows taken the old way, whole (by row; the others are the recipe's, and these three). */
+  readonly slow: (ListEntry | undefined)[];
+  readonly sessions: (string | undefined)[];
   readonly ssoTokens: (string | null | undefined)[] = [];
-  readonly keysCreated = new Map<number, string>();
+  readonly keysCreated: (string | undefined)[];
   order: ArrayLike<number> = [];
 
   constructor(
     readonly recipe: Recipe,
     readonly paths: ProfileSet['paths'],
     readonly active: string | undefined,
-  ) {}
+  ) {
+    const n = recipe.names.length;
+    this.slow = new Array<ListEntry | undefined>(n);
+    this.sessions = new Array<string | undefined>(n);
+    this.keysCreated = new Array<string | undefined>(n);
+  }
 
   get count(): number {
     return this.recipe.names.length;
@@ -95,7 +100,7 @@ export class Listing {
   }
 
   kind(p: number): ListEntry['kind'] {
-    return this.slow.get(p)?.kind ?? PROFILE_KINDS[this.recipe.kind[p]!]!;
+    return this.slow[p]?.kind ?? PROFILE_KINDS[this.recipe.kind[p]!]!;
   }
 
   private string(column: Int32Array, p: number): string | null {
@@ -104,34 +109,34 @@ export class Listing {
   }
 
   region(p: number): string | null {
-    const e = this.slow.get(p);
+    const e = this.slow[p];
     return e ? e.region : this.string(this.recipe.region, p);
   }
 
   problem(p: number): string | null {
-    const e = this.slow.get(p);
+    const e = this.slow[p];
     return e ? e.problem : this.string(this.recipe.problem, p);
   }
 
   session(p: number): string | null {
-    const e = this.slow.get(p);
-    return e ? e.sessionExpiresAt : (this.sessions.get(p) ?? null);
+    const e = this.slow[p];
+    return e ? e.sessionExpiresAt : (this.sessions[p] ?? null);
   }
 
   ssoToken(p: number): string | null {
-    const e = this.slow.get(p);
+    const e = this.slow[p];
     const group = this.recipe.sso[p]!;
     return e ? e.ssoTokenExpiresAt : group < 0 ? null : (this.ssoTokens[group] ?? null);
   }
 
   keyCreated(p: number): string | null {
-    const e = this.slow.get(p);
-    return e ? e.keyCreatedAt : (this.keysCreated.get(p) ?? null);
+    const e = this.slow[p];
+    return e ? e.keyCreatedAt : (this.keysCreated[p] ?? null);
   }
 
   /** Row p as the documented `list --json` entry. */
   entry(p: number): ListEntry {
-    const slow = this.slow.get(p);
+    const slow = this.slow[p];
     if (slow) return slow;
     const files: ListEntry['files'] = [];
     const c = this.recipe.configLine[p]!;
@@ -265,20 +270,20 @@ export async function listing(set: ProfileSet, ctx: ListContext, cache?: IndexCa
   for (let p = 0; p < names.length; p++) {
     const k = kind[p]!;
     if (k === SLOW) {
-      rows.slow.set(p, await slow(names[p]!));
+      rows.slow[p] = await slow(names[p]!);
       continue;
     }
     if (k === MFA || k === ROLE || k === WEB) {
       const s = session[p]!;
       const ask = s === ASK || (s >= 0 && (keys === undefined || keys.has(strings[s]!)));
       const expiry = ask ? await cachedExpiry(names[p]!) : null;
-      if (expiry !== null) rows.sessions.set(p, expiry);
+      if (expiry !== null) rows.sessions[p] = expiry;
     }
     const g = ssoGroup[p]!;
     if (g >= 0 && rows.ssoTokens[g] === undefined) rows.ssoTokens[g] = await ssoTokenExpiry(names[p]!);
     const id = keyId[p]!;
     const created = id >= 0 ? keyCreated(strings[id]!) : undefined;
-    if (created) rows.keysCreated.set(p, created.toISOString());
+    if (created) rows.keysCreated[p] = created.toISOString();
   }
   // localeCompare's order, without loading ICU when the names and locale allow (util/collate.ts).
   if (recipe.order && asciiCollationIsRoot(ctx.env)) {
