@@ -1,4 +1,5 @@
 // awsenv list: every profile of both files with its kind, region and whether it is active.
+import type { IndexCache } from '../files/index-cache.js';
 import { loadProfiles } from '../files/profiles.js';
 import { formatDuration } from '../core/checks.js';
 import { type ListEntry, listEntries, listing } from '../core/list.js';
@@ -15,8 +16,7 @@ export async function listProfiles(ctx: Context): Promise<ListEntry[]> {
   return listEntries(loadProfiles(ctx.env, cache), ctx, cache);
 }
 
-export async function list(args: { json?: boolean | undefined }, ctx: Context): Promise<Output> {
-  const cache = profileIndexCache(ctx.env);
+export async function list(args: { json?: boolean | undefined }, ctx: Context, cache: IndexCache = profileIndexCache(ctx.env)): Promise<Output> {
   const rows = await listing(loadProfiles(ctx.env, cache), ctx, cache);
   if (args.json) return { stdout: `${JSON.stringify({ version: 1, profiles: rows.entries() }, null, 2)}\n` };
   if (rows.count === 0) {

@@ -46,6 +46,8 @@ export interface Recipe {
 
 export const RECIPE_COLUMNS = ['kind', 'region', 'problem', 'configLine', 'credentialsLine', 'session', 'sso', 'keyId'] as const;
 
+/** Fewer profiles are listed fast enough from the files (tests lower it). */
+export const LIST_CACHE = { minProfiles: 2000 };
 const VERSION = 1;
 const MAX = 256 * 1024 * 1024;
 
@@ -128,7 +130,7 @@ export function saveRecipe(cache: IndexCache, paths: AwsFilePaths, config: IniFi
   try {
     const configStamp = stampOf(config);
     const credentialsStamp = stampOf(credentials);
-    if (configStamp === undefined || credentialsStamp === undefined) return;
+    if (configStamp === undefined || credentialsStamp === undefined || recipe.names.length < LIST_CACHE.minProfiles) return;
     // The stamp ends in the modification and change times (ns): both must be over 2 s old.
     const now = BigInt(cache.now?.() ?? Date.now());
     for (const stamp of [configStamp, credentialsStamp]) {
