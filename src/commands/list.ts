@@ -5,7 +5,7 @@ import { formatDuration } from '../core/checks.js';
 import { type ListEntry, listEntries, listing } from '../core/list.js';
 import { profileIndexCache } from '../sessions/cache.js';
 import { PLAIN, styleFor, tableBytes } from '../util/table.js';
-import { printable } from '../util/printable.js';
+import { needsEscape, printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
 export type { ListEntry } from '../core/list.js';
@@ -29,21 +29,29 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
   let ages = false;
   for (let p = 0; p < rows.count && !ages; p++) ages = rows.keyCreated(p) !== null;
   const { order } = rows;
-  // Names, regions and problems come from the files: control characters escaped.
+  // Names, regions and problems come from the files: control characters escaped (names
+  // tested all at once, regions once each).
+  const plainNames = !needsEscape(rows.recipe.names.join('\n'));
+  const regions = new Map<string | null, string>();
   const cell = (row: number, col: number): string => {
     const p = order[row]!;
     switch (col) {
       case 0:
         return rows.name(p) === rows.active ? '*' : '';
       case 1:
-        return printable(rows.name(p));
+        return plainNames ? rows.name(p) : printable(rows.name(p));
       case 2:
         return rows.kind(p);
-      case 3:
-        return printable(rows.region(p) ?? '-');
+      case 3: {
+        const region = rows.region(p);
+        let shown = regions.get(region);
+        if (shown === undefined) regions.set(region, (shown = printable(region ?? '-')));
+        return shown;
+      }
       case 4: {
         const session = rows.session(p);
         const ssoToken = rows.ssoToken(p);
+        if (!session && !ssoToken) return '-';
         return (session ? sessionLeft(session, now) : '-') + (ssoToken ? ` (SSO token ${sessionLeft(ssoToken, now)})` : '');
       }
       default: {
@@ -51,7 +59,8 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
           const created = rows.keyCreated(p);
           return created ? keyAge(created, now) : '-';
         }
-        return printable(rows.problem(p) ?? '');
+        const problem = rows.problem(p);
+        return problem ? printable(problem) : '';
       }
     }
   };
@@ -62,7 +71,7 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
     return rows.name(order[row]!) === rows.active ? style.green(style.bold(text)) : text;
   };
   const header = ['', 'PROFILE', 'KIND', 'REGION', 'SESSION', ...(ages ? ['KEY AGE'] : []), 'PROBLEM'];
-  return { stdout: '', bytes: tableBytes(header, order.length, cell, style === PLAIN ? undefined : paint) };
+  return { stdout: '', bytes: tableBytes(header, order.length, cell, [true, false, true, true, true, true, true], style === PLAIN ? undefined : paint) };
 }
 
 export function sessionLeft(expiresAt: string, now: Date): string {

@@ -4,8 +4,9 @@
 // and times to the nanosecond), saved only when both files are more than two seconds old (a
 // file changed within the clock tick it was read in could keep all of those), in the
 // trusted cache directory, read only as a regular file of this user; anything odd about it
-// and it is ignored and the recipe made again. No secret is in it: names, regions,
-// problems, lines, key ids, and the session keys that name the session files.
+// and it is ignored and the recipe made again. No secret or key is in it: names, regions,
+// problems, lines, the digests key ages are kept under, and the session keys that name the
+// session files.
 import { join } from 'node:path';
 import type { AwsFilePaths, IniFile } from '../files/files.js';
 import type { IndexCache } from '../files/index-cache.js';
@@ -37,7 +38,7 @@ export interface Recipe {
   session: Int32Array;
   /** SSO profiles that share one token answer share a number (-1: not SSO). */
   sso: Int32Array;
-  /** A long-term key id (AKIA…) whose age list may know. */
+  /** The keyAgeDigest of a long-term key id (AKIA…) whose age list may know. */
   keyId: Int32Array;
   strings: string[];
   /** The rows in list's order, when no locale changes it (every name sorts as root-collation ASCII). */

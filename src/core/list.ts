@@ -23,7 +23,7 @@ import { configProfileName, kindOf, PROFILE_KINDS, type ProfileKind, type Profil
 import { LINE, STRIDE } from '../files/scan.js';
 import { AwsenvError } from '../errors.js';
 import { cacheDir, SessionCache } from '../sessions/cache.js';
-import { keyAgesReader } from '../sessions/iam-key-ages.js';
+import { keyAgeDigest, keyAgesReader } from '../sessions/iam-key-ages.js';
 import { asciiCollationIsRoot, isRootAscii, localeOrder } from '../util/collate.js';
 import { profileFindings } from './checks.js';
 import { realDeps } from './deps.js';
@@ -257,7 +257,7 @@ export async function listing(set: ProfileSet, ctx: ListContext, cache?: IndexCa
       ssoTokenExpiresAt: kind === 'sso' ? await ssoTokenExpiry(name) : null,
       files: p.sections.map(({ file, line }) => ({ file, line })),
       problem,
-      keyCreatedAt: (kind === 'keys' || kind === 'mfa') && typeof key === 'string' && key.startsWith('AKIA') ? (keyCreated(key)?.toISOString() ?? null) : null,
+      keyCreatedAt: (kind === 'keys' || kind === 'mfa') && typeof key === 'string' && key.startsWith('AKIA') ? (keyCreated(keyAgeDigest(key))?.toISOString() ?? null) : null,
     };
   };
 
@@ -521,7 +521,7 @@ function digestRecipe(config: IniFile, credentials: IniFile, dc: Digest, dk: Dig
     }
     if (kind === 'sso') recipe.sso[p] = ssoGroupOf(p);
     const keyId = value(p, 'aws_access_key_id');
-    if ((kind === 'keys' || code === MFA) && keyId?.startsWith('AKIA')) recipe.keyId[p] = intern(keyId);
+    if ((kind === 'keys' || code === MFA) && keyId?.startsWith('AKIA')) recipe.keyId[p] = intern(keyAgeDigest(keyId));
   }
   if (names.every(isRootAscii)) {
     // Every pair compares the same under any locale whose ASCII order is the root one.

@@ -36,7 +36,6 @@ export function table(
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
-const NON_ASCII = /[^\x00-\x7f]/;
 /** The width `table` gives a cell: its code points ([...s].length), without making an array of them. */
 const width = (s: string): number => (SURROGATE.test(s) ? [...s].length : s.length);
 
@@ -44,45 +43,66 @@ const width = (s: string): number => (SURROGATE.test(s) ? [...s].length : s.leng
  * `table`'s bytes, of `rows` rows whose cells `cell(row, col)` gives (asked twice: for the
  * widths, then for the lines): `list` of 50,000 profiles spent more in the rows' arrays, the
  * spread of every cell and the lines kept for the final join than in the rest of its table.
- * Each line goes into one buffer as it is made, sized once when every cell is ASCII.
+ * A column in `shared` holds few distinct strings (a kind, a region, '-'): its widths are
+ * measured once per string; the others' once per cell. Each line goes into one buffer as it
+ * is made, sized for ASCII and grown when a line needs more.
  */
-export function tableBytes(header: string[], rows: number, cell: (row: number, col: number) => string, paint?: (cell: string, row: number, col: number) => string): Buffer {
+export function tableBytes(
+  header: string[],
+  rows: number,
+  cell: (row: number, col: number) => string,
+  shared: readonly boolean[],
+  paint?: (cell: string, row: number, col: number) => string,
+): Buffer {
   const last = header.length - 1;
   const widths = header.map(width);
-  let ascii = header.every((h) => !NON_ASCII.test(h));
+  const memo = header.map(() => new Map<string, number>());
+  const measured = header.map((_, col) => (shared[col] ? undefined : new Int32Array(rows)));
+  const widthIn = (c: string, col: number, row: number): number => {
+    const own = measured[col];
+    if (own) return row < 0 ? width(c) : own[row]!;
+    let w = memo[col]!.get(c);
+    if (w === undefined) memo[col]!.set(c, (w = width(c)));
+    return w;
+  };
   for (let row = 0; row < rows; row++) {
-    for (let col = 0; col <= last; col++) {
+    for (let col = 0; col < last; col++) {
       const c = cell(row, col);
-      const x = width(c);
+      const own = measured[col];
+      const x = own ? (own[row] = width(c)) : widthIn(c, col, row);
       if (x > widths[col]!) widths[col] = x;
-      if (ascii && NON_ASCII.test(c)) ascii = false;
     }
+    // The last column is never padded; its length only sizes the buffer.
+    const x = cell(row, last).length;
+    if (x > widths[last]!) widths[last] = x;
   }
   const spaces: string[] = [];
-  const pad = (c: string, col: number) => {
+  const pad = (c: string, col: number, row: number) => {
     if (col === last) return c;
-    const n = widths[col]! - width(c);
+    const n = widths[col]! - widthIn(c, col, row);
     return c + (spaces[n] ??= ' '.repeat(n));
   };
-  // Unpainted ASCII lines are at most the widths and the gaps long.
+  // An unpainted line of ASCII is at most the widths and the gaps long.
   const longest = widths.reduce((a, b) => a + b, 0) + 2 * last + 1;
-  let out = Buffer.allocUnsafe(ascii && !paint ? (rows + 1) * longest : 1 << 16);
+  let out = Buffer.allocUnsafe((rows + 1) * longest + 1);
   let used = 0;
   const put = (line: string) => {
-    // At most 3 bytes of UTF-8 per UTF-16 unit.
-    if (used + 3 * line.length + 1 > out.length && (!ascii || paint || used + line.length + 1 > out.length)) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * out.length, used + 3 * line.length + 1));
-      out.copy(bigger, 0, 0, used);
-      out = bigger;
+    if (used + 3 * line.length + 1 > out.length) {
+      const need = Buffer.byteLength(line) + 1;
+      if (used + need > out.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * out.length, used + need));
+        out.copy(bigger, 0, 0, used);
+        out = bigger;
+      }
     }
     used += out.write(line, used);
     out[used++] = 0x0a;
   };
-  put(header.map(pad).join('  ').trimEnd());
+  put(header.map((h, col) => pad(h, col, -1)).join('  ').trimEnd());
   for (let row = 0; row < rows; row++) {
     let line = '';
     for (let col = 0; col <= last; col++) {
-      const padded = pad(cell(row, col), col);
+      const padded = pad(cell(row, col), col, row);
       line += col === 0 ? '' : '  ';
       line += paint ? paint(padded, row, col) : padded;
     }
