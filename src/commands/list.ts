@@ -31,7 +31,7 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
   const { order } = rows;
   // Names, regions and problems come from the files: control characters escaped (names
   // tested all at once, regions once each).
-  const plainNames = !needsEscape(rows.recipe.names.join('\n'));
+  const plainNames = !needsEscape(rows.recipe.names.join(' '));
   const regions = new Map<string | null, string>();
   const cell = (row: number, col: number): string => {
     const p = order[row]!;

@@ -16,8 +16,9 @@
 // cache directory or the environment is found at each run. test/core/list.test.ts holds
 // the output to the old implementation's on files of every shape, fresh and kept.
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { bit, type Digest, digestFile, type Field } from '../files/digest.js';
-import type { Env, IniFile } from '../files/files.js';
+import { type Env, homeOf, type IniFile } from '../files/files.js';
 import type { IndexCache } from '../files/index-cache.js';
 import { configProfileName, kindOf, PROFILE_KINDS, type ProfileKind, type ProfileSet, settingsOf } from '../files/profiles.js';
 import { LINE, STRIDE } from '../files/scan.js';
@@ -173,6 +174,19 @@ function cachedKeys(env: Env): Set<string> | undefined {
   }
 }
 
+/**
+ * Whether the directory `aws sso login` caches tokens in (sessions/sso.ts, ssoCacheDir:
+ * ~/.aws/sso/cache) holds no token file (*.json) at all.
+ */
+function noSsoTokens(env: Env): boolean {
+  try {
+    return !readdirSync(join(homeOf(env), '.aws', 'sso', 'cache')).some((f) => f.endsWith('.json'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+  }
+}
+
 /** A session cache that reads only keys the directory was seen to hold (others: no session, no file opened). */
 class KnownKeysCache extends SessionCache {
   constructor(
@@ -213,9 +227,13 @@ export async function listing(set: ProfileSet, ctx: ListContext, cache?: IndexCa
   };
 
   // SSO token ends: each token file read once, as thousands of generated profiles share one.
+  // With no token file at all (never logged in), none has one: sessions/sso.js (an ES module,
+  // 25 ms to load with Node's ES loader) is not loaded to say so.
   let sso: typeof import('../sessions/sso.js') | undefined;
   const tokens = new Map<string, string | null>();
+  const noTokens = noSsoTokens(ctx.env);
   const ssoTokenExpiry = async (name: string): Promise<string | null> => {
+    if (noTokens) return null;
     try {
       sso ??= await import('../sessions/sso.js');
       const target = sso.ssoTarget(name, settingsOf(set.profiles.get(name)!), set, ctx.env);

@@ -65,6 +65,7 @@ export function tableBytes(
     if (w === undefined) memo[col]!.set(c, (w = width(c)));
     return w;
   };
+  let lastLengths = 0;
   for (let row = 0; row < rows; row++) {
     for (let col = 0; col < last; col++) {
       const c = cell(row, col);
@@ -73,8 +74,7 @@ export function tableBytes(
       if (x > widths[col]!) widths[col] = x;
     }
     // The last column is never padded; its length only sizes the buffer.
-    const x = cell(row, last).length;
-    if (x > widths[last]!) widths[last] = x;
+    lastLengths += cell(row, last).length;
   }
   const spaces: string[] = [];
   const pad = (c: string, col: number, row: number) => {
@@ -82,9 +82,9 @@ export function tableBytes(
     const n = widths[col]! - widthIn(c, col, row);
     return c + (spaces[n] ??= ' '.repeat(n));
   };
-  // An unpainted line of ASCII is at most the widths and the gaps long.
-  const longest = widths.reduce((a, b) => a + b, 0) + 2 * last + 1;
-  let out = Buffer.allocUnsafe((rows + 1) * longest + 1);
+  // Unpainted ASCII lines are at most the padded cells, the gaps and the last cells long.
+  const padded = widths.slice(0, last).reduce((a, b) => a + b, 0) + 2 * last + 1;
+  let out = Buffer.allocUnsafe((rows + 1) * padded + widths[last]! + lastLengths + 1);
   let used = 0;
   const put = (line: string) => {
     if (used + 3 * line.length + 1 > out.length) {
@@ -99,14 +99,38 @@ export function tableBytes(
     out[used++] = 0x0a;
   };
   put(header.map((h, col) => pad(h, col, -1)).join('  ').trimEnd());
+  if (paint) {
+    for (let row = 0; row < rows; row++) {
+      let line = '';
+      for (let col = 0; col <= last; col++) {
+        const padded = pad(cell(row, col), col, row);
+        line += col === 0 ? '' : '  ';
+        line += paint(padded, row, col);
+      }
+      put(line.trimEnd());
+    }
+    return out.subarray(0, used);
+  }
+  // Unpainted: a shared column's cell, padded and followed by the gap, made once per string.
+  const pieces = header.map(() => new Map<string, string>());
   for (let row = 0; row < rows; row++) {
     let line = '';
-    for (let col = 0; col <= last; col++) {
-      const padded = pad(cell(row, col), col, row);
-      line += col === 0 ? '' : '  ';
-      line += paint ? paint(padded, row, col) : padded;
+    for (let col = 0; col < last; col++) {
+      const c = cell(row, col);
+      if (shared[col]) {
+        let piece = pieces[col]!.get(c);
+        if (piece === undefined) pieces[col]!.set(c, (piece = `${pad(c, col, row)}  `));
+        line += piece;
+      } else {
+        line += pad(c, col, row);
+        line += '  ';
+      }
     }
-    put(line.trimEnd());
+    const end = cell(row, last);
+    line += end;
+    // trimEnd only where the line may end in white space (an empty or odd last cell).
+    const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
+    put(tail > 0x20 && tail < 0x7f ? line : line.trimEnd());
   }
   return out.subarray(0, used);
 }

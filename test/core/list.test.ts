@@ -219,6 +219,10 @@ async function seed(rng: Rng, world: World): Promise<void> {
     }
   }
   const ssoDir = join(world.env.HOME!, '.aws/sso/cache');
+  // Never logged in: no token file (the directory empty, or not there at all).
+  const tokens = rng.weighted<string>([[6, 'some'], [1, 'empty'], [1, 'no directory']]);
+  if (tokens === 'no directory') rmSync(join(world.env.HOME!, '.aws/sso'), { recursive: true });
+  if (tokens !== 'some') return keyAges(rng, world);
   const tokenFile = (key: string) => join(ssoDir, `${createHash('sha1').update(key).digest('hex')}.json`);
   for (const key of ['corp', 'lab', 'https://corp.awsapps.com/start', 'https://legacy.awsapps.com/start']) {
     const what = rng.pick(['live', 'expired', 'broken', 'absent']);
@@ -226,6 +230,10 @@ async function seed(rng: Rng, world: World): Promise<void> {
     const expiresAt = new Date(NOW.getTime() + (what === 'live' ? HOUR : -HOUR)).toISOString();
     writeFileSync(tokenFile(key), what === 'broken' ? '{not json' : JSON.stringify({ accessToken: 'a', expiresAt }));
   }
+  keyAges(rng, world);
+}
+
+function keyAges(rng: Rng, world: World): void {
   if (rng.chance(0.5) && world.keyIds.length > 0) {
     const created: Record<string, Date> = {};
     for (const id of world.keyIds) if (rng.chance(0.3)) created[id] = new Date(NOW.getTime() - rng.int(200) * 24 * HOUR);
@@ -274,7 +282,7 @@ same.before.each(() => {
   LIST_CACHE.minProfiles = 0;
 });
 
-for (let seedNo = 1; seedNo <= 8; seedNo++) {
+for (let seedNo = 1; seedNo <= 10; seedNo++) {
   same(`generated files, seed ${seedNo}`, async () => {
     const rng = mulberry32(seedNo * 7919);
     const world = makeWorld(rng, 120 + rng.int(200), seedNo % 4 === 0);
