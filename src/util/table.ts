@@ -37,7 +37,7 @@ export function table(
 
 const SURROGATE = /[\ud800-\udfff]/;
 /** The width `table` gives a cell: its code points ([...s].length), without making an array of them. */
-const width = (s: string): number => (SURROGATE.test(s) ? [...s].length : s.length);
+export const width = (s: string): number => (SURROGATE.test(s) ? [...s].length : s.length);
 
 /**
  * `table`'s bytes, of `rows` rows whose cells `cell(row, col)` gives (asked twice: for the
