@@ -31,7 +31,7 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
   const { order } = rows;
   // Names, regions and problems come from the files: control characters escaped (names
   // tested all at once, regions once each).
-  const plainNames = !needsEscape(rows.recipe.names.join(' '));
+  const plainNames = !rows.recipe.names.some(needsEscape);
   const regions = new Map<string | null, string>();
   const cell = (row: number, col: number): string => {
     const p = order[row]!;
@@ -124,6 +124,9 @@ function plainTable(rows: Listing, header: string[], cell: (row: number, col: nu
   const spaces = (k: number) => ' '.repeat(Math.max(0, k));
   const markers = ['', '*'].map((m) => `${m}${spaces(widths[0]! - width(m))}  `);
   const pieces = runs.map((cells) => cells.map((c, i) => `${c}${spaces(widths[i + 2]! - width(c))}  `).join(''));
+  // A row with no problem ends in its run, trimmed (when what is left of it is not blank:
+  // then the line's trimEnd is the run's).
+  const ends = pieces.map((piece) => piece.trimEnd());
   const head = header.map((h, col) => (col === last ? h : `${h}${spaces(widths[col]! - width(h))}`)).join('  ').trimEnd();
   const padded = widths.slice(0, last).reduce((a, b) => a + b, 0) + 2 * last + 1;
   let out = Buffer.allocUnsafe((n + 1) * padded + head.length + problems + 1);
@@ -146,7 +149,12 @@ function plainTable(rows: Listing, header: string[], cell: (row: number, col: nu
     const name = cell(row, 1);
     const end = cell(row, last);
     const gap = widest - nameWidth[row]!;
-    const line = markers[cell(row, 0) === '' ? 0 : 1]! + name + (gaps[gap] ??= `${spaces(gap)}  `) + pieces[run[row]!]! + end;
+    const start = markers[cell(row, 0) === '' ? 0 : 1]! + name + (gaps[gap] ??= `${spaces(gap)}  `);
+    if (end === '' && ends[run[row]!] !== '') {
+      put(start + ends[run[row]!]!);
+      continue;
+    }
+    const line = start + pieces[run[row]!]! + end;
     // trimEnd only where the line may end in white space (an empty or odd last cell).
     const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
     put(tail > 0x20 && tail < 0x7f ? line : line.trimEnd());

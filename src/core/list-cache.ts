@@ -49,6 +49,7 @@ export const RECIPE_COLUMNS = ['kind', 'region', 'problem', 'configLine', 'crede
 
 /** Fewer profiles are listed fast enough from the files (tests lower it). */
 export const LIST_CACHE = { minProfiles: 2000 };
+/** Bump when core/list.ts changes what a recipe says (a kept one would say the old thing). */
 const VERSION = 1;
 const MAX = 256 * 1024 * 1024;
 
