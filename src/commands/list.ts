@@ -100,7 +100,7 @@ function plainTable(rows: Listing, header: string[], cell: (row: number, col: nu
     if (w > widest) widest = w;
     if (cell(row, 0) !== '') active = 1;
     problems += cell(row, last).length;
-    const plain = rows.slow[p] === undefined && rows.sessions[p] === undefined && rows.ssoToken(p) === null && rows.keysCreated[p] === undefined;
+    const plain = rows.slowRow(p) === undefined && rows.found(p, 'sessions') === undefined && rows.ssoToken(p) === null && rows.found(p, 'keysCreated') === undefined;
     const key = plain ? (recipe.region[p]! + 1) * 16 + recipe.kind[p]! : -1;
     let id = plain ? byNumber.get(key) : undefined;
     if (id === undefined) {

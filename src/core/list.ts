@@ -74,22 +74,28 @@ function emptyRecipe(names: string[]): Recipe {
 
 /** The rows: a recipe's columns, and what this run found for its profiles (`order`: list's order). */
 export class Listing {
-  /** Rows taken the old way, whole (by row; the others are the recipe's, and these three). */
-  readonly slow: (ListEntry | undefined)[];
-  readonly sessions: (string | undefined)[];
+  /** Rows taken the old way, whole, by row (the others are the recipe's, and these). */
+  readonly slow = new Map<number, ListEntry>();
+  readonly sessions = new Map<number, string>();
   readonly ssoTokens: (string | null | undefined)[] = [];
-  readonly keysCreated: (string | undefined)[];
+  readonly keysCreated = new Map<number, string>();
   order: ArrayLike<number> = [];
 
   constructor(
     readonly recipe: Recipe,
     readonly paths: ProfileSet['paths'],
     readonly active: string | undefined,
-  ) {
-    const n = recipe.names.length;
-    this.slow = new Array<ListEntry | undefined>(n);
-    this.sessions = new Array<string | undefined>(n);
-    this.keysCreated = new Array<string | undefined>(n);
+  ) {}
+
+  /** Row p taken the old way (a Map of few: asked of every row, looked in only when it holds any). */
+  slowRow(p: number): ListEntry | undefined {
+    return this.slow.size === 0 ? undefined : this.slow.get(p);
+  }
+
+  /** The end of row p's session, or of the key's age, found this run (undefined: none). */
+  found(p: number, what: 'sessions' | 'keysCreated'): string | undefined {
+    const m = this[what];
+    return m.size === 0 ? undefined : m.get(p);
   }
 
   get count(): number {
@@ -101,7 +107,7 @@ export class Listing {
   }
 
   kind(p: number): ListEntry['kind'] {
-    return this.slow[p]?.kind ?? PROFILE_KINDS[this.recipe.kind[p]!]!;
+    return this.slowRow(p)?.kind ?? PROFILE_KINDS[this.recipe.kind[p]!]!;
   }
 
   private string(column: Int32Array, p: number): string | null {
@@ -110,34 +116,34 @@ export class Listing {
   }
 
   region(p: number): string | null {
-    const e = this.slow[p];
+    const e = this.slowRow(p);
     return e ? e.region : this.string(this.recipe.region, p);
   }
 
   problem(p: number): string | null {
-    const e = this.slow[p];
+    const e = this.slowRow(p);
     return e ? e.problem : this.string(this.recipe.problem, p);
   }
 
   session(p: number): string | null {
-    const e = this.slow[p];
-    return e ? e.sessionExpiresAt : (this.sessions[p] ?? null);
+    const e = this.slowRow(p);
+    return e ? e.sessionExpiresAt : (this.found(p, 'sessions') ?? null);
   }
 
   ssoToken(p: number): string | null {
-    const e = this.slow[p];
+    const e = this.slowRow(p);
     const group = this.recipe.sso[p]!;
     return e ? e.ssoTokenExpiresAt : group < 0 ? null : (this.ssoTokens[group] ?? null);
   }
 
   keyCreated(p: number): string | null {
-    const e = this.slow[p];
-    return e ? e.keyCreatedAt : (this.keysCreated[p] ?? null);
+    const e = this.slowRow(p);
+    return e ? e.keyCreatedAt : (this.found(p, 'keysCreated') ?? null);
   }
 
   /** Row p as the documented `list --json` entry. */
   entry(p: number): ListEntry {
-    const slow = this.slow[p];
+    const slow = this.slowRow(p);
     if (slow) return slow;
     const files: ListEntry['files'] = [];
     const c = this.recipe.configLine[p]!;
@@ -288,20 +294,20 @@ export async function listing(set: ProfileSet, ctx: ListContext, cache?: IndexCa
   for (let p = 0; p < names.length; p++) {
     const k = kind[p]!;
     if (k === SLOW) {
-      rows.slow[p] = await slow(names[p]!);
+      rows.slow.set(p, await slow(names[p]!));
       continue;
     }
     if (k === MFA || k === ROLE || k === WEB) {
       const s = session[p]!;
       const ask = s === ASK || (s >= 0 && (keys === undefined || keys.has(strings[s]!)));
       const expiry = ask ? await cachedExpiry(names[p]!) : null;
-      if (expiry !== null) rows.sessions[p] = expiry;
+      if (expiry !== null) rows.sessions.set(p, expiry);
     }
     const g = ssoGroup[p]!;
     if (g >= 0 && rows.ssoTokens[g] === undefined) rows.ssoTokens[g] = await ssoTokenExpiry(names[p]!);
     const id = keyId[p]!;
     const created = id >= 0 ? keyCreated(strings[id]!) : undefined;
-    if (created) rows.keysCreated[p] = created.toISOString();
+    if (created) rows.keysCreated.set(p, created.toISOString());
   }
   // localeCompare's order, without loading ICU when the names and locale allow (util/collate.ts).
   if (recipe.order && asciiCollationIsRoot(ctx.env)) {
