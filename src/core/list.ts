@@ -288,6 +288,14 @@ export async function listing(set: ProfileSet, ctx: ListContext, cache?: IndexCa
   const recipe = recipeOf(set, cache);
   const rows = new Listing(recipe, set.paths, active);
   const { kind, session, sso: ssoGroup, keyId, strings, names } = recipe;
+  // Many profiles the old way: each file read whole once (as loadProfiles' iteration does)
+  // rather than a section at a time.
+  let slowCount = 0;
+  for (const k of kind) if (k === SLOW) slowCount++;
+  if (slowCount > 256) {
+    set.files?.config.all();
+    set.files?.credentials.all();
+  }
   const MFA = PROFILE_KINDS.indexOf('mfa');
   const ROLE = PROFILE_KINDS.indexOf('role');
   const WEB = PROFILE_KINDS.indexOf('web-identity');
