@@ -163,6 +163,15 @@ function makeWorld(rng: Rng, count: number, crlf: boolean): World {
       credentials.push('');
     }
   }
+  // source_profile loops (two and three long), a role naming itself without keys and with
+  // them, and a chain role → role → keys.
+  const role = (name: string, source: string, more: string[] = []) => [`[profile ${name}]`, line('role_arn', `arn:aws:iam::123456789012:role/${name}`), line('source_profile', source), ...more, ''];
+  config.push(...role('loop-a', 'loop-b'), ...role('loop-b', 'loop-a'));
+  config.push(...role('ring-1', 'ring-2'), ...role('ring-2', 'ring-3'), ...role('ring-3', 'ring-1'));
+  config.push(...role('self-bare', 'self-bare'), ...role('self-keyed', 'self-keyed', [line('aws_access_key_id', 'AKIASELF000000000001'), line('aws_secret_access_key', 's')]));
+  config.push('[profile chain-keys]', line('aws_access_key_id', 'AKIACHAIN00000000001'), line('aws_secret_access_key', 's'), '');
+  config.push(...role('chain-mid', 'chain-keys'), ...role('chain-top', 'chain-mid'), ...role('chain-mfa', 'chain-keys', [line('mfa_serial', 'arn:aws:iam::123456789012:mfa/dev')]));
+  sessionCandidates.push('chain-mid', 'chain-top', 'chain-mfa', 'self-keyed');
   // A name twice in config (the last section wins), [default] and [profile default].
   if (rng.chance(0.5)) config.push('[default]', line('region', 'us-west-2'), '');
   if (rng.chance(0.3)) config.push('[profile default]', line('region', 'sa-east-1'), '');
