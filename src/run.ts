@@ -11,8 +11,8 @@ import { printable, printableLines } from './util/printable.js';
  * stream modules (a few ms of every `use`). A non-blocking pipe (EAGAIN) falls back to
  * the stream, which waits for it.
  */
-function write(fd: 1 | 2, text: string): void {
-  const bytes = Buffer.from(text);
+function write(fd: 1 | 2, text: string | Uint8Array): void {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
   let done = 0;
   try {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
@@ -59,7 +59,8 @@ export async function finish(command: (ctx: Context) => Output | Promise<Output>
   try {
     const out = await command(ctx);
     if (out.stdout) write(1, out.stdout);
-    wroteStdout = out.stdout !== '';
+    if (out.bytes?.length) write(1, out.bytes);
+    wroteStdout = out.stdout !== '' || (out.bytes?.length ?? 0) > 0;
     if (out.stderr) write(2, out.stderr);
     code = out.exitCode ?? 0;
   } catch (error) {

@@ -14,6 +14,8 @@ export interface Context {
 
 export interface Output {
   stdout: string;
+  /** stdout as bytes, written after `stdout` (list's table of 50,000 profiles, not made a string twice). */
+  bytes?: Uint8Array;
   /** Text for people that must not reach an eval'd stdout (help of use/clear/hook). */
   stderr?: string;
   exitCode?: number;

@@ -89,6 +89,16 @@ export function mfaSessionKey(source: Credentials, serial: string, duration: num
   return sessionKey({ op: 'session-token', source: source.accessKeyId, secret: hashSecret(source.secretAccessKey), mfaSerial: serial, duration });
 }
 
+/** The cache key of a role's session assumed with the source key `sourceKeyId` (list finds cached sessions with it too). */
+export function roleSessionKey(
+  sourceKeyId: string,
+  s: Pick<ProfileSettings, 'role_arn' | 'external_id' | 'role_session_name'>,
+  duration: number | undefined,
+  mfaSerial: string | undefined,
+): string {
+  return sessionKey({ op: 'assume-role', source: sourceKeyId, roleArn: s.role_arn, externalId: s.external_id, sessionName: s.role_session_name, duration, mfaSerial });
+}
+
 export class Resolver {
   /** botocore's _visited_profiles: the named profile, then each source_profile followed. */
   private visited: string[] = [];
@@ -270,15 +280,7 @@ export class Resolver {
       // The key names the session only when the profile does: the default name comes from the
       // user that owns the cache directory anyway, and asking the system for it (userInfo)
       // costs 0.3 ms of a cached `use`, so it is asked only when a request is made.
-      const key = sessionKey({
-        op: 'assume-role',
-        source: source.accessKeyId,
-        roleArn: s.role_arn,
-        externalId: s.external_id,
-        sessionName: s.role_session_name,
-        duration,
-        mfaSerial: mfaOnRole,
-      });
+      const key = roleSessionKey(source.accessKeyId, s, duration, mfaOnRole);
       return this.cachedOrNew(key, name, refresh, !!(s.mfa_serial), () =>
         this.withMfaCode(mfaOnRole, async (mfaCode) => {
           const stop = this.deps.progress?.(`assuming ${s.role_arn}`);

@@ -106,6 +106,8 @@ export interface IniFile {
   section(i: number): IniSection;
   /** Every section, parsed (list, doctor): one read of the whole file. */
   all(): readonly IniSection[];
+  /** For a file the scan indexed: its index and the descriptor to read its sections through. */
+  indexed?: { fd: number; index: IniIndex };
 }
 
 export function parsedIniFile(file: string, sections: IniSection[]): IniFile {
@@ -150,6 +152,7 @@ function indexedIniFile(file: string, fd: number, index: IniIndex, cache: IndexC
     irregular: () => index.irregular,
     section: (i) => whole?.[i] ?? readSection(file, fd, index, i),
     all: () => (whole ??= readWhole(file, fd, index)),
+    indexed: { fd, index },
   };
   descriptors.register(indexed, fd);
   return indexed;

@@ -54,6 +54,8 @@ export interface ProfileSet {
   profiles: ReadonlyMap<string, Profile>;
   /** `[sso-session NAME]` sections of config (botocore's `sso_sessions`); see ssoSessionOf. */
   ssoSessions?: ReadonlyMap<string, Profile>;
+  /** The two files as read (list reads every section's keys straight from an indexed file). */
+  files?: { config: IniFile; credentials: IniFile };
 }
 
 /**
@@ -170,7 +172,7 @@ export function loadProfiles(env: Env, cache?: IndexCache): ProfileSet {
 }
 
 function profilesOf(paths: AwsFilePaths, config: IniFile, credentials: IniFile): ProfileSet {
-  return { paths, profiles: new ProfileMap(paths, config, credentials), ssoSessions: new SsoSessionMap(paths, config) };
+  return { paths, profiles: new ProfileMap(paths, config, credentials), ssoSessions: new SsoSessionMap(paths, config), files: { config, credentials } };
 }
 
 // `[profile NAME]` and `[sso-session NAME]` as nearly every file writes them: NAME one shell
@@ -391,6 +393,8 @@ const SETTING_SCHEMAS = {
   sso_role_name: nonEmpty,
 };
 type SettingSchemas = typeof SETTING_SCHEMAS;
+/** The keys parseSettings validates (every other key passes untouched). */
+export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as (keyof SettingSchemas)[];
 
 /** The settings awsenv reads, validated; unknown keys (s3, cli_pager, …) pass untouched. */
 export type ProfileSettings = { [K in keyof SettingSchemas]?: z.output<ReturnType<SettingSchemas[K]>> } & Record<string, unknown>;

@@ -48,3 +48,20 @@ export function recordKeyAges(dir: string, now: Date, created: Record<string, Da
     // best effort
   }
 }
+
+/** The name a key's age is kept under (the file, and list's kept recipe, name no key). */
+export const keyAgeDigest = (keyId: string): string => digest(keyId);
+
+/**
+ * knownKeyCreated for many keys (`list`), each given by its keyAgeDigest: the file read
+ * once, and nothing looked up when it is empty.
+ */
+export function keyAgesReader(dir: string): (keyDigest: string) => Date | undefined {
+  const { keys } = read(dir);
+  if (Object.keys(keys).length === 0) return () => undefined;
+  return (keyDigest) => {
+    const entry = Object.hasOwn(keys, keyDigest) ? keys[keyDigest] : undefined;
+    const t = entry ? Date.parse(entry.createdAt) : Number.NaN;
+    return Number.isNaN(t) ? undefined : new Date(t);
+  };
+}

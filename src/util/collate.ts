@@ -75,3 +75,8 @@ export function localeOrder(env: Env): (a: string, b: string) => number {
   if (!asciiCollationIsRoot(env)) return (a, b) => a.localeCompare(b);
   return (a, b) => collateAscii(a, b) ?? a.localeCompare(b);
 }
+
+/** Whether collateAscii orders `s` against any other such string (every character in ORDER). */
+export function isRootAscii(s: string): boolean {
+  return rest(s, 0);
+}

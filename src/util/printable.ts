@@ -30,3 +30,9 @@ export function printable(text: string): string {
 export function printableLines(text: string): string {
   return text.split('\n').map(printable).join('\n');
 }
+
+const ANY_CONTROL = new RegExp(CONTROL.source);
+/** Whether printable() would change `text` (one test over many names joined, say). */
+export function needsEscape(text: string): boolean {
+  return ANY_CONTROL.test(text);
+}

@@ -1,0 +1,170 @@
+// list's recipe (core/list.ts: what the files alone say of every profile) kept between runs,
+// beside the kept indexes of the files' headers (files/index-cache.ts) and on the same terms:
+// only for the very files it was made from (both paths, and both files' device, inode, size
+// and times to the nanosecond), saved only when both files are more than two seconds old (a
+// file changed within the clock tick it was read in could keep all of those), in the
+// trusted cache directory, read only as a regular file of this user; anything odd about it
+// and it is ignored and the recipe made again. No secret or key is in it: names, regions,
+// problems, lines, the digests key ages are kept under, and the session keys that name the
+// session files.
+import { join } from 'node:path';
+import type { AwsFilePaths, IniFile } from '../files/files.js';
+import type { IndexCache } from '../files/index-cache.js';
+import { PROFILE_KINDS } from '../files/profiles.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { sha256Hex } from '../util/hash.js';
+import { readOwnBytes } from '../util/own-file.js';
+
+/** `kind` of a profile taken the old way at each run. */
+export const SLOW = -1;
+/** `session`: no session whatever the cache holds; ask the Resolver. (Else: the key's string.) */
+export const NO_SESSION = -1;
+export const ASK = -2;
+
+/**
+ * What the files alone say of every profile, in loadProfiles' order: a column per field,
+ * numbers into `strings` (-1: none). Kept between runs by list-cache.ts.
+ */
+export interface Recipe {
+  names: string[];
+  /** Index into PROFILE_KINDS, or SLOW. */
+  kind: Int32Array;
+  region: Int32Array;
+  problem: Int32Array;
+  /** The lines of its sections (0: none). */
+  configLine: Int32Array;
+  credentialsLine: Int32Array;
+  /** The cache key of the session `use` would look for, NO_SESSION or ASK. */
+  session: Int32Array;
+  /** SSO profiles that share one token answer share a number (-1: not SSO). */
+  sso: Int32Array;
+  /** The keyAgeDigest of a long-term key id (AKIA…) whose age list may know. */
+  keyId: Int32Array;
+  strings: string[];
+  /** The rows in list's order, when no locale changes it (every name sorts as root-collation ASCII). */
+  order: Int32Array | undefined;
+}
+
+export const RECIPE_COLUMNS = ['kind', 'region', 'problem', 'configLine', 'credentialsLine', 'session', 'sso', 'keyId'] as const;
+
+/** Fewer profiles are listed fast enough from the files (tests lower it). */
+export const LIST_CACHE = { minProfiles: 2000 };
+/** Bump when core/list.ts changes what a recipe says (a kept one would say the old thing). */
+const VERSION = 1;
+const MAX = 256 * 1024 * 1024;
+
+const pathOf = (cache: IndexCache, paths: AwsFilePaths) => join(cache.dir, `${sha256Hex(`${paths.config}\0${paths.credentials}`)}.list`);
+
+/** What tells a file from its next version: the scan's stamp; 'none' for no file (no sections, not indexed). */
+function stampOf(file: IniFile): string | undefined {
+  return file.indexed?.index.stamp ?? (file.names().length === 0 ? 'none' : undefined);
+}
+
+interface Header {
+  v: number;
+  config: string;
+  credentials: string;
+  configStamp: string;
+  credentialsStamp: string;
+  count: number;
+  ordered: boolean;
+  strings: string[];
+}
+
+export function loadRecipe(cache: IndexCache, paths: AwsFilePaths, config: IniFile, credentials: IniFile): Recipe | undefined {
+  try {
+    const configStamp = stampOf(config);
+    const credentialsStamp = stampOf(credentials);
+    if (configStamp === undefined || credentialsStamp === undefined || !cache.trusted()) return undefined;
+    const bytes = readOwnBytes(pathOf(cache, paths), MAX);
+    if (!bytes) return undefined;
+    const eol = bytes.indexOf(0x0a);
+    if (eol < 0) return undefined;
+    const h = JSON.parse(bytes.toString('utf8', 0, eol)) as Header;
+    if (h.v !== VERSION || h.config !== paths.config || h.credentials !== paths.credentials || h.configStamp !== configStamp || h.credentialsStamp !== credentialsStamp) return undefined;
+    const { count, strings } = h;
+    if (!Number.isSafeInteger(count) || count < 0 || !Array.isArray(strings) || !strings.every((s) => typeof s === 'string')) return undefined;
+    const body = eol + 1;
+    const columns = RECIPE_COLUMNS.length + (h.ordered ? 1 : 0);
+    const numbers = body + 4 * columns * count;
+    if (body % 4 !== 0 || bytes.byteOffset % 4 !== 0 || bytes.length < numbers) return undefined;
+    const column = (i: number) => new Int32Array(bytes.buffer, bytes.byteOffset + body + 4 * i * count, count);
+    const names = count === 0 ? [] : bytes.toString('utf8', numbers, bytes.length - 1).split('\n');
+    if (names.length !== count || (count > 0 && bytes[bytes.length - 1] !== 0x0a)) return undefined;
+    const recipe: Recipe = {
+      names,
+      kind: column(0),
+      region: column(1),
+      problem: column(2),
+      configLine: column(3),
+      credentialsLine: column(4),
+      session: column(5),
+      sso: column(6),
+      keyId: column(7),
+      strings,
+      order: h.ordered ? column(8) : undefined,
+    };
+    // Every number in range: a string's, a kind's, a row's.
+    const n = strings.length;
+    const string = (x: number) => x >= -1 && x < n;
+    const seen = h.ordered ? new Uint8Array(count) : undefined;
+    for (let p = 0; p < count; p++) {
+      const kind = recipe.kind[p]!;
+      if (!(kind === SLOW || (kind >= 0 && kind < PROFILE_KINDS.length))) return undefined;
+      if (!string(recipe.region[p]!) || !string(recipe.problem[p]!) || !string(recipe.keyId[p]!)) return undefined;
+      if (recipe.configLine[p]! < 0 || recipe.credentialsLine[p]! < 0 || recipe.sso[p]! < -1 || recipe.sso[p]! >= count) return undefined;
+      const session = recipe.session[p]!;
+      if (!(session === ASK || session === NO_SESSION || (session >= 0 && session < n))) return undefined;
+      if (seen) {
+        const at = recipe.order![p]!;
+        if (!(at >= 0 && at < count) || seen[at]) return undefined;
+        seen[at] = 1;
+      }
+    }
+    return recipe;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps the recipe when both files are old enough to trust their times; failing changes nothing. */
+export function saveRecipe(cache: IndexCache, paths: AwsFilePaths, config: IniFile, credentials: IniFile, recipe: Recipe): void {
+  try {
+    const configStamp = stampOf(config);
+    const credentialsStamp = stampOf(credentials);
+    if (configStamp === undefined || credentialsStamp === undefined || recipe.names.length < LIST_CACHE.minProfiles) return;
+    // The stamp ends in the modification and change times (ns): both must be over 2 s old.
+    const now = BigInt(cache.now?.() ?? Date.now());
+    for (const stamp of [configStamp, credentialsStamp]) {
+      if (stamp === 'none') continue;
+      const [mtimeNs, ctimeNs] = stamp.split(':').slice(-2).map(BigInt) as [bigint, bigint];
+      const newest = (mtimeNs > ctimeNs ? mtimeNs : ctimeNs) / 1_000_000n;
+      if (now - newest <= 2000n) return;
+    }
+    if (recipe.names.some((name) => name.includes('\n')) || !cache.trusted()) return;
+    const count = recipe.names.length;
+    const header: Header = {
+      v: VERSION,
+      config: paths.config,
+      credentials: paths.credentials,
+      configStamp,
+      credentialsStamp,
+      count,
+      ordered: recipe.order !== undefined,
+      strings: recipe.strings,
+    };
+    let head = JSON.stringify(header);
+    head += ' '.repeat((4 - ((Buffer.byteLength(head) + 1) % 4)) % 4);
+    const columns = [...RECIPE_COLUMNS.map((c) => recipe[c]), ...(recipe.order ? [recipe.order] : [])];
+    writeFileAtomic(
+      pathOf(cache, paths),
+      Buffer.concat([
+        Buffer.from(`${head}\n`),
+        ...columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
+        Buffer.from(recipe.names.map((name) => `${name}\n`).join('')),
+      ]),
+    );
+  } catch {
+    // Only speed is lost: the next run makes the recipe again.
+  }
+}
