@@ -525,7 +525,7 @@ if (only('scale')) {
     if (floorKb) {
       const limit = 2 * filesMb + floorKb / 1024;
       row(`files' size (${names} profiles, config + credentials)`, filesMb, 'MB', undefined, '', undefined);
-      for (const [what, args] of [['use (last)', ['use', 'last-role', '--shell', 'bash']], ['list', ['list']]]) {
+      for (const [what, args] of [['use (last)', ['use', 'last-role', '--shell', 'bash']], ['list', ['list']], ['complete profiles', ['complete', 'profiles']]]) {
         const mb = peakKb(['node', CLI, ...args], bigEnv) / 1024;
         row(`peak memory: awsenv ${what}, ${names} profiles`, mb, 'MB', undefined, `≤ ${limit.toFixed(1)} MB (2 × files + node -e 0)`, mb <= limit);
       }
@@ -551,4 +551,6 @@ console.log(`awsenv benchmark: ${RUNS} runs per command after 3 warm-up runs, ea
 print(header);
 for (const l of lines) print(l);
 for (const n of notes) console.log(`note: ${n}`);
-rmSync(dir, { recursive: true, force: true });
+// BENCH_KEEP=1 leaves the scratch HOME and the generated files for a closer look.
+if (process.env.BENCH_KEEP) console.log(`note: kept ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
