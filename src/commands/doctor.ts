@@ -2,7 +2,7 @@
 // is invalid", one line per check with the command that fixes it. Exit 0 when healthy.
 import { loadProfiles } from '../files/profiles.js';
 import { realSts } from '../sessions/sts.js';
-import { cacheDir } from '../sessions/cache.js';
+import { cacheDir, profileIndexCache } from '../sessions/cache.js';
 import { realIam } from '../sessions/iam.js';
 import { recordKeyAges } from '../sessions/iam-key-ages.js';
 import { realDeps } from '../core/deps.js';
@@ -31,9 +31,9 @@ export async function doctor(
     syntax: syntaxFor(shell),
     env: ctx.env,
     now: ctx.now(),
-    load: () => loadProfiles(env),
+    load: () => loadProfiles(env, profileIndexCache(env)),
     resolve: async (profile) => {
-      const r = await new Resolver(loadProfiles(env), realDeps(env, ctx.now, ctx.warn)).resolve(profile);
+      const r = await new Resolver(loadProfiles(env, profileIndexCache(env)), realDeps(env, ctx.now, ctx.warn)).resolve(profile);
       return { credentials: r.credentials, from: r.from };
     },
     sts: (region) => realSts(env, region),

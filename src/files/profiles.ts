@@ -54,6 +54,8 @@ export interface ProfileSet {
   profiles: ReadonlyMap<string, Profile>;
   /** `[sso-session NAME]` sections of config (botocore's `sso_sessions`); see ssoSessionOf. */
   ssoSessions?: ReadonlyMap<string, Profile>;
+  /** The two files (loadProfiles, buildProfiles): what doctor and exec --server read besides profiles. */
+  files?: { config: IniFile; credentials: IniFile };
 }
 
 /**
@@ -170,7 +172,7 @@ export function loadProfiles(env: Env, cache?: IndexCache): ProfileSet {
 }
 
 function profilesOf(paths: AwsFilePaths, config: IniFile, credentials: IniFile): ProfileSet {
-  return { paths, profiles: new ProfileMap(paths, config, credentials), ssoSessions: new SsoSessionMap(paths, config) };
+  return { paths, profiles: new ProfileMap(paths, config, credentials), ssoSessions: new SsoSessionMap(paths, config), files: { config, credentials } };
 }
 
 // `[profile NAME]` and `[sso-session NAME]` as nearly every file writes them: NAME one shell
@@ -199,13 +201,25 @@ function irregular(config: IniFile, prefix: string, plain: RegExp, nameOf: (sect
  * or [profile a] then [profile "a"]), so the last of them.
  */
 function lastSection(config: IniFile, name: string, prefix: string, plain: RegExp, others: [string, number][], alias?: string): number | undefined {
-  let last = -1;
+  const all = sectionsNamed(config, name, prefix, plain, others, alias);
+  return all.length === 0 ? undefined : Math.max(...all);
+}
+
+function sectionsNamed(config: IniFile, name: string, prefix: string, plain: RegExp, others: [string, number][], alias?: string): number[] {
+  const found: number[] = [];
   const direct = plain.test(`${prefix} ${name}`) ? config.indexOf(`${prefix} ${name}`) : undefined;
-  if (direct !== undefined) last = direct;
+  if (direct !== undefined) found.push(direct);
   const aliased = alias === undefined ? undefined : config.indexOf(alias);
-  if (aliased !== undefined && aliased > last) last = aliased;
-  for (const [other, i] of others) if (other === name && i > last) last = i;
-  return last < 0 ? undefined : last;
+  if (aliased !== undefined) found.push(aliased);
+  for (const [other, i] of others) if (other === name) found.push(i);
+  return found;
+}
+
+/** The positions of the config sections profile `name` is made of (the last one wins), or none. */
+export function configSectionsOf(config: IniFile, name: string): number[] {
+  if (name === '') return [];
+  const others = irregular(config, 'profile', PLAIN_PROFILE, configProfileName);
+  return sectionsNamed(config, name, 'profile', PLAIN_PROFILE, others, name === 'default' ? 'default' : undefined);
 }
 
 /**

@@ -283,7 +283,7 @@ kept('a damaged or foreign index is ignored', () => {
   const damaged = [
     good.subarray(0, good.length - 4),
     Buffer.concat([good, Buffer.alloc(4)]),
-    Buffer.from(good.toString('latin1').replace('"v":1', '"v":9'), 'latin1'),
+    Buffer.from(good.toString('latin1').replace('"v":2', '"v":9'), 'latin1'),
     (() => {
       // Offsets that do not climb.
       const copy = Buffer.from(good);
@@ -305,7 +305,7 @@ kept('a damaged or foreign index is ignored', () => {
   const names = readFileSync(namesFile, 'utf8');
   // Checked: the stamp, the count, and the first, middle and last names against the index's
   // hashes (the file is awsenv's own, written whole; a full check would cost what it saves).
-  for (const bad of [names.replace('profile "quoted one"\n', 'profile "quoted two"\n'), names.replace('profile p2000\n', 'profile p2009\n'), names.replace('sso-session corp\n', 'sso-session corq\n'), names.slice(0, -1), `${names}extra\n`, names.replace(/^1 /, '2 ')]) {
+  for (const bad of [names.replace('profile "quoted one"\n', 'profile "quoted two"\n'), names.replace('profile p2000\n', 'profile p2009\n'), names.replace('sso-session corp\n', 'sso-session corq\n'), names.slice(0, -1), `${names}extra\n`, names.replace(/^2 /, '3 ')]) {
     assert.is.not(bad, names);
     writeFileSync(namesFile, bad);
     assert.equal(everything(loadProfiles(env, later)), want);
