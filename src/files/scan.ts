@@ -183,7 +183,7 @@ export function scanIni(fd: number): IniIndex | undefined {
       if (name === 'DEFAULT') return false;
       hashBytes(bytes, 0, bytes.length);
       if (name.startsWith('profile') || name.startsWith('sso-session')) irregular.push([name, at]);
-      if (!name.startsWith('profile')) flag = FLAG_OTHER; // never 'default', which is ASCII
+      if (!name.startsWith('profile') && name !== 'default') flag = FLAG_OTHER;
     } else {
       const length = nameEnd - nameStart;
       if (length === DEFAULT.length && startsWithBytes(buf, nameStart, nameEnd, DEFAULT)) return false;

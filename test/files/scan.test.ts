@@ -44,13 +44,20 @@ const plain = (p: Profile | undefined) =>
     credentials: p.credentials && [...p.credentials].map(([k, v]) => [k, typeof v.value === 'object' ? { ...v.value } : v.value, v.line]),
   };
 
-type Outcome = { error: string } | { names: string[]; profiles: unknown[]; sessions: unknown[]; lookups: unknown[] };
+type Outcome = { error: string } | { names: string[]; profiles: unknown[]; sessions: unknown[]; lookups: unknown[]; flagged: unknown[] };
+
+/** Each file's others() and withAccessKey() as the whole parse gives them. */
+const flaggedOf = (sections: IniSection[]) => [
+  sections.flatMap((s, i) => (!s.name.startsWith('profile') && s.name !== 'default' ? [[s.name, i]] : [])),
+  sections.flatMap((s, i) => (s.values.has('aws_access_key_id') ? [i] : [])),
+];
 
 /** What the whole parse gives, for the names asked about. */
 function expected(paths: { config: string; credentials: string }, asked: string[]): Outcome {
   try {
     const { profiles, ssoSessions } = eager(paths, readIniFile(paths.config), readIniFile(paths.credentials));
     return {
+      flagged: [...flaggedOf(readIniFile(paths.config)), ...flaggedOf(readIniFile(paths.credentials))],
       names: [...profiles.keys()],
       profiles: [...profiles.values()].map(plain),
       sessions: [...ssoSessions].map(([n, s]) => [n, plain(s)]),
@@ -67,9 +74,13 @@ function actual(paths: { config: string; credentials: string }, asked: string[])
   try {
     const env = { HOME: '/nonexistent', AWS_CONFIG_FILE: paths.config, AWS_SHARED_CREDENTIALS_FILE: paths.credentials };
     const lookups = ((set: ProfileSet) => asked.map((n) => [n, plain(set.profiles.get(n)) ?? null, plain(set.ssoSessions?.get(n)) ?? null]))(loadProfiles(env));
+    // Before any name is listed: others() reads its names one by one.
+    const { config, credentials } = loadProfiles(env).files!;
+    const flagged = [config.others(), config.withAccessKey(), credentials.others(), credentials.withAccessKey()];
     const set = loadProfiles(env);
     const names = [...set.profiles.keys()];
     return {
+      flagged,
       names,
       profiles: [...set.profiles.values()].map(plain),
       sessions: [...set.ssoSessions!].map(([n, s]) => [n, plain(s)]),
