@@ -164,8 +164,10 @@ export function scanIni(fd: number): IniIndex | undefined {
   let optionOpen = false;
   let indentLevel = 0;
   let nested = false;
-  // The current section's key hashes (a section has a handful of keys).
-  const keys: number[] = [];
+  // The current section's key hashes (a section has a handful of keys), in an array that
+  // is reused: emptying a JS array drops its storage, one allocation per section.
+  let keys = new Int32Array(64);
+  let keyCount = 0;
 
   let buf = Buffer.allocUnsafe(SCAN.chunk);
   let filled = 0;
@@ -223,7 +225,7 @@ export function scanIni(fd: number): IniIndex | undefined {
     }
     inSection = true;
     optionOpen = false;
-    keys.length = 0;
+    keyCount = 0;
     return true;
   };
   // Names of decoded header lines, by position (their bytes are not where nameStarts says).
@@ -236,8 +238,13 @@ export function scanIni(fd: number): IniIndex | undefined {
   };
 
   const key = (hash: number, empty: boolean): boolean => {
-    if (keys.includes(hash)) return false; // the same key twice (or a collision)
-    keys.push(hash);
+    for (let k = 0; k < keyCount; k++) if (keys[k] === hash) return false; // the same key twice (or a collision)
+    if (keyCount === keys.length) {
+      const more = new Int32Array(keys.length * 2);
+      more.set(keys);
+      keys = more;
+    }
+    keys[keyCount++] = hash;
     if (hash === KEY_ID) flags[count - 1] = flags[count - 1]! | FLAG_KEY_ID;
     optionOpen = true;
     nested = empty;

@@ -231,6 +231,8 @@ for (const [what, config] of [
   ['a quoted profile and a plain one for the same name', `[profile "a"]\nregion = q\n[profile a]\nregion = p\n[profile  a]\nregion = s\n`],
   ['[default] and [profile default]', `[profile default]\nregion = p\n[default]\nregion = d\n`],
   ['no newline at the end', `${GOOD}[profile b]\nregion = x`],
+  ['a section of 100 keys (more than the first key array of the scan holds)', `${GOOD}[profile many]\n${Array.from({ length: 100 }, (_, i) => `k${i} = v\n`).join('')}${GOOD.replace('a]', 'c]')}`],
+  ['a section of 100 keys, the last one a duplicate of the first', `${GOOD}[profile many]\n${Array.from({ length: 100 }, (_, i) => `k${i} = v\n`).join('')}K0 = again\n`],
 ] as const) {
   cases(what, () => compare(config, '[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n', what));
 }
