@@ -5,6 +5,98 @@
 # prompt that starts no process unless something changed. fish has no clock variable, so
 # the time is read from `path mtime` (a builtin): mtime + its age = now.
 
+# The two functions that run at every prompt come first (the prompt wrapper, then the
+# guard), and hold few comments: see "Why first" below.
+function __awsenv_prompt_install
+    set -g __awsenv_prompt_on 1
+    test -z "$STARSHIP_SHELL"; or return 0
+    functions -q __awsenv_fish_prompt_orig; and return 0
+    if functions -q fish_prompt
+        functions -c fish_prompt __awsenv_fish_prompt_orig
+        function fish_prompt
+            switch $status
+                case 0
+                    printf '%s' $__awsenv_prompt_text
+                    __awsenv_fish_prompt_orig
+                case '*'
+                    set -l last $status
+                    printf '%s' $__awsenv_prompt_text
+                    __awsenv_return $last
+                    __awsenv_fish_prompt_orig
+            end
+        end
+    else
+        function fish_prompt
+            printf '%s' $__awsenv_prompt_text
+            printf '> '
+        end
+    end
+end
+
+function __awsenv_guard --on-event fish_prompt
+    __awsenv_check
+    if not set -q __awsenv_guard_last
+        set -g __awsenv_guard_last 1
+        function __awsenv_guard --on-event fish_prompt
+            if set -q __awsenv_changed
+                if test "k$AWSENV_PROFILE$__awsenv_sep$AWS_ACCESS_KEY_ID$__awsenv_sep$AWSENV_KEY_ID$__awsenv_sep$AWS_PROFILE$__awsenv_sep$AWSENV_EXPIRY$__awsenv_sep$AWSENV_AUTO_REFRESH$__awsenv_sep$AWSENV_SEGMENT$__awsenv_sep$AWSENV_PROMPT" != "$__awsenv_memo"
+                    __awsenv_check
+                    return
+                end
+                set -e -g __awsenv_changed
+            end
+            if test -n "$__awsenv_until"; and read -d ' ' -l up rest <$__awsenv_uptime; and test "$up" -lt "$__awsenv_until"
+                or test -z "$__awsenv_until"
+            else
+                __awsenv_check
+                return
+            end
+            if set -q AWSENV_WATCH; and test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP" -a -n "$AWSENV_PROFILE"
+                and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
+                __awsenv_check
+            end
+        end
+    end
+end
+
+# Why first: fish notes the line of every block it enters (a function call, a branch
+# taken), for its stack traces, by counting the newlines from the start of the file that
+# defined the function up to the block, afresh at every call. At the end of this file (21
+# KB) that cost about 15 µs a block, more than the rest of a prompt's work; here, a
+# fraction of a µs. The wrapper comes first: it enters two blocks at every prompt (its
+# `switch` and the call of the user's prompt), the guard none when nothing changed.
+#
+# __awsenv_guard, the check before every prompt. fish runs the handlers of an event in the
+# order they were defined, and defining one again moves it last. direnv's (and any other
+# prompt hook that exports) is usually defined after this file in config.fish: so at its
+# first run the guard defines itself again, once the rc files are all read, and from the
+# next prompt on it checks what they exported (direnv's AWS_PROFILE on `cd`) before the next
+# command runs. A hook defined later still is rare.
+#
+# The full check (__awsenv_check) is a function of the variables it reads, the clock and
+# the key file's date, and run on its own result it changes nothing. So when the variables
+# are those it left (__awsenv_memo, one string, compared when a variable event said one of
+# them was set; when they were set again to the same values, the event's flag is dropped),
+# the clock is before the moment it depends on (__awsenv_until, on the uptime clock; the
+# test in time takes the branch with nothing in it, which costs fish no block) and the key
+# file is not newer than its stamp, running it again would change nothing, and the guard
+# skips it. Anything else (a variable set by hand, `use`, the clock reaching the expiry, a
+# nested shell, whose globals start afresh) runs it. The key file's date is compared only
+# when AWSENV_WATCH is set at all (`set -q`, cheaper than the `test` of three strings that
+# follows), as `awsenv use` leaves it for keys read from a file.
+#
+# __awsenv_prompt_install: AWSENV_PROMPT=1 puts the segment in front of the prompt, unless
+# starship draws it: the user's fish_prompt is wrapped (once, when the setting is first
+# seen, at load or at a prompt), and the wrapper reads the setting each time it draws. It
+# prints __awsenv_prompt_text ("(SEGMENT) " while AWSENV_PROMPT is 1, kept by the variable
+# events), then the original prompt with the user's $status: after a 0 as the printf leaves
+# it, any other through a function's return (not with `true (exit $last)`: `exit` in a
+# command substitution ends the whole interactive fish, 3.6). `switch` does not touch
+# $status. (Few builtins: this runs at every prompt.)
+function __awsenv_return -a code
+    return $code
+end
+
 set -g __awsenv_bin '@AWSENV_BIN@'
 test "$__awsenv_bin" = '@AWSENV_BIN@'; and set -g __awsenv_bin awsenv
 # What the last full check left (see __awsenv_guard): nothing yet in this shell. Globals,
@@ -228,7 +320,7 @@ function __awsenv_drop_keys
     return 0
 end
 
-# The check before every prompt, run by __awsenv_guard below.
+# The check before every prompt, run by __awsenv_guard (at the top of this file).
 function __awsenv_check
     # AWSENV_PROMPT is read at every prompt: `set -g AWSENV_PROMPT 1` in config.fish, which
     # fish reads after conf.d/, counts.
@@ -354,46 +446,6 @@ function __awsenv_remember
     set -e -g __awsenv_changed
 end
 
-# fish runs the handlers of an event in the order they were defined, and defining one again
-# moves it last. direnv's (and any other prompt hook that exports) is usually defined after
-# this file in config.fish: so at its first run the guard defines itself again, once the
-# rc files are all read, and from the next prompt on it checks what they exported (direnv's
-# AWS_PROFILE on `cd`) before the next command runs. A hook defined later still is rare.
-#
-# The full check is a function of the variables it reads, the clock and the key file's
-# date, and run on its own result it changes nothing. So when the variables are those it
-# left (__awsenv_memo, one string, compared when a variable event said one of them was
-# set), the clock is before the moment it depends on (__awsenv_until, on the uptime clock)
-# and the key file is not newer than its stamp, running it again would change nothing, and
-# the guard skips it. Anything else (a variable set by hand, `use`, the clock reaching the
-# expiry, a nested shell, whose globals start afresh) runs it.
-function __awsenv_guard --on-event fish_prompt
-    __awsenv_check
-    if not set -q __awsenv_guard_last
-        set -g __awsenv_guard_last 1
-        function __awsenv_guard --on-event fish_prompt
-            if set -q __awsenv_changed
-                if test "k$AWSENV_PROFILE$__awsenv_sep$AWS_ACCESS_KEY_ID$__awsenv_sep$AWSENV_KEY_ID$__awsenv_sep$AWS_PROFILE$__awsenv_sep$AWSENV_EXPIRY$__awsenv_sep$AWSENV_AUTO_REFRESH$__awsenv_sep$AWSENV_SEGMENT$__awsenv_sep$AWSENV_PROMPT" != "$__awsenv_memo"
-                    __awsenv_check
-                    return
-                end
-                # (Set again to the same values: nothing changed.)
-                set -e -g __awsenv_changed
-            end
-            # (In time: the branch with nothing in it, which costs fish no block.)
-            if test -n "$__awsenv_until"; and read -d ' ' -l up rest <$__awsenv_uptime; and test "$up" -lt "$__awsenv_until"
-                or test -z "$__awsenv_until"
-            else
-                __awsenv_check
-                return
-            end
-            if test -n "$AWSENV_WATCH" -a -n "$AWSENV_STAMP" -a -n "$AWSENV_PROFILE"
-                and test "$AWSENV_WATCH" -nt "$AWSENV_STAMP"
-                __awsenv_check
-            end
-        end
-    end
-end
 
 # Completion: the commands and their options (`awsenv hook` renders them in as one
 # `complete` line per command, in place of the comment below: split here at load, the table
@@ -405,43 +457,7 @@ complete -c awsenv -e
 complete -c awsenv -f -n '__fish_seen_subcommand_from use export exec doctor rotate; and test (count (commandline -opc)) -eq 2' -a '(command $__awsenv_bin complete profiles 2>/dev/null)'
 complete -c awsenv -f -n '__fish_seen_subcommand_from hook; and test (count (commandline -opc)) -eq 2' -a 'bash zsh fish tcsh pwsh'
 
-function __awsenv_return -a code
-    return $code
-end
 
-# AWSENV_PROMPT=1 puts the segment in front of the prompt, unless starship draws it: the
-# user's fish_prompt is wrapped (once, when the setting is first seen, at load or at a
-# prompt), and the wrapper reads the setting each time it draws.
-function __awsenv_prompt_install
-    set -g __awsenv_prompt_on 1
-    test -z "$STARSHIP_SHELL"; or return 0
-    functions -q __awsenv_fish_prompt_orig; and return 0
-    # It prints __awsenv_prompt_text ("(SEGMENT) " while AWSENV_PROMPT is 1, kept by the
-    # variable events), then the original prompt with the user's $status: after a 0 as the
-    # printf leaves it, any other through a function's return (not with `true (exit $last)`:
-    # `exit` in a command substitution ends the whole interactive fish, 3.6). `switch` does
-    # not touch $status. (Few builtins: this runs at every prompt.)
-    if functions -q fish_prompt
-        functions -c fish_prompt __awsenv_fish_prompt_orig
-        function fish_prompt
-            switch $status
-                case 0
-                    printf '%s' $__awsenv_prompt_text
-                    __awsenv_fish_prompt_orig
-                case '*'
-                    set -l last $status
-                    printf '%s' $__awsenv_prompt_text
-                    __awsenv_return $last
-                    __awsenv_fish_prompt_orig
-            end
-        end
-    else
-        function fish_prompt
-            printf '%s' $__awsenv_prompt_text
-            printf '> '
-        end
-    end
-end
 test "$AWSENV_PROMPT" = 1; and __awsenv_prompt_install
 
 # A universal copy of awsenv's own state (never meant to be one) would show a stale segment

@@ -64,6 +64,32 @@ t('the path is quoted so that each shell reads it back exactly', async () => {
   }
 });
 
+t('fish: what runs at every prompt is defined near the start of the hook', async () => {
+  // fish finds the line of each block it enters by counting newlines from the start of the
+  // file that defined the function, afresh at every call: at the end of the 21 KB hook that
+  // was about 15 µs a block, most of a prompt's cost (shell/awsenv.fish, "Why first"). The
+  // wrapped fish_prompt and the guard as it redefines itself at its first prompt are
+  // checked in the rendered text, and fish is asked where the wrapper it installed came from.
+  const text = renderHook('fish', '/usr/bin/awsenv');
+  const wrapper = text.indexOf('\n        function fish_prompt\n');
+  const guard = text.indexOf('\n        function __awsenv_guard --on-event fish_prompt\n');
+  assert.ok(wrapper > 0 && wrapper < 2000, `the prompt wrapper starts at ${wrapper}`);
+  assert.ok(guard > 0 && guard < 2500, `the guard starts at ${guard}`);
+  assert.ok(text.length > 10_000, 'the rest of the hook is still there');
+  if (!requireTool('fish', 'where the fish prompt wrapper is defined')) return;
+  const hook = join(box.dir, 'first.fish');
+  writeFileSync(hook, text);
+  const r = await execa(
+    'fish',
+    ['--no-config', '-c', "function fish_prompt; printf '> '; end; set -g AWSENV_PROMPT 1; source $argv[1]; __awsenv_guard; functions --details --verbose fish_prompt", hook],
+    { env: box.env, extendEnv: false, reject: false },
+  );
+  assert.is(r.stderr, '');
+  const [file, , line] = r.stdout.split('\n');
+  assert.is(file, hook);
+  assert.is(Number(line), text.slice(0, wrapper).split('\n').length + 1, r.stdout);
+});
+
 // --- PowerShell, as text.
 
 /** The text with comments and string contents removed, following about_Quoting_Rules. */
