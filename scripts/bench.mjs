@@ -468,7 +468,13 @@ if (only('scale')) {
       [`awsenv list (${names} profiles)`, ['list']],
       [`awsenv complete profiles (TAB, ${names} profiles)`, ['complete', 'profiles']],
     ];
-    const all = [...uses, ...others];
+    // export (every AWS CLI/SDK call of a credential_process profile) and doctor read through
+    // the kept index like use: the same ≤ 2 × target.
+    const readers = [
+      [`awsenv export last-role --format process (${names} profiles, cached)`, ['export', 'last-role', '--format', 'process']],
+      [`awsenv doctor --offline last-role (${names} profiles)`, ['doctor', '--offline', 'last-role']],
+    ];
+    const all = [...uses, ...others, ...readers];
     const runs = Math.min(RUNS, Number(process.env.BENCH_BIG_RUNS ?? 11));
     const [floor50k, ...ms] = timeInTurn([['node', '-e', '0'], ...all.map(([, args]) => ['node', CLI, ...args])], {
       runs,
@@ -479,6 +485,10 @@ if (only('scale')) {
     others.forEach(([what], i) => {
       const v = ms[uses.length + i];
       row(what, v, 'ms', v / floor50k, '≤ 300 ms', v <= 300);
+    });
+    readers.forEach(([what], i) => {
+      const v = ms[uses.length + others.length + i];
+      row(what, v, 'ms', v / floor50k, '≤ 2 ×', v / floor50k <= 2);
     });
     // The first `use` after the config changed: no kept index (index-cache.ts), the whole file
     // scanned. Each run follows a touch of the file, in turn with the floor.
