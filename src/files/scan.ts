@@ -15,10 +15,20 @@
 // two 32-bit hashes of their bytes, never by a string per header: equal names always collide,
 // so a duplicate is never missed, and two different names that collide only send the file
 // to the whole parse. test/files/scan.test.ts compares both paths on generated files.
+//
+// A big file's bytes go through WebAssembly (scan.wat, built into scan-wasm.ts): the same
+// steps as `line()` below, compiled by Liftoff at once, where the JavaScript would run
+// before the JIT warmed up (a 10 MB config: about 85 ms of JavaScript on this machine, a
+// third of that in WebAssembly). The chunk is read straight into its memory, and the
+// records, flags and table are written there (the index's arrays are views of it). Every
+// line it does not follow, and every line to refuse, it hands back to `line()` or
+// `slowLine()` here, with parseIni's state: so the two paths give the same index, and the
+// JavaScript path is the reference (the tests run both and compare them field by field).
 import { type BigIntStats, fstatSync, readSync } from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { ConfigError } from '../errors.js';
 import { type IniSection, isPySpace, parseIni, pyStrip } from './ini.js';
+import { SCAN_WASM } from './scan-wasm.js';
 
 /** The headers of a file the scan found sound; sections are parsed from disk on demand. */
 export interface IniIndex {
@@ -51,8 +61,60 @@ export const FLAG_OTHER = 1;
  */
 export const FLAG_KEY_ID = 2;
 
-/** Bytes read at a time; tests make it tiny so that lines and sections straddle chunks. */
-export const SCAN = { chunk: 1 << 20 };
+/**
+ * Bytes read at a time (tests make it tiny so that lines and sections straddle chunks), and
+ * the size from which a file is scanned by the WebAssembly (below it, instantiating costs
+ * more than it saves; tests set 0 or Infinity to run one path or the other).
+ */
+export const SCAN = { chunk: 1 << 20, wasmFrom: 1 << 18 };
+/** The biggest file scanned by the WebAssembly: its addresses are 32 bits. */
+const WASM_MAX = 1 << 30;
+
+// The little of the WebAssembly API used here (the project's types are Node's, without DOM).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmGlobal {
+  value: number;
+}
+interface ScanExports {
+  run(p: number, cut: number, simple: number): number;
+  add(line: number, start: number, nameStart: number, nameEnd: number, a: number, c: number, flag: number): number;
+  key(hash: number): number;
+  rec: WasmGlobal;
+  flags: WasmGlobal;
+  cap: WasmGlobal;
+  keys: WasmGlobal;
+  kcap: WasmGlobal;
+  table: WasmGlobal;
+  tlen: WasmGlobal;
+  tcap: WasmGlobal;
+  keyId: WasmGlobal;
+  delta: WasmGlobal;
+  inSection: WasmGlobal;
+  optionOpen: WasmGlobal;
+  indentLevel: WasmGlobal;
+  nested: WasmGlobal;
+  lineNo: WasmGlobal;
+  count: WasmGlobal;
+  keyCount: WasmGlobal;
+  le: WasmGlobal;
+  next: WasmGlobal;
+  odd: WasmGlobal;
+  need: WasmGlobal;
+}
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+};
+let wasmModule: object | undefined;
+/** The scan's module, compiled once per process (a few KB: Liftoff, well under a millisecond). */
+const scanModule = (): object => (wasmModule ??= new WebAssembly.Module(Buffer.from(SCAN_WASM, 'base64')));
+const PAGE = 1 << 16;
+/** Past the chunk: room for the WebAssembly's 8-byte loads near a line's end. */
+const SLACK = 16;
 const EQ = 0x3d;
 const COLON = 0x3a;
 const PROFILE = Buffer.from('profile');
@@ -151,11 +213,72 @@ export function scanIni(fd: number): IniIndex | undefined {
   // arrays as headers come copies them and touches fresh memory each time, which costs
   // more than the copy where page faults are slow.
   const expected = Math.min(1 << 22, Math.max(1024, Math.ceil(Number(stats.size) / 128)));
-  let rec = new Int32Array(STRIDE * expected);
+  const tableLength = 1 << (32 - Math.clz32(expected * 2 - 1));
+  // The WebAssembly's memory, when it scans: the arrays below, in the same sizes, then the
+  // chunk buffer; a region outgrown moves to the end (memory only ever grows; a region
+  // given out is fresh, so zero, as a new typed array is).
+  let w: ScanExports | undefined;
+  let mem: WasmMemory | undefined;
+  let top = 0;
+  let bufAt = 0;
+  const alloc = (n: number): number => {
+    const at = (top + 15) & ~15;
+    top = at + n;
+    const have = mem!.buffer.byteLength;
+    if (top > have) {
+      // Growing detaches the views of the memory (a detached view's length is 0).
+      const length = buf.length;
+      mem!.grow(Math.ceil((top - have) / PAGE));
+      buf = Buffer.from(mem!.buffer, bufAt, length);
+    }
+    return at;
+  };
+  const room = (need: number): void => {
+    const x = w!;
+    if (need === 1) {
+      const cap = x.cap.value;
+      const r = alloc(cap * 2 * STRIDE * 4);
+      const f = alloc(cap * 2);
+      const bytes = new Uint8Array(mem!.buffer);
+      bytes.copyWithin(r, x.rec.value, x.rec.value + cap * STRIDE * 4);
+      bytes.copyWithin(f, x.flags.value, x.flags.value + cap);
+      x.rec.value = r;
+      x.flags.value = f;
+      x.cap.value = cap * 2;
+    } else if (need === 2) {
+      const k = alloc(x.kcap.value * 2 * 4);
+      new Uint8Array(mem!.buffer).copyWithin(k, x.keys.value, x.keys.value + x.keyCount.value * 4);
+      x.keys.value = k;
+      x.kcap.value = x.kcap.value * 2;
+    } else {
+      x.table.value = alloc(x.tlen.value * 4 * 4);
+      x.tcap.value = x.tlen.value * 4;
+    }
+  };
+  const wasm = stats.size >= SCAN.wasmFrom && stats.size <= WASM_MAX && typeof WebAssembly === 'object';
+  let buf = wasm ? Buffer.alloc(0) : Buffer.allocUnsafe(SCAN.chunk);
+  if (wasm) {
+    const sizes = [expected * STRIDE * 4, expected, 64 * 4, tableLength * 4, SCAN.chunk + SLACK];
+    mem = new WebAssembly.Memory({ initial: Math.ceil(sizes.reduce((sum, n) => sum + ((n + 15) & ~15), 0) / PAGE) });
+    w = new WebAssembly.Instance(scanModule(), { env: { mem } }).exports as ScanExports;
+    const [r, f, k, t, b] = sizes.map(alloc) as [number, number, number, number, number];
+    w.rec.value = r;
+    w.flags.value = f;
+    w.cap.value = expected;
+    w.keys.value = k;
+    w.kcap.value = 64;
+    w.table.value = t;
+    w.tlen.value = tableLength;
+    w.tcap.value = tableLength;
+    w.keyId.value = KEY_ID;
+    bufAt = b;
+    buf = Buffer.from(mem.buffer, bufAt, SCAN.chunk);
+  }
+  let rec = new Int32Array(wasm ? 0 : STRIDE * expected);
   let count = 0;
   const irregular: [string, number][] = [];
-  let table = new Int32Array(1 << (32 - Math.clz32(expected * 2 - 1)));
-  let flags = new Uint8Array(expected);
+  let table = new Int32Array(wasm ? 0 : tableLength);
+  let flags = new Uint8Array(wasm ? 0 : expected);
 
   // parseIni's state: inside a section, a key open for continuation lines, the indent of
   // the last line that was not a continuation, and whether the open key's value is empty
@@ -169,7 +292,6 @@ export function scanIni(fd: number): IniIndex | undefined {
   let keys = new Int32Array(64);
   let keyCount = 0;
 
-  let buf = Buffer.allocUnsafe(SCAN.chunk);
   let filled = 0;
   let base = 0; // file offset of buf[0]
   let lineNo = 0;
@@ -177,7 +299,7 @@ export function scanIni(fd: number): IniIndex | undefined {
   let size = 0;
 
   const header = (ls: number, nameStart: number, nameEnd: number, name?: string): boolean => {
-    const at = count;
+    const at = w === undefined ? count : w.count.value;
     let flag = 0;
     if (name !== undefined) {
       // A decoded (non-ASCII) line: the same bytes as the file's.
@@ -196,6 +318,17 @@ export function scanIni(fd: number): IniIndex | undefined {
       }
       if (!profile && !(length === DEFAULT_PROFILE.length && startsWithBytes(buf, nameStart, nameEnd, DEFAULT_PROFILE))) flag = FLAG_OTHER;
       hashBytes(buf, nameStart, nameEnd);
+    }
+    if (w !== undefined) {
+      // The records, flags and table are the WebAssembly's: the same steps, in scan.wat's add.
+      if (base + ls > 0x7fffffff) return false;
+      let r: number;
+      while ((r = w.add(lineNo, base + ls, name === undefined ? base + nameStart : -1, name === undefined ? base + nameEnd : -1, hashA, hashB, flag)) === -2) room(w.need.value);
+      if (r < 0) return false; // the same name twice (or a collision)
+      if (name !== undefined) decoded.set(at, name);
+      inSection = true;
+      optionOpen = false;
+      return true;
     }
     if (probe(table, rec, hashA, hashB) >= 0) return false; // the same name twice (or a collision)
     if (base + ls > 0x7fffffff) return false; // past 2 GB: for the whole parse to refuse
@@ -238,6 +371,14 @@ export function scanIni(fd: number): IniIndex | undefined {
   };
 
   const key = (hash: number, empty: boolean): boolean => {
+    if (w !== undefined) {
+      let r: number;
+      while ((r = w.key(hash)) === -2) room(w.need.value);
+      if (r === 0) return false; // the same key twice (or a collision)
+      optionOpen = true;
+      nested = empty;
+      return true;
+    }
     for (let k = 0; k < keyCount; k++) if (keys[k] === hash) return false; // the same key twice (or a collision)
     if (keyCount === keys.length) {
       const more = new Int32Array(keys.length * 2);
@@ -323,7 +464,13 @@ export function scanIni(fd: number): IniIndex | undefined {
   };
 
   for (;;) {
-    if (filled === buf.length) {
+    if (filled === buf.length && w !== undefined) {
+      const length = buf.length * 2;
+      const at = alloc(length + SLACK);
+      new Uint8Array(mem!.buffer).copyWithin(at, bufAt, bufAt + filled);
+      bufAt = at;
+      buf = Buffer.from(mem!.buffer, bufAt, length);
+    } else if (filled === buf.length) {
       // A line longer than the buffer: make room for it.
       const bigger = Buffer.allocUnsafe(buf.length * 2);
       buf.copy(bigger, 0, 0, filled);
@@ -351,7 +498,34 @@ export function scanIni(fd: number): IniIndex | undefined {
       if (part[r + 1] !== 0x0a) simple = false;
     }
     let ls = 0;
-    if (simple) {
+    if (w !== undefined) {
+      // (A file that grew past 2 GB while read: its stamp, checked below, refuses it anyway.)
+      if (base + cut > 0x7fffffff) return undefined;
+      w.delta.value = base - bufAt;
+      let p = bufAt;
+      for (;;) {
+        const r = w.run(p, bufAt + cut, simple ? 1 : 0);
+        if (r === -1) break;
+        if (r === -2) {
+          room(w.need.value);
+          p = w.next.value;
+          continue;
+        }
+        // A line for the JavaScript, in the state the WebAssembly left.
+        inSection = w.inSection.value !== 0;
+        optionOpen = w.optionOpen.value !== 0;
+        indentLevel = w.indentLevel.value;
+        nested = w.nested.value !== 0;
+        lineNo = w.lineNo.value;
+        if (!(w.odd.value !== 0 ? slowLine(r - bufAt, w.le.value - bufAt) : line(r - bufAt, w.le.value - bufAt))) return undefined;
+        w.inSection.value = inSection ? 1 : 0;
+        w.optionOpen.value = optionOpen ? 1 : 0;
+        w.indentLevel.value = indentLevel;
+        w.nested.value = nested ? 1 : 0;
+        w.lineNo.value = lineNo;
+        p = w.next.value;
+      }
+    } else if (simple) {
       while (ls < cut) {
         let nl = part.indexOf(0x0a, ls);
         if (nl < 0) nl = cut;
@@ -379,6 +553,13 @@ export function scanIni(fd: number): IniIndex | undefined {
     base += cut;
   }
   if (stampOf(fd) !== stamp) return undefined;
+  if (w !== undefined) {
+    // Views of the WebAssembly's memory, which grows no more.
+    count = w.count.value;
+    rec = new Int32Array(mem!.buffer, w.rec.value, STRIDE * w.cap.value);
+    table = new Int32Array(mem!.buffer, w.table.value, w.tlen.value);
+    flags = new Uint8Array(mem!.buffer, w.flags.value, w.cap.value);
+  }
   return { count, rec, decoded, table, irregular, flags: flags.subarray(0, count), size, stamp };
 }
 

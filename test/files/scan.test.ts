@@ -7,13 +7,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readIniFile } from '../../src/files/files.js';
 import type { IniSection } from '../../src/files/ini.js';
 import { configProfileName, loadProfiles, mergeProfile, type Profile, type ProfileSet, ssoSessionName } from '../../src/files/profiles.js';
-import { SCAN, scanIni } from '../../src/files/scan.js';
+import { type IniIndex, SCAN, scanIni, STRIDE } from '../../src/files/scan.js';
 import { ConfigError } from '../../src/errors.js';
 
 /** profiles.ts's buildProfiles before the index: every profile merged up front. */
@@ -161,24 +163,61 @@ const dir = mkdtempSync(join(tmpdir(), 'awsenv-scan-'));
 const paths = { config: join(dir, 'config'), credentials: join(dir, 'credentials') };
 const ASKED = [...NAMES, 'profile a', 'nonexistent', 'DEFAULT'];
 
+/** An index as plain data, every field (the arrays whole, spare room included). */
+const fields = (index: IniIndex | undefined) =>
+  index && { ...index, rec: [...index.rec], table: [...index.table], flags: [...index.flags], decoded: [...index.decoded] };
+
+/** scanIni of a file through the WebAssembly (wasmFrom 0) or the JavaScript alone (Infinity). */
+function scanWith(file: string, wasmFrom: number) {
+  SCAN.wasmFrom = wasmFrom;
+  const fd = openSync(file, 'r');
+  try {
+    return scanIni(fd);
+  } finally {
+    closeSync(fd);
+    SCAN.wasmFrom = DEFAULT_WASM_FROM;
+  }
+}
+const DEFAULT_WASM_FROM = SCAN.wasmFrom;
+const PATHS = { wasm: 0, js: Infinity };
+
 function compare(config: string | Buffer, credentials: string | Buffer, what: string): void {
   writeFileSync(paths.config, config);
   writeFileSync(paths.credentials, credentials);
   const want = expected(paths, ASKED);
+  const files = `\n--- config\n${JSON.stringify(String(config))}\n--- credentials\n${JSON.stringify(String(credentials))}`;
   for (const chunk of [1 << 20, 7, 1]) {
     SCAN.chunk = chunk;
     try {
-      assert.equal(actual(paths, ASKED), want, `${what}, chunk ${chunk}\n--- config\n${JSON.stringify(String(config))}\n--- credentials\n${JSON.stringify(String(credentials))}`);
+      // Both scans give the same index, field by field...
+      for (const file of [paths.config, paths.credentials]) assert.equal(fields(scanWith(file, PATHS.wasm)), fields(scanWith(file, PATHS.js)), `${what}, chunk ${chunk}, ${file}: WebAssembly and JavaScript differ${files}`);
+      // ...and every profile, lookup and error is the whole parse's, through either.
+      for (const [path, wasmFrom] of Object.entries(PATHS)) {
+        SCAN.wasmFrom = wasmFrom;
+        assert.equal(actual(paths, ASKED), want, `${what}, chunk ${chunk}, ${path}${files}`);
+      }
     } finally {
       SCAN.chunk = 1 << 20;
+      SCAN.wasmFrom = DEFAULT_WASM_FROM;
     }
   }
 }
 
 const generated = suite('scan: the indexed read gives what the whole parse gives');
-generated('1,500 generated pairs of files, good and malformed, three chunk sizes', () => {
+// An indexed file keeps its descriptor until the GC finalizes it (files.ts): between
+// batches, a collection and a turn of the event loop (where finalizers run), so that the
+// thousands of files opened here stay under the descriptor limit.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const settle = async () => {
+  gc();
+  await new Promise((done) => setTimeout(done, 0));
+};
+
+generated('1,500 generated pairs of files, good and malformed, three chunk sizes, both scans', async () => {
   let errors = 0;
   for (let seed = 1; seed <= 1500; seed++) {
+    if (seed % 100 === 0) await settle();
     const bad = seed % 4 === 0;
     const config = generate(seed * 2, bad);
     const credentials = generate(seed * 2 + 1, bad && seed % 8 === 0);
@@ -197,15 +236,17 @@ generated('a sound file is indexed, not read whole (the fast path is the one tes
     const text = generate(seed * 2, false);
     writeFileSync(paths.config, text);
     if ('error' in expected({ config: paths.config, credentials: '' }, [])) continue;
-    const fd = openSync(paths.config, 'r');
-    const index = scanIni(fd);
-    closeSync(fd);
     // The scan leaves only [DEFAULT] and a byte-order mark to the whole parse.
     const shouldIndex = !/^[^\S\r\n]*\[DEFAULT\]/m.test(text) && !text.startsWith('\ufeff');
-    if (index) indexed++;
-    else assert.ok(!shouldIndex, `seed ${seed}: a sound file was not indexed\n${JSON.stringify(text)}`);
+    for (const [path, wasmFrom] of Object.entries(PATHS)) {
+      const index = scanWith(paths.config, wasmFrom);
+      // (The WebAssembly's arrays are views of its memory, which holds more: the path tested is the one named.)
+      if (index) assert.is(index.rec.buffer.byteLength > index.rec.byteLength, path === 'wasm', `seed ${seed}: scanned by the ${path} path`);
+      if (index) indexed++;
+      else assert.ok(!shouldIndex, `seed ${seed}, ${path}: a sound file was not indexed\n${JSON.stringify(text)}`);
+    }
   }
-  assert.ok(indexed > 100, `only ${indexed} indexed`);
+  assert.ok(indexed > 200, `only ${indexed} indexed`);
 });
 
 const cases = suite('scan: malformed files give the whole parse\'s error, wherever the fault is');
@@ -233,6 +274,39 @@ for (const [what, config] of [
   ['no newline at the end', `${GOOD}[profile b]\nregion = x`],
   ['a section of 100 keys (more than the first key array of the scan holds)', `${GOOD}[profile many]\n${Array.from({ length: 100 }, (_, i) => `k${i} = v\n`).join('')}${GOOD.replace('a]', 'c]')}`],
   ['a section of 100 keys, the last one a duplicate of the first', `${GOOD}[profile many]\n${Array.from({ length: 100 }, (_, i) => `k${i} = v\n`).join('')}K0 = again\n`],
+] as const) {
+  cases(what, () => compare(config, '[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n', what));
+}
+// What the WebAssembly takes itself, and where it hands a line back to the JavaScript.
+const many = (n: number) => Array.from({ length: n }, (_, i) => `[p${i}]\n`).join('');
+for (const [what, config] of [
+  ['tabs around keys, values and headers', `\t[profile a]\t\nregion\t=\teu-west-1\t\n[profile\tb]\nk\t:\tv\n`],
+  ['a key with no value, then a nested block', `${GOOD}[profile n]\ns3 =\n  max_concurrent_requests = 20\n\taddressing_style = path\nregion=x\n`],
+  ['a key with no value and no nested lines', `${GOOD}[profile n]\ns3 =\nregion = x\nempty:\n`],
+  ['continuation lines of a value', `${GOOD}[profile n]\nregion = a\n  continued here\n\tand here [x]\nout = y\n`],
+  ['a nested block line without =, after good ones', `${GOOD}[profile n]\ns3 =\n  a = 1\n  b\n`],
+  ['comments after indentation, and inside a nested block', `${GOOD}[profile n]\n  # indented\n\t; tabbed\ns3 =\n  # a comment line in the block\n  a = 1\n`],
+  ['[-lines that are not headers', `${GOOD}[profile n]\n[x = y\n[] = 1\n[=]\n`],
+  ['[-lines that are not headers, outside a section', `[x = y\n${GOOD}`],
+  ['a header with text after the bracket', `[profile a] # note\nregion = x\n[profile b]]\nregion = y\n[[profile c]\n`],
+  ['a header line holding several brackets', `[profile a][b]\nregion = x\n`],
+  ['0x7f and other control characters in a simple file', `[profile a\x7f]\nregion = x\x7fy\nk\x01 = v\x02\n[profile b]\nke\x7fy = 1\n`],
+  ['0x7f and control characters in a file with non-ASCII lines', `[profile a\x7f]\nregion = ü\nk\x01 = v\x02\n[profile b]\nke\x7fy = 1\n`],
+  ['a vertical tab in a key line (a Python space)', `${GOOD}[profile n]\nregion\x0b= x\n`],
+  ['CRLF with tabs and blank lines', `${GOOD}[profile n]\t\r\n\r\n\tregion = x\r\n  \r\nout = y\r\n`],
+  ['CRLF with a key with no value and a nested block', `[profile n]\r\ns3 =\r\n  a = 1\r\n  b = 2\r\n`],
+  ['irregular names among plain ones', `${GOOD}[profile "q a"]\nregion = q\n[profile  spaced]\n[sso-session 'x']\n[profile\ttab]\n[profilex]\n[sso-session]\n[sso-sessions x]\n[profile b]\n`],
+  ['[DEFAULT] after many sections', `${GOOD}${far(30)}[DEFAULT]\nregion = d\n`],
+  ['[default] and names of seven letters', `[default]\nregion = d\n[Default]\n[DEFAULTS]\n[profile]\n[profile default]\n`],
+  ['a duplicate of a non-ASCII name by an ASCII line', `[profile ü]\n[profile a]\n[profile ü]\n`],
+  ['a duplicate key in another case', `${GOOD}[profile n]\nREGION = x\nRegion = y\n`],
+  ['an access key in some sections, its hash in another', `[profile a]\naws_access_key_id = A\n[profile b]\nAWS_Access_Key_ID= B\n[c]\nregion = x\n`],
+  ['very long lines: a value, a comment, a name', `${GOOD}[profile l]\nregion = ${'v'.repeat(70000)}\n# ${'c'.repeat(70000)}\n[profile ${'n'.repeat(70000)}]\nk = v\n`],
+  ['3,000 headers (the arrays and the table grow)', `${many(3000)}[p5]\n`],
+  ['3,000 headers, sound', many(3000)],
+  ['a line straddling a 7-byte chunk at every offset', `[profile abcdefg]\nregion = abcdefghijklmnopq\n s = t\n[profile hijklmno]\nk=v\n`],
+  ['no newline at the end, after a key with no value', `${GOOD}[profile n]\ns3 =`],
+  ['a lone CR at the very end', `${GOOD}[profile n]\nregion = x\r`],
 ] as const) {
   cases(what, () => compare(config, '[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n', what));
 }
