@@ -322,11 +322,31 @@
   ;; Line ends are universal (\n, \r\n, \r), as scan.ts's byte-by-byte loop; a simple chunk
   ;; has only \n and \r\n, where that is the same as its cut at each \n.
   (func $run (export "run") (param $p i32) (param $cut i32) (param $simple i32) (result i32)
-    (local $ls i32) (local $b i32) (local $odd i32) (local $le i32) (local $r i32)
+    (local $ls i32) (local $b i32) (local $odd i32) (local $le i32) (local $r i32) (local $m i32) (local $vec v128)
     (loop $lines
       (if (i32.ge_u (local.get $p) (local.get $cut)) (then (return (i32.const -1))))
       (local.set $ls (local.get $p))
       (local.set $odd (i32.const 0))
+      (if (local.get $simple)
+        (then
+          ;; Printable ASCII and tabs only: the next \n or \r, 16 bytes at a time (bytes past
+          ;; $cut are the buffer's spare room: a match there means no end before $cut).
+          (block $found
+            (loop $v
+              (br_if $found (i32.ge_u (local.get $p) (local.get $cut)))
+              (local.set $vec (v128.load (local.get $p)))
+              (local.set $m
+                (i8x16.bitmask
+                  (v128.or
+                    (i8x16.eq (local.get $vec) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))
+                    (i8x16.eq (local.get $vec) (v128.const i8x16 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13)))))
+              (if (local.get $m)
+                (then
+                  (local.set $p (i32.add (local.get $p) (i32.ctz (local.get $m))))
+                  (br $found)))
+              (local.set $p (i32.add (local.get $p) (i32.const 16)))
+              (br $v)))
+          (if (i32.gt_u (local.get $p) (local.get $cut)) (then (local.set $p (local.get $cut))))))
       (block $end
         (loop $l
           (br_if $end (i32.ge_u (local.get $p) (local.get $cut)))
