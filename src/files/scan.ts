@@ -67,6 +67,11 @@ export const FLAG_KEY_ID = 2;
  * more than it saves; tests set 0 or Infinity to run one path or the other).
  */
 export const SCAN = { chunk: 1 << 20, wasmFrom: 1 << 18 };
+/**
+ * The WebAssembly's chunk at most: a smaller buffer, reused more often, is less fresh
+ * memory to fault in (slow on these VMs) for the same bytes read.
+ */
+const WASM_CHUNK = 1 << 18;
 /** The biggest file scanned by the WebAssembly: its addresses are 32 bits. */
 const WASM_MAX = 1 << 30;
 
@@ -258,7 +263,8 @@ export function scanIni(fd: number): IniIndex | undefined {
   const wasm = stats.size >= SCAN.wasmFrom && stats.size <= WASM_MAX && typeof WebAssembly === 'object';
   let buf = wasm ? Buffer.alloc(0) : Buffer.allocUnsafe(SCAN.chunk);
   if (wasm) {
-    const sizes = [expected * STRIDE * 4, expected, 64 * 4, tableLength * 4, SCAN.chunk + SLACK];
+    const chunk = Math.min(SCAN.chunk, WASM_CHUNK);
+    const sizes = [expected * STRIDE * 4, expected, 64 * 4, tableLength * 4, chunk + SLACK];
     mem = new WebAssembly.Memory({ initial: Math.ceil(sizes.reduce((sum, n) => sum + ((n + 15) & ~15), 0) / PAGE) });
     w = new WebAssembly.Instance(scanModule(), { env: { mem } }).exports as ScanExports;
     const [r, f, k, t, b] = sizes.map(alloc) as [number, number, number, number, number];
@@ -272,7 +278,7 @@ export function scanIni(fd: number): IniIndex | undefined {
     w.tcap.value = tableLength;
     w.keyId.value = KEY_ID;
     bufAt = b;
-    buf = Buffer.from(mem.buffer, bufAt, SCAN.chunk);
+    buf = Buffer.from(mem.buffer, bufAt, chunk);
   }
   let rec = new Int32Array(wasm ? 0 : STRIDE * expected);
   let count = 0;

@@ -220,7 +220,7 @@
   ;; back (nothing changed), -2 a region full (nothing changed).
   (func $line (param $ls i32) (param $le i32) (result i32)
     (local $st i32) (local $en i32) (local $b i32) (local $first i32) (local $indent i32)
-    (local $close i32) (local $d i32) (local $hash i32) (local $keyHash i32) (local $v i32) (local $r i32)
+    (local $close i32) (local $d i32) (local $keyHash i32) (local $v i32) (local $r i32) (local $m i32) (local $vec v128)
     (local.set $st (local.get $ls))
     (block $done
       (loop $l
@@ -277,28 +277,45 @@
             (br $l)))
         (if (i32.gt_u (local.get $close) (i32.add (local.get $st) (i32.const 1)))
           (then (return (call $header (local.get $ls) (i32.add (local.get $st) (i32.const 1)) (local.get $close) (local.get $indent)))))))
-    ;; A key, lowercased, hashed on the way to the first '=' or ':'.
+    ;; A key: up to the first '=' or ':' (16 bytes at a time; a match past $en is none),
+    ;; its trailing spaces and tabs dropped, lowercased and hashed (FNV-1a), as line() does
+    ;; on its way there.
     (local.set $d (local.get $st))
-    (local.set $hash (i32.const 0x811c9dc5))
-    (local.set $keyHash (local.get $hash))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $d) (local.get $en)))
-        (local.set $b (i32.load8_u (local.get $d)))
-        (br_if $done (i32.or (i32.eq (local.get $b) (i32.const 0x3d)) (i32.eq (local.get $b) (i32.const 0x3a))))
-        (if (i32.and (i32.ne (local.get $b) (i32.const 0x20)) (i32.ne (local.get $b) (i32.const 0x09)))
+    (block $found
+      (loop $v
+        (br_if $found (i32.ge_u (local.get $d) (local.get $en)))
+        (local.set $vec (v128.load (local.get $d)))
+        (local.set $m
+          (i8x16.bitmask
+            (v128.or
+              (i8x16.eq (local.get $vec) (v128.const i8x16 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d 0x3d))
+              (i8x16.eq (local.get $vec) (v128.const i8x16 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a 0x3a)))))
+        (if (local.get $m)
           (then
-            (if (i32.lt_u (i32.sub (local.get $b) (i32.const 0x41)) (i32.const 26))
-              (then (local.set $b (i32.add (local.get $b) (i32.const 0x20)))))
-            (local.set $hash (i32.mul (i32.xor (local.get $hash) (local.get $b)) (i32.const 0x01000193)))
-            (local.set $keyHash (local.get $hash)))
-          (else
-            (local.set $hash (i32.mul (i32.xor (local.get $hash) (local.get $b)) (i32.const 0x01000193)))))
-        (local.set $d (i32.add (local.get $d) (i32.const 1)))
-        (br $l)))
+            (local.set $d (i32.add (local.get $d) (i32.ctz (local.get $m))))
+            (br $found)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (br $v)))
+    (if (i32.gt_u (local.get $d) (local.get $en)) (then (local.set $d (local.get $en))))
     (if (i32.eqz (global.get $inSection)) (then (return (i32.const 0))))
     (if (i32.eq (local.get $d) (local.get $en)) (then (return (i32.const 0))))
     (if (i32.eq (local.get $d) (local.get $st)) (then (return (i32.const 0))))
+    ;; $st holds neither a space nor a delimiter: the key has a byte that is not a space.
+    (local.set $close (local.get $d))
+    (block $done
+      (loop $l
+        (local.set $b (i32.load8_u (i32.sub (local.get $close) (i32.const 1))))
+        (br_if $done (i32.and (i32.ne (local.get $b) (i32.const 0x20)) (i32.ne (local.get $b) (i32.const 0x09))))
+        (local.set $close (i32.sub (local.get $close) (i32.const 1)))
+        (br $l)))
+    (local.set $keyHash (i32.const 0x811c9dc5))
+    (loop $l
+      (local.set $b (i32.load8_u (local.get $st)))
+      (if (i32.lt_u (i32.sub (local.get $b) (i32.const 0x41)) (i32.const 26))
+        (then (local.set $b (i32.or (local.get $b) (i32.const 0x20)))))
+      (local.set $keyHash (i32.mul (i32.xor (local.get $keyHash) (local.get $b)) (i32.const 0x01000193)))
+      (local.set $st (i32.add (local.get $st) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $st) (local.get $close))))
     (local.set $v (i32.add (local.get $d) (i32.const 1)))
     (block $done
       (loop $l
