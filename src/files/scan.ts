@@ -114,9 +114,22 @@ declare const WebAssembly: {
   Instance: new (module: object, imports: object) => { exports: unknown };
   Memory: new (descriptor: { initial: number }) => WasmMemory;
 };
-let wasmModule: object | undefined;
-/** The scan's module, compiled once per process (a few KB: Liftoff, well under a millisecond). */
-const scanModule = (): object => (wasmModule ??= new WebAssembly.Module(Buffer.from(SCAN_WASM, 'base64')));
+let wasmModule: object | null | undefined;
+/**
+ * The scan's module, compiled once per process (a few KB, by Liftoff: about a millisecond,
+ * most of it V8 starting WebAssembly at all); null where it cannot be (no WebAssembly under
+ * --jitless, no SIMD on the CPU): the JavaScript scans then.
+ */
+function scanModule(): object | null {
+  if (wasmModule === undefined) {
+    try {
+      wasmModule = typeof WebAssembly === 'object' ? new WebAssembly.Module(Buffer.from(SCAN_WASM, 'base64')) : null;
+    } catch {
+      wasmModule = null;
+    }
+  }
+  return wasmModule;
+}
 const PAGE = 1 << 16;
 /** Past the chunk: room for the WebAssembly's 8-byte loads near a line's end. */
 const SLACK = 16;
@@ -260,13 +273,14 @@ export function scanIni(fd: number): IniIndex | undefined {
       x.tcap.value = x.tlen.value * 4;
     }
   };
-  const wasm = stats.size >= SCAN.wasmFrom && stats.size <= WASM_MAX && typeof WebAssembly === 'object';
+  const compiled = stats.size >= SCAN.wasmFrom && stats.size <= WASM_MAX ? scanModule() : null;
+  const wasm = compiled !== null;
   let buf = wasm ? Buffer.alloc(0) : Buffer.allocUnsafe(SCAN.chunk);
   if (wasm) {
     const chunk = Math.min(SCAN.chunk, WASM_CHUNK);
     const sizes = [expected * STRIDE * 4, expected, 64 * 4, tableLength * 4, chunk + SLACK];
     mem = new WebAssembly.Memory({ initial: Math.ceil(sizes.reduce((sum, n) => sum + ((n + 15) & ~15), 0) / PAGE) });
-    w = new WebAssembly.Instance(scanModule(), { env: { mem } }).exports as ScanExports;
+    w = new WebAssembly.Instance(compiled!, { env: { mem } }).exports as ScanExports;
     const [r, f, k, t, b] = sizes.map(alloc) as [number, number, number, number, number];
     w.rec.value = r;
     w.flags.value = f;
