@@ -32,8 +32,11 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
   const { order } = rows;
   // Names, regions and problems come from the files: control characters escaped (names
   // tested all at once, regions once each).
-  let plainNames = true;
-  for (let p = 0; p < rows.count && plainNames; p++) plainNames = !needsEscape(rows.name(p));
+  let plainNames = rows.recipe.names.ascii !== undefined;
+  if (!plainNames) {
+    plainNames = true;
+    for (let p = 0; p < rows.count && plainNames; p++) plainNames = !needsEscape(rows.name(p));
+  }
   const regions = new Map<string | null, string>();
   const cell = (row: number, col: number): string => {
     const p = order[row]!;
@@ -86,6 +89,9 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
 function plainTable(rows: Listing, header: string[], cell: (row: number, col: number) => string): (emit: (bytes: Uint8Array) => void) => void {
   const { order, recipe } = rows;
   const n = order.length;
+  // Printable ASCII names (a kept recipe's, the common case) are copied from its bytes, and
+  // each line written in pieces: no string made per row (issue 15, peak memory).
+  const ascii = recipe.names.ascii;
   const last = header.length - 1;
   // Columns 2 … last-1, by row: a fast row with nothing found at this run by its kind and
   // region numbers, any other by its cells' text.
@@ -98,7 +104,7 @@ function plainTable(rows: Listing, header: string[], cell: (row: number, col: nu
   let active = 0;
   for (let row = 0; row < n; row++) {
     const p = order[row]!;
-    const w = (nameWidth[row] = width(cell(row, 1)));
+    const w = (nameWidth[row] = ascii ? ascii.length(p) : width(cell(row, 1)));
     if (w > widest) widest = w;
     if (cell(row, 0) !== '') active = 1;
     const plain = rows.slowRow(p) === undefined && rows.found(p, 'sessions') === undefined && rows.ssoToken(p) === null && rows.found(p, 'keysCreated') === undefined;
@@ -138,17 +144,32 @@ function plainTable(rows: Listing, header: string[], cell: (row: number, col: nu
     put(head);
     const gaps: string[] = [];
     for (let row = 0; row < n; row++) {
-      const name = cell(row, 1);
       const end = cell(row, last);
       const gap = widest - nameWidth[row]!;
-      const start = markers[cell(row, 0) === '' ? 0 : 1]! + name + (gaps[gap] ??= `${spaces(gap)}  `);
+      const marker = markers[cell(row, 0) === '' ? 0 : 1]!;
+      const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
+      if (ascii && (end === '' ? ends[run[row]!] !== '' : tail > 0x20 && tail < 0x7f)) {
+        // The line as below, untrimmed, written a piece at a time.
+        out.string(marker);
+        ascii.writeTo(order[row]!, out);
+        out.string((gaps[gap] ??= `${spaces(gap)}  `));
+        if (end === '') {
+          out.string(ends[run[row]!]!);
+        } else {
+          out.string(pieces[run[row]!]!);
+          out.string(end);
+        }
+        out.byte(0x0a);
+        continue;
+      }
+      const name = cell(row, 1);
+      const start = marker + name + (gaps[gap] ??= `${spaces(gap)}  `);
       if (end === '' && ends[run[row]!] !== '') {
         put(start + ends[run[row]!]!);
         continue;
       }
       const line = start + pieces[run[row]!]! + end;
       // trimEnd only where the line may end in white space (an empty or odd last cell).
-      const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
       put(tail > 0x20 && tail < 0x7f ? line : line.trimEnd());
     }
     out.end();

@@ -12,6 +12,7 @@ import type { AwsFilePaths, IniFile } from '../files/files.js';
 import type { IndexCache } from '../files/index-cache.js';
 import { PROFILE_KINDS } from '../files/profiles.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import type { ChunkWriter } from '../util/chunks.js';
 import { sha256Hex } from '../util/hash.js';
 import { readOwnBytes } from '../util/own-file.js';
 
@@ -49,6 +50,11 @@ export interface Recipe {
 export interface Names {
   readonly length: number;
   get(p: number): string;
+  /**
+   * When every name is printable ASCII (nothing to escape, a column of width its length):
+   * each name's length, and its bytes written out without a string made.
+   */
+  ascii?: { length(p: number): number; writeTo(p: number, out: ChunkWriter): void };
 }
 
 export const namesOf = (names: readonly string[]): Names => ({ length: names.length, get: (p) => names[p]! });
@@ -60,12 +66,22 @@ export const namesOf = (names: readonly string[]): Names => ({ length: names.len
  * is written, they die young.
  */
 class NameLines implements Names {
+  readonly ascii?: Names['ascii'];
+
   constructor(
     private readonly bytes: Buffer,
     /** Where each line starts; one more: where the line after the last would. */
     private readonly starts: Int32Array,
     private readonly encoding: 'latin1' | 'utf8',
-  ) {}
+    printable: boolean,
+  ) {
+    if (printable) {
+      this.ascii = {
+        length: (p) => starts[p + 1]! - starts[p]! - 1,
+        writeTo: (p, out) => out.bytes(bytes, starts[p]!, starts[p + 1]! - 1),
+      };
+    }
+  }
 
   get length(): number {
     return this.starts.length - 1;
@@ -89,9 +105,15 @@ function nameLines(bytes: Buffer, from: number, to: number, count: number): Name
   }
   if (at !== to) return undefined;
   starts[count] = to;
-  for (let i = from; i < to && ascii; i++) ascii = bytes[i]! < 0x80;
+  let printable = true;
+  for (let i = from; i < to && ascii; i++) {
+    const c = bytes[i]!;
+    ascii = c < 0x80;
+    // What util/printable.ts escapes, of ASCII: C0 controls (but the line feeds between names) and DEL.
+    if ((c < 0x20 && c !== 0x0a) || c === 0x7f) printable = false;
+  }
   // ASCII decodes the same either way; latin1 is the quicker.
-  return new NameLines(bytes, starts, ascii ? 'latin1' : 'utf8');
+  return new NameLines(bytes, starts, ascii ? 'latin1' : 'utf8', ascii && printable);
 }
 
 export const RECIPE_COLUMNS = ['kind', 'region', 'problem', 'configLine', 'credentialsLine', 'session', 'sso', 'keyId'] as const;
