@@ -2,7 +2,7 @@
 // is invalid", one line per check with the command that fixes it. Exit 0 when healthy.
 import { loadProfiles } from '../files/profiles.js';
 import { realSts } from '../sessions/sts.js';
-import { cacheDir } from '../sessions/cache.js';
+import { cacheDir, profileIndexCache } from '../sessions/cache.js';
 import { realIam } from '../sessions/iam.js';
 import { recordKeyAges } from '../sessions/iam-key-ages.js';
 import { realDeps } from '../core/deps.js';
@@ -13,6 +13,7 @@ import type { ShellName } from '../shells/index.js';
 import { Resolver } from '../core/resolve.js';
 import { styleFor } from '../util/table.js';
 import { printable } from '../util/printable.js';
+import { lazy } from '../util/lazy.js';
 import type { Context, Output } from './context.js';
 
 export async function doctor(
@@ -27,13 +28,16 @@ export async function doctor(
   } catch {
     // no shell known: the fixes in POSIX syntax
   }
+  // The files are read once (through the kept index at 50,000 profiles) for the checks
+  // and the resolving both.
+  const load = lazy(() => loadProfiles(env, profileIndexCache(env)));
   const report = await diagnose(args.profile, args.offline === true, {
     syntax: syntaxFor(shell),
     env: ctx.env,
     now: ctx.now(),
-    load: () => loadProfiles(env),
+    load,
     resolve: async (profile) => {
-      const r = await new Resolver(loadProfiles(env), realDeps(env, ctx.now, ctx.warn)).resolve(profile);
+      const r = await new Resolver(load(), realDeps(env, ctx.now, ctx.warn)).resolve(profile);
       return { credentials: r.credentials, from: r.from };
     },
     sts: (region) => realSts(env, region),

@@ -8,6 +8,7 @@
 // `aws --version` (yargs would answer with awsenv's version) and awsenv's own options go
 // before PROFILE.
 import { loadProfiles } from '../files/profiles.js';
+import { profileIndexCache } from '../sessions/cache.js';
 import { realDeps } from '../core/deps.js';
 import { useChange } from '../core/environment.js';
 import { Resolver } from '../core/resolve.js';
@@ -98,7 +99,7 @@ export async function exec(args: ExecArgs, ctx: Context): Promise<Output> {
       await serving.stop();
     }
   }
-  const resolved = await new Resolver(loadProfiles(ctx.env), realDeps(ctx.env, ctx.now, ctx.warn), {
+  const resolved = await new Resolver(loadProfiles(ctx.env, profileIndexCache(ctx.env)), realDeps(ctx.env, ctx.now, ctx.warn), {
     mfaCode: args.mfaCode,
   }).resolve(args.profile);
   const env: Record<string, string> = {};

@@ -4,6 +4,7 @@
 //   credential_process = awsenv export admin --format process
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-process-credentials.html
 import { loadProfiles } from '../files/profiles.js';
+import { profileIndexCache } from '../sessions/cache.js';
 import { realDeps } from '../core/deps.js';
 import { Resolver } from '../core/resolve.js';
 import type { Context, Output } from './context.js';
@@ -14,7 +15,7 @@ export async function exportCredentials(
   args: { profile: string; format: (typeof EXPORT_FORMATS)[number]; mfaCode?: string | undefined },
   ctx: Context,
 ): Promise<Output> {
-  const resolved = await new Resolver(loadProfiles(ctx.env), realDeps(ctx.env, ctx.now, ctx.warn), {
+  const resolved = await new Resolver(loadProfiles(ctx.env, profileIndexCache(ctx.env)), realDeps(ctx.env, ctx.now, ctx.warn), {
     mfaCode: args.mfaCode,
   }).resolve(args.profile);
   const c = resolved.credentials;

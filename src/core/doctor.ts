@@ -4,9 +4,9 @@
 // the environment, the files and the cache; the live one asks STS GetCallerIdentity with
 // the credentials a tool in this shell would actually send, and maps its answer to a cause.
 import { statSync } from 'node:fs';
-import type { Env } from '../files/files.js';
+import type { Env, IniFile } from '../files/files.js';
 import { readIniFile } from '../files/files.js';
-import { configProfileName, getProfile, kindOf, type Profile, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
+import { configProfileName, configSectionsOf, getProfile, kindOf, type Profile, type ProfileKind, type ProfileSet, type ProfileSettings, settingsOf } from '../files/profiles.js';
 import type { StsPort } from '../sessions/sts.js';
 import { AwsenvError } from '../errors.js';
 import { type Cause, formatDuration, profileFindings, shellFindings, type Syntax, syntaxFor } from './checks.js';
@@ -386,14 +386,19 @@ function fileChecks(set: ProfileSet, list: Checklist) {
   } catch {
     // no credentials file
   }
-  for (const p of set.profiles.values()) {
+  // With the files at hand (loadProfiles), only the sections these checks can be about are
+  // read: a generated config of 50,000 profiles has a handful (issue 15). The same
+  // warnings, in the same order, as going through every profile and section.
+  const files = set.files && config !== credentials ? set.files : undefined;
+  const keyed = files ? profilesKeyedIn(set, files.config) : set.profiles.values();
+  for (const p of keyed) {
     const key = p.settings.get('aws_access_key_id');
     if (key && key.file === config) {
       list.warn('keys-in-config', 'files', `profile '${p.name}' keeps long-term keys in ${config}:${key.line}; they belong in ${credentials}`, null);
     }
   }
   try {
-    for (const section of readIniFile(config)) {
+    for (const section of files ? notPlainProfiles(files.config) : readIniFile(config)) {
       const name = configProfileName(section.name);
       if (name === undefined && !/^(sso-session|services)\b/.test(section.name)) {
         list.warn('ignored-section', 'files', `${config}:${section.line}: [${section.name}] is not a profile and is ignored; did you mean [profile ${section.name}]?`, null);
@@ -404,6 +409,39 @@ function fileChecks(set: ProfileSet, list: Checklist) {
   } catch {
     // reported by the 'files' check
   }
+}
+
+/**
+ * The profiles that may take their keys from config: those with a config section that sets
+ * aws_access_key_id, in the order of set.profiles (each name where it first appears in config).
+ */
+function profilesKeyedIn(set: ProfileSet, config: IniFile): Profile[] {
+  const names = new Map<string, number>();
+  for (const i of config.withAccessKey()) {
+    const name = configProfileName(config.section(i).name);
+    if (name === undefined || name === '' || names.has(name)) continue;
+    names.set(name, Math.min(...configSectionsOf(config, name)));
+  }
+  return [...names].sort((a, b) => a[1] - b[1]).flatMap(([name]) => set.profiles.get(name) ?? []);
+}
+
+/**
+ * The config sections whose names are not `profile WORD` plainly, in file order, as
+ * { name, line }: every other section is a profile by its plain name, which neither check
+ * above is about ('profile default' is added: the duplicate-default check is).
+ */
+function notPlainProfiles(config: IniFile): { name: string; line: number }[] {
+  const found = new Map<number, string>([...config.irregular(), ...config.others()].map(([name, i]) => [i, name]));
+  const plainDefault = config.indexOf('profile default');
+  if (plainDefault !== undefined) found.set(plainDefault, 'profile default');
+  return [...found]
+    .sort((a, b) => a[0] - b[0])
+    .map(([i, name]) => ({
+      name,
+      get line() {
+        return config.section(i).line;
+      },
+    }));
 }
 
 function skewCheck(serverDate: Date | undefined, now: Date, list: Checklist) {

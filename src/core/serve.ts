@@ -33,11 +33,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsFilePaths, type Env, readIniFile } from '../files/files.js';
+import type { Env } from '../files/files.js';
 import { getProfile, loadProfiles, type Profile } from '../files/profiles.js';
 import { Renewer } from '../sessions/renew.js';
 import { newToken, type ServedCredentials, startCredentialsServer } from '../sessions/server.js';
 import { realSts } from '../sessions/sts.js';
+import { profileIndexCache } from '../sessions/cache.js';
 import { askTerminalAsync } from '../util/ask.js';
 import { realDeps } from './deps.js';
 import { type Credentials, useChange } from './environment.js';
@@ -120,7 +121,7 @@ async function asSession(c: Credentials, env: Env, region: string | undefined, n
 export async function startServing(o: ServeOptions, ctx: { env: Env; now(): Date; warn(message: string): void }): Promise<Serving> {
   const { env, now, warn } = ctx;
   // 1. PROFILE as `use` resolves it: a cached session reused, the MFA code asked if needed.
-  const set = loadProfiles(env);
+  const set = loadProfiles(env, profileIndexCache(env));
   const profile = getProfile(set, o.profile);
   const resolved = await new Resolver(set, realDeps(env, now, warn), { mfaCode: o.mfaCode }).resolve(o.profile);
   const first = await asSession(resolved.credentials, env, resolved.region, now());
@@ -142,7 +143,7 @@ export async function startServing(o: ServeOptions, ctx: { env: Env; now(): Date
         return askTerminalAsync(`awsenv: MFA code for ${serial} (to renew the session of '${o.profile}'): `);
       };
       delete deps.progress;
-      const r = await new Resolver(loadProfiles(env), deps, { refresh: fresh }).resolve(o.profile);
+      const r = await new Resolver(loadProfiles(env, profileIndexCache(env)), deps, { refresh: fresh }).resolve(o.profile);
       return asSession(r.credentials, env, r.region, now());
     },
   });
@@ -158,7 +159,10 @@ export async function startServing(o: ServeOptions, ctx: { env: Env; now(): Date
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const services = readIniFile(awsFilePaths(env).config).filter((s) => /^services\s/.test(s.name));
+    // Read through the files loaded above: only the few sections that are not profiles are
+    // looked at, not every one of a generated config (issue 15).
+    const configFile = set.files!.config;
+    const services = configFile.others().flatMap(([name, i]) => (/^services\s/.test(name) ? [configFile.section(i)] : []));
     const config = childConfig(profile, services);
     writeFileSync(join(dir, 'config'), config.text, { mode: 0o600 });
     writeFileSync(join(dir, 'credentials'), '', { mode: 0o600 });

@@ -15,7 +15,7 @@ import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
-import { headerNames, type IniIndex, LINE, lookUp, readRange, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
+import { FLAG_KEY_ID, FLAG_OTHER, headerNames, type IniIndex, LINE, lookUp, nameAt, readRange, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
 import { type IndexCache, INDEX_MIN_SIZE, loadIndex, loadNameBytes, loadNames, saveIndex, saveNames } from './index-cache.js';
 import { os } from '../util/os.js';
 
@@ -103,6 +103,14 @@ export interface IniFile {
    * those: a parsed file gives all that start so).
    */
   irregular(): readonly [string, number][];
+  /**
+   * [name, position] of the sections whose names neither start with 'profile' nor are
+   * 'default': in a config file the few that are not profiles (sso-session, services, a
+   * typo); in a credentials file, every one.
+   */
+  others(): readonly [string, number][];
+  /** The positions of the sections that set aws_access_key_id (at least those). */
+  withAccessKey(): readonly number[];
   section(i: number): IniSection;
   /** Every section, parsed (list, doctor): one read of the whole file. */
   all(): readonly IniSection[];
@@ -122,6 +130,8 @@ export function parsedIniFile(file: string, sections: IniSection[]): IniFile {
     names: () => sections.map((s) => s.name),
     indexOf: (name) => (byName ??= new Map(sections.map((s, i) => [s.name, i]))).get(name),
     irregular: () => sections.flatMap((s, i): [string, number][] => (/^(profile|sso-session)/.test(s.name) ? [[s.name, i]] : [])),
+    others: () => sections.flatMap((s, i): [string, number][] => (!s.name.startsWith('profile') && s.name !== 'default' ? [[s.name, i]] : [])),
+    withAccessKey: () => sections.flatMap((s, i) => (s.values.has('aws_access_key_id') ? [i] : [])),
     section: (i) => sections[i]!,
     all: () => sections,
   };
@@ -155,6 +165,8 @@ function indexedIniFile(file: string, fd: number, index: IniIndex, cache: IndexC
     names: () => (names ??= whole?.map((s) => s.name) ?? listed()),
     indexOf: (name) => lookUp(index, name),
     irregular: () => index.irregular,
+    others: () => flagged(index, FLAG_OTHER).map((i): [string, number] => [names?.[i] ?? nameAt(file, fd, index, i), i]),
+    withAccessKey: () => flagged(index, FLAG_KEY_ID),
     section: (i) => whole?.[i] ?? readSection(file, fd, index, i),
     all: () => (whole ??= readWhole(file, fd, index)),
     indexed: { fd, index },
@@ -162,6 +174,13 @@ function indexedIniFile(file: string, fd: number, index: IniIndex, cache: IndexC
   };
   descriptors.register(indexed, fd);
   return indexed;
+}
+
+/** The positions of the headers with `flag` set. */
+function flagged(index: IniIndex, flag: number): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < index.count; i++) if (index.flags[i]! & flag) found.push(i);
+  return found;
 }
 
 /** An indexed file read whole (through the descriptor it was indexed through), checked to be the file indexed. */

@@ -28,7 +28,8 @@ export interface IndexCache {
 
 /** Smaller files are scanned every time: the scan takes under a millisecond per 100 KB. */
 export const INDEX_MIN_SIZE = 256 * 1024;
-const VERSION = 1;
+// 2: the header flags (FLAG_*) follow the table.
+const VERSION = 2;
 const MAX_INDEX = 256 * 1024 * 1024;
 
 const pathOf = (cache: IndexCache, file: string) => join(cache.dir, `${sha256Hex(file)}.idx`);
@@ -58,9 +59,11 @@ export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIn
     if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(tableLength) || tableLength < 2 * count || (tableLength & (tableLength - 1)) !== 0) return undefined;
     // The header is padded so that the numbers start 4-aligned: read in place, not copied.
     const body = eol + 1;
-    if (body % 4 !== 0 || bytes.byteOffset % 4 !== 0 || bytes.length !== body + 4 * (count * STRIDE + tableLength)) return undefined;
+    const flagsAt = body + 4 * (count * STRIDE + tableLength);
+    if (body % 4 !== 0 || bytes.byteOffset % 4 !== 0 || bytes.length !== flagsAt + count) return undefined;
     const rec = new Int32Array(bytes.buffer, bytes.byteOffset + body, count * STRIDE);
     const table = new Int32Array(bytes.buffer, bytes.byteOffset + body + 4 * count * STRIDE, tableLength);
+    const flags = new Uint8Array(bytes.buffer, bytes.byteOffset + flagsAt, count);
     // Lookups probe until an empty slot; offsets and lines climb (the rest is checked when
     // a section or name is read: scan.ts).
     if (!table.includes(0)) return undefined;
@@ -74,7 +77,7 @@ export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIn
       lastLine = line;
     }
     if (lastStart >= h.size) return undefined;
-    return { count, rec, table, irregular: h.irregular, decoded: new Map(h.decoded), size: h.size, stamp };
+    return { count, rec, table, irregular: h.irregular, decoded: new Map(h.decoded), flags, size: h.size, stamp };
   } catch {
     return undefined;
   }
@@ -106,6 +109,7 @@ export function saveIndex(cache: IndexCache, file: string, index: IniIndex, st: 
         Buffer.from(`${head}\n`),
         Buffer.from(rec.buffer, rec.byteOffset, rec.byteLength),
         Buffer.from(index.table.buffer, index.table.byteOffset, index.table.byteLength),
+        Buffer.from(index.flags.buffer, index.flags.byteOffset, index.count),
       ]),
     );
     return true;
@@ -146,7 +150,6 @@ export function saveNames(cache: IndexCache, file: string, index: IniIndex, name
     // Only speed is lost.
   }
 }
-
 
 /**
  * The kept names of `file` as the bytes of the names file and where its names start (the

@@ -54,7 +54,7 @@ export interface ProfileSet {
   profiles: ReadonlyMap<string, Profile>;
   /** `[sso-session NAME]` sections of config (botocore's `sso_sessions`); see ssoSessionOf. */
   ssoSessions?: ReadonlyMap<string, Profile>;
-  /** The two files as read (list reads every section's keys straight from an indexed file). */
+  /** The two files as read: list reads every section's keys from them, doctor and exec --server what they read besides profiles. */
   files?: { config: IniFile; credentials: IniFile };
 }
 
@@ -201,13 +201,25 @@ function irregular(config: IniFile, prefix: string, plain: RegExp, nameOf: (sect
  * or [profile a] then [profile "a"]), so the last of them.
  */
 function lastSection(config: IniFile, name: string, prefix: string, plain: RegExp, others: [string, number][], alias?: string): number | undefined {
-  let last = -1;
+  const all = sectionsNamed(config, name, prefix, plain, others, alias);
+  return all.length === 0 ? undefined : Math.max(...all);
+}
+
+function sectionsNamed(config: IniFile, name: string, prefix: string, plain: RegExp, others: [string, number][], alias?: string): number[] {
+  const found: number[] = [];
   const direct = plain.test(`${prefix} ${name}`) ? config.indexOf(`${prefix} ${name}`) : undefined;
-  if (direct !== undefined) last = direct;
+  if (direct !== undefined) found.push(direct);
   const aliased = alias === undefined ? undefined : config.indexOf(alias);
-  if (aliased !== undefined && aliased > last) last = aliased;
-  for (const [other, i] of others) if (other === name && i > last) last = i;
-  return last < 0 ? undefined : last;
+  if (aliased !== undefined) found.push(aliased);
+  for (const [other, i] of others) if (other === name) found.push(i);
+  return found;
+}
+
+/** The positions of the config sections profile `name` is made of (the last one wins), or none. */
+export function configSectionsOf(config: IniFile, name: string): number[] {
+  if (name === '') return [];
+  const others = irregular(config, 'profile', PLAIN_PROFILE, configProfileName);
+  return sectionsNamed(config, name, 'profile', PLAIN_PROFILE, others, name === 'default' ? 'default' : undefined);
 }
 
 /**

@@ -36,10 +36,20 @@ export interface IniIndex {
   table: Int32Array;
   /** Headers that start with 'profile' or 'sso-session' but are not `PREFIX WORD` plainly. */
   irregular: [string, number][];
+  /** Per header, FLAG_* bits: what `doctor` and `exec --server` look for without reading every section. */
+  flags: Uint8Array;
   size: number;
   /** To see that the file read later for a section is the file scanned. */
   stamp: string;
 }
+
+/** A header's name neither starts with 'profile' nor is 'default' (sso-session, services, a typo). */
+export const FLAG_OTHER = 1;
+/**
+ * The section sets aws_access_key_id (or a key whose hash is the same: a flag may be set
+ * for a section without the key, never missing for one with it).
+ */
+export const FLAG_KEY_ID = 2;
 
 /** Bytes read at a time; tests make it tiny so that lines and sections straddle chunks. */
 export const SCAN = { chunk: 1 << 20 };
@@ -48,6 +58,7 @@ const COLON = 0x3a;
 const PROFILE = Buffer.from('profile');
 const SSO_SESSION = Buffer.from('sso-session');
 const DEFAULT = Buffer.from('DEFAULT');
+const DEFAULT_PROFILE = Buffer.from('default');
 // Bytes other than printable ASCII that change how a line reads: NUL (refused), and the
 // control characters Python counts as spaces or (in a nested block) as line breaks.
 const CONTROL = [0x00, 0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x1f];
@@ -84,6 +95,7 @@ function hashKey(key: string): number {
   for (const b of bytes) hash = Math.imul(hash ^ b, 0x01000193);
   return hash | 0;
 }
+const KEY_ID = hashKey('aws_access_key_id');
 
 const startsWithBytes = (b: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean => {
   if (end - start < prefix.length) return false;
@@ -133,11 +145,17 @@ export function lookUp(index: IniIndex, name: string): number | undefined {
  * then gets parseIni's own result or error).
  */
 export function scanIni(fd: number): IniIndex | undefined {
-  const stamp = stampOf(fd);
-  let rec = new Int32Array(STRIDE * 1024);
+  const stats = fstatSync(fd, { bigint: true });
+  const stamp = stampOfStats(stats);
+  // Sized for the file at once (a generated profile takes 150 to 300 bytes): growing the
+  // arrays as headers come copies them and touches fresh memory each time, which costs
+  // more than the copy where page faults are slow.
+  const expected = Math.min(1 << 22, Math.max(1024, Math.ceil(Number(stats.size) / 128)));
+  let rec = new Int32Array(STRIDE * expected);
   let count = 0;
   const irregular: [string, number][] = [];
-  let table = new Int32Array(1024);
+  let table = new Int32Array(1 << (32 - Math.clz32(expected * 2 - 1)));
+  let flags = new Uint8Array(expected);
 
   // parseIni's state: inside a section, a key open for continuation lines, the indent of
   // the last line that was not a continuation, and whether the open key's value is empty
@@ -146,8 +164,10 @@ export function scanIni(fd: number): IniIndex | undefined {
   let optionOpen = false;
   let indentLevel = 0;
   let nested = false;
-  // The current section's key hashes (a section has a handful of keys).
-  const keys: number[] = [];
+  // The current section's key hashes (a section has a handful of keys), in an array that
+  // is reused: emptying a JS array drops its storage, one allocation per section.
+  let keys = new Int32Array(64);
+  let keyCount = 0;
 
   let buf = Buffer.allocUnsafe(SCAN.chunk);
   let filled = 0;
@@ -158,12 +178,14 @@ export function scanIni(fd: number): IniIndex | undefined {
 
   const header = (ls: number, nameStart: number, nameEnd: number, name?: string): boolean => {
     const at = count;
+    let flag = 0;
     if (name !== undefined) {
       // A decoded (non-ASCII) line: the same bytes as the file's.
       const bytes = Buffer.from(name, 'utf8');
       if (name === 'DEFAULT') return false;
       hashBytes(bytes, 0, bytes.length);
       if (name.startsWith('profile') || name.startsWith('sso-session')) irregular.push([name, at]);
+      if (!name.startsWith('profile') && name !== 'default') flag = FLAG_OTHER;
     } else {
       const length = nameEnd - nameStart;
       if (length === DEFAULT.length && startsWithBytes(buf, nameStart, nameEnd, DEFAULT)) return false;
@@ -172,6 +194,7 @@ export function scanIni(fd: number): IniIndex | undefined {
       if ((profile && !plainBytes(buf, nameStart, nameEnd, PROFILE)) || (sso && !plainBytes(buf, nameStart, nameEnd, SSO_SESSION))) {
         irregular.push([buf.toString('latin1', nameStart, nameEnd), at]);
       }
+      if (!profile && !(length === DEFAULT_PROFILE.length && startsWithBytes(buf, nameStart, nameEnd, DEFAULT_PROFILE))) flag = FLAG_OTHER;
       hashBytes(buf, nameStart, nameEnd);
     }
     if (probe(table, rec, hashA, hashB) >= 0) return false; // the same name twice (or a collision)
@@ -180,7 +203,11 @@ export function scanIni(fd: number): IniIndex | undefined {
       const bigger = new Int32Array(rec.length * 2);
       bigger.set(rec);
       rec = bigger;
+      const more = new Uint8Array(flags.length * 2);
+      more.set(flags);
+      flags = more;
     }
+    flags[at] = flag;
     const r = at * STRIDE;
     rec[r + LINE] = lineNo;
     rec[r + START] = base + ls;
@@ -198,7 +225,7 @@ export function scanIni(fd: number): IniIndex | undefined {
     }
     inSection = true;
     optionOpen = false;
-    keys.length = 0;
+    keyCount = 0;
     return true;
   };
   // Names of decoded header lines, by position (their bytes are not where nameStarts says).
@@ -211,8 +238,14 @@ export function scanIni(fd: number): IniIndex | undefined {
   };
 
   const key = (hash: number, empty: boolean): boolean => {
-    if (keys.includes(hash)) return false; // the same key twice (or a collision)
-    keys.push(hash);
+    for (let k = 0; k < keyCount; k++) if (keys[k] === hash) return false; // the same key twice (or a collision)
+    if (keyCount === keys.length) {
+      const more = new Int32Array(keys.length * 2);
+      more.set(keys);
+      keys = more;
+    }
+    keys[keyCount++] = hash;
+    if (hash === KEY_ID) flags[count - 1] = flags[count - 1]! | FLAG_KEY_ID;
     optionOpen = true;
     nested = empty;
     return true;
@@ -346,7 +379,7 @@ export function scanIni(fd: number): IniIndex | undefined {
     base += cut;
   }
   if (stampOf(fd) !== stamp) return undefined;
-  return { count, rec, decoded, table, irregular, size, stamp };
+  return { count, rec, decoded, table, irregular, flags: flags.subarray(0, count), size, stamp };
 }
 
 /**
@@ -388,6 +421,16 @@ export function nameMatches(index: IniIndex, i: number, name: string): boolean {
   const bytes = Buffer.from(name, 'utf8');
   hashBytes(bytes, 0, bytes.length);
   return hashA === index.rec[i * STRIDE + H1] && hashB === index.rec[i * STRIDE + H2];
+}
+
+/** The name of section i alone (a few of them: headerNames reads them all in one pass). */
+export function nameAt(file: string, fd: number, index: IniIndex, i: number): string {
+  const start = index.rec[i * STRIDE + NAME_START]!;
+  const end = index.rec[i * STRIDE + NAME_END]!;
+  const name = start < 0 ? index.decoded.get(i) : start <= end && end <= index.size ? readRange(file, fd, index, start, end).toString('latin1') : undefined;
+  // ASCII (the line was checked byte by byte), and the name the hashes were taken of.
+  if (name === undefined || !nameMatches(index, i, name)) throw changed(file);
+  return name;
 }
 
 /** Every section's name, in file order: one more pass over the file, decoding only the names. */

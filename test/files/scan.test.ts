@@ -44,13 +44,20 @@ const plain = (p: Profile | undefined) =>
     credentials: p.credentials && [...p.credentials].map(([k, v]) => [k, typeof v.value === 'object' ? { ...v.value } : v.value, v.line]),
   };
 
-type Outcome = { error: string } | { names: string[]; profiles: unknown[]; sessions: unknown[]; lookups: unknown[] };
+type Outcome = { error: string } | { names: string[]; profiles: unknown[]; sessions: unknown[]; lookups: unknown[]; flagged: unknown[] };
+
+/** Each file's others() and withAccessKey() as the whole parse gives them. */
+const flaggedOf = (sections: IniSection[]) => [
+  sections.flatMap((s, i) => (!s.name.startsWith('profile') && s.name !== 'default' ? [[s.name, i]] : [])),
+  sections.flatMap((s, i) => (s.values.has('aws_access_key_id') ? [i] : [])),
+];
 
 /** What the whole parse gives, for the names asked about. */
 function expected(paths: { config: string; credentials: string }, asked: string[]): Outcome {
   try {
     const { profiles, ssoSessions } = eager(paths, readIniFile(paths.config), readIniFile(paths.credentials));
     return {
+      flagged: [...flaggedOf(readIniFile(paths.config)), ...flaggedOf(readIniFile(paths.credentials))],
       names: [...profiles.keys()],
       profiles: [...profiles.values()].map(plain),
       sessions: [...ssoSessions].map(([n, s]) => [n, plain(s)]),
@@ -67,9 +74,13 @@ function actual(paths: { config: string; credentials: string }, asked: string[])
   try {
     const env = { HOME: '/nonexistent', AWS_CONFIG_FILE: paths.config, AWS_SHARED_CREDENTIALS_FILE: paths.credentials };
     const lookups = ((set: ProfileSet) => asked.map((n) => [n, plain(set.profiles.get(n)) ?? null, plain(set.ssoSessions?.get(n)) ?? null]))(loadProfiles(env));
+    // Before any name is listed: others() reads its names one by one.
+    const { config, credentials } = loadProfiles(env).files!;
+    const flagged = [config.others(), config.withAccessKey(), credentials.others(), credentials.withAccessKey()];
     const set = loadProfiles(env);
     const names = [...set.profiles.keys()];
     return {
+      flagged,
       names,
       profiles: [...set.profiles.values()].map(plain),
       sessions: [...set.ssoSessions!].map(([n, s]) => [n, plain(s)]),
@@ -220,6 +231,8 @@ for (const [what, config] of [
   ['a quoted profile and a plain one for the same name', `[profile "a"]\nregion = q\n[profile a]\nregion = p\n[profile  a]\nregion = s\n`],
   ['[default] and [profile default]', `[profile default]\nregion = p\n[default]\nregion = d\n`],
   ['no newline at the end', `${GOOD}[profile b]\nregion = x`],
+  ['a section of 100 keys (more than the first key array of the scan holds)', `${GOOD}[profile many]\n${Array.from({ length: 100 }, (_, i) => `k${i} = v\n`).join('')}${GOOD.replace('a]', 'c]')}`],
+  ['a section of 100 keys, the last one a duplicate of the first', `${GOOD}[profile many]\n${Array.from({ length: 100 }, (_, i) => `k${i} = v\n`).join('')}K0 = again\n`],
 ] as const) {
   cases(what, () => compare(config, '[a]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n', what));
 }
@@ -283,7 +296,7 @@ kept('a damaged or foreign index is ignored', () => {
   const damaged = [
     good.subarray(0, good.length - 4),
     Buffer.concat([good, Buffer.alloc(4)]),
-    Buffer.from(good.toString('latin1').replace('"v":1', '"v":9'), 'latin1'),
+    Buffer.from(good.toString('latin1').replace('"v":2', '"v":9'), 'latin1'),
     (() => {
       // Offsets that do not climb.
       const copy = Buffer.from(good);
@@ -305,7 +318,7 @@ kept('a damaged or foreign index is ignored', () => {
   const names = readFileSync(namesFile, 'utf8');
   // Checked: the stamp, the count, and the first, middle and last names against the index's
   // hashes (the file is awsenv's own, written whole; a full check would cost what it saves).
-  for (const bad of [names.replace('profile "quoted one"\n', 'profile "quoted two"\n'), names.replace('profile p2000\n', 'profile p2009\n'), names.replace('sso-session corp\n', 'sso-session corq\n'), names.slice(0, -1), `${names}extra\n`, names.replace(/^1 /, '2 ')]) {
+  for (const bad of [names.replace('profile "quoted one"\n', 'profile "quoted two"\n'), names.replace('profile p2000\n', 'profile p2009\n'), names.replace('sso-session corp\n', 'sso-session corq\n'), names.slice(0, -1), `${names}extra\n`, names.replace(/^2 /, '3 ')]) {
     assert.is.not(bad, names);
     writeFileSync(namesFile, bad);
     assert.equal(everything(loadProfiles(env, later)), want);
