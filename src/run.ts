@@ -1,6 +1,6 @@
 // The process edge, and the only place that writes output, prints errors (`awsenv: …`)
-// and sets the exit status. stdout is written once, at the end, and only on success, so a
-// failed `eval "$(awsenv use x)"` changes nothing.
+// and sets the exit status. stdout is written at the end (a big one a chunk at a time, see
+// util/chunks.ts) and only on success, so a failed `eval "$(awsenv use x)"` changes nothing.
 import { fstatSync, writeSync } from 'node:fs';
 import type { Context, Output } from './commands/context.js';
 import { AwsenvError } from './errors.js';
