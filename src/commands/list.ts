@@ -99,12 +99,13 @@ function plainTable(rows: Listing, header: string[], cell: (row: number, col: nu
   const runs: string[][] = [];
   const byNumber = new Map<number, number>();
   const byText = new Map<string, number>();
-  const nameWidth = new Int32Array(n);
+  // Names' widths, kept between the passes unless they are the names' lengths.
+  const nameWidth = ascii ? undefined : new Int32Array(n);
   let widest = width(header[1]!);
   let active = 0;
   for (let row = 0; row < n; row++) {
     const p = order[row]!;
-    const w = (nameWidth[row] = ascii ? ascii.length(p) : width(cell(row, 1)));
+    const w = ascii ? ascii.length(p) : (nameWidth![row] = width(cell(row, 1)));
     if (w > widest) widest = w;
     if (cell(row, 0) !== '') active = 1;
     const plain = rows.slowRow(p) === undefined && rows.found(p, 'sessions') === undefined && rows.ssoToken(p) === null && rows.found(p, 'keysCreated') === undefined;
@@ -145,7 +146,7 @@ function plainTable(rows: Listing, header: string[], cell: (row: number, col: nu
     const gaps: string[] = [];
     for (let row = 0; row < n; row++) {
       const end = cell(row, last);
-      const gap = widest - nameWidth[row]!;
+      const gap = widest - (ascii ? ascii.length(order[row]!) : nameWidth![row]!);
       const marker = markers[cell(row, 0) === '' ? 0 : 1]!;
       const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
       if (ascii && (end === '' ? ends[run[row]!] !== '' : tail > 0x20 && tail < 0x7f)) {

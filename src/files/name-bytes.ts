@@ -36,18 +36,14 @@ export function sortedNameBytes(set: ProfileSet): ((emit: (b: Uint8Array, start:
   const odd = new Set(config.irregular().map(([, i]) => i));
   const others: string[] = [];
   // Ranges: [start, end) of `bytes`, or of `rest` (made below) when start < 0 (start ~x, end ~y).
+  // At most a name per config section and one per credentials section.
+  const credentialNames = credentials.names();
+  let lines = 0;
+  for (let at = body; at < bytes.length; lines++) at = bytes.indexOf(0x0a, at) + 1;
   let n = 0;
-  let starts = new Int32Array(1024);
-  let ends = new Int32Array(1024);
+  const starts = new Int32Array(lines + credentialNames.length);
+  const ends = new Int32Array(lines + credentialNames.length);
   const push = (start: number, end: number) => {
-    if (n === starts.length) {
-      const s = new Int32Array(2 * n);
-      const e = new Int32Array(2 * n);
-      s.set(starts);
-      e.set(ends);
-      starts = s;
-      ends = e;
-    }
     starts[n] = start;
     ends[n++] = end;
   };
@@ -61,7 +57,7 @@ export function sortedNameBytes(set: ProfileSet): ((emit: (b: Uint8Array, start:
     }
     at = eol + 1;
   }
-  for (const name of credentials.names()) others.push(name);
+  for (const name of credentialNames) others.push(name);
   if (others.some((name) => NOT_PLAIN.test(name))) return undefined;
   const rest = Buffer.from(others.join('\n'), 'latin1');
   let at = 0;
@@ -75,8 +71,8 @@ export function sortedNameBytes(set: ProfileSet): ((emit: (b: Uint8Array, start:
   const buf = (r: number) => (starts[r]! < 0 ? rest : bytes);
   const from = (r: number) => (starts[r]! < 0 ? ~starts[r]! : starts[r]!);
   const to = (r: number) => (starts[r]! < 0 ? ~ends[r]! : ends[r]!);
-  const hi = new Float64Array(n);
-  const lo = new Float64Array(n);
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
   for (let r = 0; r < n; r++) {
     const b = buf(r);
     const s = from(r);
