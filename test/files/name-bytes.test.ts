@@ -12,7 +12,8 @@ import { completeProfiles, profileNamesText } from '../../src/commands/complete.
 import { sortedNameBytes } from '../../src/files/name-bytes.js';
 import { loadProfiles } from '../../src/files/profiles.js';
 import { CHUNK, ChunkWriter, collect } from '../../src/util/chunks.js';
-import { awsenv, sandbox } from '../helpers/env.js';
+import { execa } from 'execa';
+import { awsenv, CLI, sandbox } from '../helpers/env.js';
 import { mulberry32 } from '../fuzz/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'awsenv-name-bytes-'));
@@ -181,6 +182,26 @@ cli('a config that cannot be read: non-zero, nothing on stdout', async () => {
       assert.is(r.stdout, '', args.join(' '));
       assert.match(r.stderr, 'config-dir');
     }
+  } finally {
+    box.cleanup();
+  }
+});
+
+cli('stdout a non-blocking pipe that fills (EAGAIN): every chunk arrives, in order', async () => {
+  const box = sandbox();
+  try {
+    box.write('config', Array.from({ length: 8000 }, (_, i) => section(`profile pipe-profile-with-a-long-name-${i}`)).join(''));
+    box.write('credentials', '');
+    const want = await awsenv(['list'], box.env);
+    assert.is(want.exitCode, 0, want.stderr);
+    assert.ok(want.stdout.length > 4 * 65536, 'more than a pipe holds');
+    // The pipe made non-blocking before node starts; its reader waits before reading, so the
+    // pipe fills and writeSync answers EAGAIN (whether it does or not, the bytes must be these).
+    const setNonBlocking = 'use Fcntl; my $f = fcntl(STDOUT, F_GETFL, 0) or die; fcntl(STDOUT, F_SETFL, $f | O_NONBLOCK) or die; exec @ARGV or die';
+    const script = `perl -e "$0" node "$1" list | { sleep 0.5; cat; }`;
+    const r = await execa('bash', ['-c', script, setNonBlocking, CLI], { env: box.env, extendEnv: false, reject: false, stripFinalNewline: false, stdin: 'ignore' });
+    assert.is(r.exitCode, 0, String(r.stderr));
+    assert.is(String(r.stdout), want.stdout);
   } finally {
     box.cleanup();
   }
