@@ -1,6 +1,6 @@
 // The process edge, and the only place that writes output, prints errors (`awsenv: …`)
-// and sets the exit status. stdout is written once, at the end, and only on success, so a
-// failed `eval "$(awsenv use x)"` changes nothing.
+// and sets the exit status. stdout is written at the end (a big one a chunk at a time, see
+// util/chunks.ts) and only on success, so a failed `eval "$(awsenv use x)"` changes nothing.
 import { fstatSync, writeSync } from 'node:fs';
 import type { Context, Output } from './commands/context.js';
 import { AwsenvError } from './errors.js';
@@ -13,17 +13,26 @@ import { printable, printableLines } from './util/printable.js';
  */
 function write(fd: 1 | 2, text: string | Uint8Array): void {
   const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  // Once a stream holds some of fd's output, the rest follows it there, in order. It keeps
+  // what it is given until written: a copy (a chunk's buffer is refilled).
+  if (streamed[fd]) {
+    stream().write(Buffer.from(bytes));
+    return;
+  }
   let done = 0;
   try {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
     streaming = true;
-    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(done));
+    streamed[fd] = true;
+    stream().write(Buffer.from(bytes.subarray(done)));
   }
 }
 /** Whether some output went to a stream, which writes later: the process must not exit before. */
 let streaming = false;
+const streamed = { 1: false, 2: false };
 
 export function processContext(): Context {
   return {
@@ -61,6 +70,11 @@ export async function finish(command: (ctx: Context) => Output | Promise<Output>
     if (out.stdout) write(1, out.stdout);
     if (out.bytes?.length) write(1, out.bytes);
     wroteStdout = out.stdout !== '' || (out.bytes?.length ?? 0) > 0;
+    out.produce?.((bytes) => {
+      if (bytes.length === 0) return;
+      wroteStdout = true;
+      write(1, bytes);
+    });
     if (out.stderr) write(2, out.stderr);
     code = out.exitCode ?? 0;
   } catch (error) {

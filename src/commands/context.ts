@@ -16,6 +16,12 @@ export interface Output {
   stdout: string;
   /** stdout as bytes, written after `stdout` (list's table of 50,000 profiles, not made a string twice). */
   bytes?: Uint8Array;
+  /**
+   * stdout made a chunk at a time (util/chunks.ts), written after `bytes`: each chunk is
+   * written before the next is made, and may be the same buffer refilled. Everything that
+   * can fail is done before the command returns; this only copies bytes.
+   */
+  produce?: (emit: (bytes: Uint8Array) => void) => void;
   /** Text for people that must not reach an eval'd stdout (help of use/clear/hook). */
   stderr?: string;
   exitCode?: number;

@@ -4,7 +4,8 @@ import { loadProfiles } from '../files/profiles.js';
 import { formatDuration } from '../core/checks.js';
 import { type ListEntry, listEntries, type Listing, listing } from '../core/list.js';
 import { profileIndexCache } from '../sessions/cache.js';
-import { PLAIN, styleFor, tableBytes, width } from '../util/table.js';
+import { ChunkWriter } from '../util/chunks.js';
+import { PLAIN, styleFor, tableChunks, width } from '../util/table.js';
 import { needsEscape, printable } from '../util/printable.js';
 import type { Context, Output } from './context.js';
 
@@ -31,13 +32,17 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
   const { order } = rows;
   // Names, regions and problems come from the files: control characters escaped (names
   // tested all at once, regions once each).
-  const plainNames = !rows.recipe.names.some(needsEscape);
+  let plainNames = rows.recipe.names.ascii !== undefined;
+  if (!plainNames) {
+    plainNames = true;
+    for (let p = 0; p < rows.count && plainNames; p++) plainNames = !needsEscape(rows.name(p));
+  }
   const regions = new Map<string | null, string>();
   const cell = (row: number, col: number): string => {
     const p = order[row]!;
     switch (col) {
       case 0:
-        return rows.name(p) === rows.active ? '*' : '';
+        return rows.isActive(p) ? '*' : '';
       case 1:
         return plainNames ? rows.name(p) : printable(rows.name(p));
       case 2:
@@ -68,11 +73,12 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
   const paint = (text: string, row: number, col: number) => {
     if (col === problemCol) return style.red(text);
     if (ages && col === 5 && /rotate/.test(text)) return style.yellow(text);
-    return rows.name(order[row]!) === rows.active ? style.green(style.bold(text)) : text;
+    return rows.isActive(order[row]!) ? style.green(style.bold(text)) : text;
   };
   const header = ['', 'PROFILE', 'KIND', 'REGION', 'SESSION', ...(ages ? ['KEY AGE'] : []), 'PROBLEM'];
-  if (style === PLAIN) return { stdout: '', bytes: plainTable(rows, header, cell) };
-  return { stdout: '', bytes: tableBytes(header, order.length, cell, [true, false, true, true, true, true, true], paint) };
+  // The rows are judged now; the lines are made a chunk at a time as stdout is written.
+  if (style === PLAIN) return { stdout: '', produce: plainTable(rows, header, cell) };
+  return { stdout: '', produce: tableChunks(header, order.length, cell, [true, false, true, true, true, true, true], paint) };
 }
 
 /**
@@ -80,9 +86,12 @@ export async function list(args: { json?: boolean | undefined }, ctx: Context, c
  * handful of (kind, region, session, key age) cells, so each such run of cells is padded
  * once and a row is its marker, its name, that run and its problem.
  */
-function plainTable(rows: Listing, header: string[], cell: (row: number, col: number) => string): Buffer {
+function plainTable(rows: Listing, header: string[], cell: (row: number, col: number) => string): (emit: (bytes: Uint8Array) => void) => void {
   const { order, recipe } = rows;
   const n = order.length;
+  // Printable ASCII names (a kept recipe's, the common case) are copied from its bytes, and
+  // each line written in pieces: no string made per row (issue 15, peak memory).
+  const ascii = recipe.names.ascii;
   const last = header.length - 1;
   // Columns 2 … last-1, by row: a fast row with nothing found at this run by its kind and
   // region numbers, any other by its cells' text.
@@ -90,16 +99,15 @@ function plainTable(rows: Listing, header: string[], cell: (row: number, col: nu
   const runs: string[][] = [];
   const byNumber = new Map<number, number>();
   const byText = new Map<string, number>();
-  const nameWidth = new Int32Array(n);
+  // Names' widths, kept between the passes unless they are the names' lengths.
+  const nameWidth = ascii ? undefined : new Int32Array(n);
   let widest = width(header[1]!);
   let active = 0;
-  let problems = 0;
   for (let row = 0; row < n; row++) {
     const p = order[row]!;
-    const w = (nameWidth[row] = width(cell(row, 1)));
+    const w = ascii ? ascii.length(p) : (nameWidth![row] = width(cell(row, 1)));
     if (w > widest) widest = w;
     if (cell(row, 0) !== '') active = 1;
-    problems += cell(row, last).length;
     const plain = rows.slowRow(p) === undefined && rows.found(p, 'sessions') === undefined && rows.ssoToken(p) === null && rows.found(p, 'keysCreated') === undefined;
     const key = plain ? (recipe.region[p]! + 1) * 16 + recipe.kind[p]! : -1;
     let id = plain ? byNumber.get(key) : undefined;
@@ -128,38 +136,45 @@ function plainTable(rows: Listing, header: string[], cell: (row: number, col: nu
   // then the line's trimEnd is the run's).
   const ends = pieces.map((piece) => piece.trimEnd());
   const head = header.map((h, col) => (col === last ? h : `${h}${spaces(widths[col]! - width(h))}`)).join('  ').trimEnd();
-  const padded = widths.slice(0, last).reduce((a, b) => a + b, 0) + 2 * last + 1;
-  let out = Buffer.allocUnsafe((n + 1) * padded + head.length + problems + 1);
-  let used = 0;
-  const put = (line: string) => {
-    if (used + 3 * line.length + 1 > out.length) {
-      const need = Buffer.byteLength(line) + 1;
-      if (used + need > out.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(2 * out.length, used + need));
-        out.copy(bigger, 0, 0, used);
-        out = bigger;
+  return (emit) => {
+    const out = new ChunkWriter(emit);
+    const put = (line: string) => {
+      out.string(line);
+      out.byte(0x0a);
+    };
+    put(head);
+    const gaps: string[] = [];
+    for (let row = 0; row < n; row++) {
+      const end = cell(row, last);
+      const gap = widest - (ascii ? ascii.length(order[row]!) : nameWidth![row]!);
+      const marker = markers[cell(row, 0) === '' ? 0 : 1]!;
+      const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
+      if (ascii && (end === '' ? ends[run[row]!] !== '' : tail > 0x20 && tail < 0x7f)) {
+        // The line as below, untrimmed, written a piece at a time.
+        out.string(marker);
+        ascii.writeTo(order[row]!, out);
+        out.string((gaps[gap] ??= `${spaces(gap)}  `));
+        if (end === '') {
+          out.string(ends[run[row]!]!);
+        } else {
+          out.string(pieces[run[row]!]!);
+          out.string(end);
+        }
+        out.byte(0x0a);
+        continue;
       }
+      const name = cell(row, 1);
+      const start = marker + name + (gaps[gap] ??= `${spaces(gap)}  `);
+      if (end === '' && ends[run[row]!] !== '') {
+        put(start + ends[run[row]!]!);
+        continue;
+      }
+      const line = start + pieces[run[row]!]! + end;
+      // trimEnd only where the line may end in white space (an empty or odd last cell).
+      put(tail > 0x20 && tail < 0x7f ? line : line.trimEnd());
     }
-    used += out.write(line, used);
-    out[used++] = 0x0a;
+    out.end();
   };
-  put(head);
-  const gaps: string[] = [];
-  for (let row = 0; row < n; row++) {
-    const name = cell(row, 1);
-    const end = cell(row, last);
-    const gap = widest - nameWidth[row]!;
-    const start = markers[cell(row, 0) === '' ? 0 : 1]! + name + (gaps[gap] ??= `${spaces(gap)}  `);
-    if (end === '' && ends[run[row]!] !== '') {
-      put(start + ends[run[row]!]!);
-      continue;
-    }
-    const line = start + pieces[run[row]!]! + end;
-    // trimEnd only where the line may end in white space (an empty or odd last cell).
-    const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
-    put(tail > 0x20 && tail < 0x7f ? line : line.trimEnd());
-  }
-  return out.subarray(0, used);
 }
 
 export function sessionLeft(expiresAt: string, now: Date): string {

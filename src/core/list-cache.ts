@@ -12,6 +12,7 @@ import type { AwsFilePaths, IniFile } from '../files/files.js';
 import type { IndexCache } from '../files/index-cache.js';
 import { PROFILE_KINDS } from '../files/profiles.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import type { ChunkWriter } from '../util/chunks.js';
 import { sha256Hex } from '../util/hash.js';
 import { readOwnBytes } from '../util/own-file.js';
 
@@ -26,7 +27,7 @@ export const ASK = -2;
  * numbers into `strings` (-1: none). Kept between runs by list-cache.ts.
  */
 export interface Recipe {
-  names: string[];
+  names: Names;
   /** Index into PROFILE_KINDS, or SLOW. */
   kind: Int32Array;
   region: Int32Array;
@@ -43,6 +44,76 @@ export interface Recipe {
   strings: string[];
   /** The rows in list's order, when no locale changes it (every name sorts as root-collation ASCII). */
   order: Int32Array | undefined;
+}
+
+/** The profiles' names by row. */
+export interface Names {
+  readonly length: number;
+  get(p: number): string;
+  /**
+   * When every name is printable ASCII (nothing to escape, a column of width its length):
+   * each name's length, and its bytes written out without a string made.
+   */
+  ascii?: { length(p: number): number; writeTo(p: number, out: ChunkWriter): void };
+}
+
+export const namesOf = (names: readonly string[]): Names => ({ length: names.length, get: (p) => names[p]! });
+
+/**
+ * A kept recipe's names: lines of its bytes, each decoded when asked for. 50,000 names kept
+ * as strings (and the string they were split from) were half of list's live heap, and made
+ * V8 grow its young generation as they survived (issue 15, peak memory); decoded as each row
+ * is written, they die young.
+ */
+class NameLines implements Names {
+  readonly ascii?: Names['ascii'];
+
+  constructor(
+    private readonly bytes: Buffer,
+    /** Where each line starts; one more: where the line after the last would. */
+    private readonly starts: Int32Array,
+    private readonly encoding: 'latin1' | 'utf8',
+    printable: boolean,
+  ) {
+    if (printable) {
+      this.ascii = {
+        length: (p) => starts[p + 1]! - starts[p]! - 1,
+        writeTo: (p, out) => out.bytes(bytes, starts[p]!, starts[p + 1]! - 1),
+      };
+    }
+  }
+
+  get length(): number {
+    return this.starts.length - 1;
+  }
+
+  get(p: number): string {
+    return this.bytes.toString(this.encoding, this.starts[p]!, this.starts[p + 1]! - 1);
+  }
+}
+
+/** bytes[from, to) as `count` lines, each ending in a line feed; undefined when they are not. */
+function nameLines(bytes: Buffer, from: number, to: number, count: number): Names | undefined {
+  const starts = new Int32Array(count + 1);
+  let ascii = true;
+  let at = from;
+  for (let p = 0; p < count; p++) {
+    starts[p] = at;
+    const eol = bytes.indexOf(0x0a, at);
+    if (eol < 0 || eol >= to) return undefined;
+    at = eol + 1;
+  }
+  if (at !== to) return undefined;
+  starts[count] = to;
+  let printable = true;
+  for (let i = from; i < to && ascii; i++) {
+    const c = bytes[i]!;
+    ascii = c < 0x80;
+    // What util/printable.ts escapes, of ASCII: C0 controls (but the line feeds between names) and DEL.
+    if ((c < 0x20 && c !== 0x0a) || c === 0x7f) printable = false;
+  }
+  // ASCII decodes the same either way; latin1 is the quicker.
+  return new NameLines(bytes, starts, ascii ? 'latin1' : 'utf8', ascii && printable);
 }
 
 export const RECIPE_COLUMNS = ['kind', 'region', 'problem', 'configLine', 'credentialsLine', 'session', 'sso', 'keyId'] as const;
@@ -89,8 +160,8 @@ export function loadRecipe(cache: IndexCache, paths: AwsFilePaths, config: IniFi
     const numbers = body + 4 * columns * count;
     if (body % 4 !== 0 || bytes.byteOffset % 4 !== 0 || bytes.length < numbers) return undefined;
     const column = (i: number) => new Int32Array(bytes.buffer, bytes.byteOffset + body + 4 * i * count, count);
-    const names = count === 0 ? [] : bytes.toString('utf8', numbers, bytes.length - 1).split('\n');
-    if (names.length !== count || (count > 0 && bytes[bytes.length - 1] !== 0x0a)) return undefined;
+    const names = nameLines(bytes, numbers, bytes.length, count);
+    if (!names) return undefined;
     const recipe: Recipe = {
       names,
       kind: column(0),
@@ -141,8 +212,10 @@ export function saveRecipe(cache: IndexCache, paths: AwsFilePaths, config: IniFi
       const newest = (mtimeNs > ctimeNs ? mtimeNs : ctimeNs) / 1_000_000n;
       if (now - newest <= 2000n) return;
     }
-    if (recipe.names.some((name) => name.includes('\n')) || !cache.trusted()) return;
     const count = recipe.names.length;
+    const lines: string[] = [];
+    for (let p = 0; p < count; p++) lines.push(`${recipe.names.get(p)}\n`);
+    if (lines.some((line) => line.indexOf('\n') !== line.length - 1) || !cache.trusted()) return;
     const header: Header = {
       v: VERSION,
       config: paths.config,
@@ -161,7 +234,7 @@ export function saveRecipe(cache: IndexCache, paths: AwsFilePaths, config: IniFi
       Buffer.concat([
         Buffer.from(`${head}\n`),
         ...columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
-        Buffer.from(recipe.names.map((name) => `${name}\n`).join('')),
+        Buffer.from(lines.join('')),
       ]),
     );
   } catch {

@@ -28,7 +28,7 @@ import { keyAgeDigest, keyAgesReader } from '../sessions/iam-key-ages.js';
 import { asciiCollationIsRoot, isRootAscii, localeOrder } from '../util/collate.js';
 import { profileFindings } from './checks.js';
 import { realDeps } from './deps.js';
-import { ASK, loadRecipe, NO_SESSION, type Recipe, saveRecipe, SLOW } from './list-cache.js';
+import { ASK, loadRecipe, namesOf, NO_SESSION, type Recipe, saveRecipe, SLOW } from './list-cache.js';
 import { mfaSessionKey, Resolver, roleSessionKey } from './resolve.js';
 import { STATE } from './variables.js';
 
@@ -58,7 +58,7 @@ function emptyRecipe(names: string[]): Recipe {
   const n = names.length;
   const column = (fill: number) => new Int32Array(n).fill(fill);
   return {
-    names,
+    names: namesOf(names),
     kind: column(SLOW),
     region: column(-1),
     problem: column(-1),
@@ -103,7 +103,12 @@ export class Listing {
   }
 
   name(p: number): string {
-    return this.recipe.names[p]!;
+    return this.recipe.names.get(p);
+  }
+
+  /** Whether row p is the active profile (its name decoded only when some profile is). */
+  isActive(p: number): boolean {
+    return this.active !== undefined && this.name(p) === this.active;
   }
 
   kind(p: number): ListEntry['kind'] {
@@ -154,7 +159,7 @@ export class Listing {
       name: this.name(p),
       kind: this.kind(p),
       region: this.region(p),
-      active: this.name(p) === this.active,
+      active: this.isActive(p),
       sessionExpiresAt: this.session(p),
       ssoTokenExpiresAt: this.ssoToken(p),
       files,
@@ -302,17 +307,17 @@ export async function listing(set: ProfileSet, ctx: ListContext, cache?: IndexCa
   for (let p = 0; p < names.length; p++) {
     const k = kind[p]!;
     if (k === SLOW) {
-      rows.slow.set(p, await slow(names[p]!));
+      rows.slow.set(p, await slow(names.get(p)));
       continue;
     }
     if (k === MFA || k === ROLE || k === WEB) {
       const s = session[p]!;
       const ask = s === ASK || (s >= 0 && (keys === undefined || keys.has(strings[s]!)));
-      const expiry = ask ? await cachedExpiry(names[p]!) : null;
+      const expiry = ask ? await cachedExpiry(names.get(p)) : null;
       if (expiry !== null) rows.sessions.set(p, expiry);
     }
     const g = ssoGroup[p]!;
-    if (g >= 0 && rows.ssoTokens[g] === undefined) rows.ssoTokens[g] = await ssoTokenExpiry(names[p]!);
+    if (g >= 0 && rows.ssoTokens[g] === undefined) rows.ssoTokens[g] = await ssoTokenExpiry(names.get(p));
     const id = keyId[p]!;
     const created = id >= 0 ? keyCreated(strings[id]!) : undefined;
     if (created) rows.keysCreated.set(p, created.toISOString());
@@ -322,7 +327,7 @@ export async function listing(set: ProfileSet, ctx: ListContext, cache?: IndexCa
     rows.order = recipe.order;
   } else {
     const order = localeOrder(ctx.env);
-    rows.order = Array.from(names.keys()).sort((a, b) => order(names[a]!, names[b]!));
+    rows.order = Array.from({ length: names.length }, (_, p) => p).sort((a, b) => order(names.get(a), names.get(b)));
   }
   return rows;
 }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
 import { FLAG_KEY_ID, FLAG_OTHER, headerNames, type IniIndex, LINE, lookUp, nameAt, readRange, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
-import { type IndexCache, INDEX_MIN_SIZE, loadIndex, loadNames, saveIndex, saveNames } from './index-cache.js';
+import { type IndexCache, INDEX_MIN_SIZE, loadIndex, loadNameBytes, loadNames, saveIndex, saveNames } from './index-cache.js';
 import { os } from '../util/os.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -116,6 +116,11 @@ export interface IniFile {
   all(): readonly IniSection[];
   /** For a file the scan indexed: its index and the descriptor to read its sections through. */
   indexed?: { fd: number; index: IniIndex };
+  /**
+   * The section names as the kept names file's bytes (a name a line from `body`), when the
+   * file's index and names are kept (index-cache.ts); undefined otherwise.
+   */
+  nameBytes?(): { bytes: Buffer; body: number } | undefined;
 }
 
 export function parsedIniFile(file: string, sections: IniSection[]): IniFile {
@@ -165,6 +170,7 @@ function indexedIniFile(file: string, fd: number, index: IniIndex, cache: IndexC
     section: (i) => whole?.[i] ?? readSection(file, fd, index, i),
     all: () => (whole ??= readWhole(file, fd, index)),
     indexed: { fd, index },
+    nameBytes: () => (cache ? loadNameBytes(cache, file, index) : undefined),
   };
   descriptors.register(indexed, fd);
   return indexed;

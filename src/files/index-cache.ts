@@ -151,3 +151,33 @@ export function saveNames(cache: IndexCache, file: string, index: IniIndex, name
   }
 }
 
+/**
+ * The kept names of `file` as the bytes of the names file and where its names start (the
+ * same checks as loadNames), for `complete profiles`, which copies them to stdout without
+ * making a string of each (files/name-bytes.ts).
+ */
+export function loadNameBytes(cache: IndexCache, file: string, index: IniIndex): { bytes: Buffer; body: number } | undefined {
+  try {
+    if (!cache.trusted()) return undefined;
+    const bytes = readOwnBytes(namesPathOf(cache, file), MAX_INDEX);
+    if (!bytes) return undefined;
+    const eol = bytes.indexOf(0x0a);
+    if (eol < 0 || bytes.toString('utf8', 0, eol) !== `${VERSION} ${index.stamp}`) return undefined;
+    const body = eol + 1;
+    if (index.count === 0) return bytes.length === body ? { bytes, body } : undefined;
+    if (bytes[bytes.length - 1] !== 0x0a) return undefined;
+    // Exactly count lines, and a few names checked against the index's hashes (first, middle, last).
+    const check = new Map([0, index.count >> 1, index.count - 1].map((i) => [i, ''] as [number, string]));
+    let lines = 0;
+    for (let at = body; at < bytes.length; lines++) {
+      const end = bytes.indexOf(0x0a, at);
+      if (check.has(lines)) check.set(lines, bytes.toString('utf8', at, end));
+      at = end + 1;
+    }
+    if (lines !== index.count) return undefined;
+    for (const [i, name] of check) if (!nameMatches(index, i, name)) return undefined;
+    return { bytes, body };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,6 @@
 // Plain-text tables for humans, coloured only on a terminal and never under NO_COLOR
 // (https://no-color.org).
+import { ChunkWriter } from './chunks.js';
 
 export interface Style {
   bold(s: string): string;
@@ -41,19 +42,20 @@ export const width = (s: string): number => (SURROGATE.test(s) ? [...s].length :
 
 /**
  * `table`'s bytes, of `rows` rows whose cells `cell(row, col)` gives (asked twice: for the
- * widths, then for the lines): `list` of 50,000 profiles spent more in the rows' arrays, the
- * spread of every cell and the lines kept for the final join than in the rest of its table.
- * A column in `shared` holds few distinct strings (a kind, a region, '-'): its widths are
- * measured once per string; the others' once per cell. Each line goes into one buffer as it
- * is made, sized for ASCII and grown when a line needs more.
+ * widths, now, then for the lines, as the returned producer writes them): `list` of 50,000
+ * profiles spent more in the rows' arrays, the spread of every cell and the lines kept for
+ * the final join than in the rest of its table. A column in `shared` holds few distinct
+ * strings (a kind, a region, '-'): its widths are measured once per string; the others' once
+ * per cell. Each line goes into a chunk as it is made (util/chunks.ts), never the whole
+ * table into one buffer.
  */
-export function tableBytes(
+export function tableChunks(
   header: string[],
   rows: number,
   cell: (row: number, col: number) => string,
   shared: readonly boolean[],
   paint?: (cell: string, row: number, col: number) => string,
-): Buffer {
+): (emit: (bytes: Uint8Array) => void) => void {
   const last = header.length - 1;
   const widths = header.map(width);
   const memo = header.map(() => new Map<string, number>());
@@ -65,7 +67,6 @@ export function tableBytes(
     if (w === undefined) memo[col]!.set(c, (w = width(c)));
     return w;
   };
-  let lastLengths = 0;
   for (let row = 0; row < rows; row++) {
     for (let col = 0; col < last; col++) {
       const c = cell(row, col);
@@ -73,8 +74,6 @@ export function tableBytes(
       const x = own ? (own[row] = width(c)) : widthIn(c, col, row);
       if (x > widths[col]!) widths[col] = x;
     }
-    // The last column is never padded; its length only sizes the buffer.
-    lastLengths += cell(row, last).length;
   }
   const spaces: string[] = [];
   const pad = (c: string, col: number, row: number) => {
@@ -82,55 +81,47 @@ export function tableBytes(
     const n = widths[col]! - widthIn(c, col, row);
     return c + (spaces[n] ??= ' '.repeat(n));
   };
-  // Unpainted ASCII lines are at most the padded cells, the gaps and the last cells long.
-  const padded = widths.slice(0, last).reduce((a, b) => a + b, 0) + 2 * last + 1;
-  let out = Buffer.allocUnsafe((rows + 1) * padded + widths[last]! + lastLengths + 1);
-  let used = 0;
-  const put = (line: string) => {
-    if (used + 3 * line.length + 1 > out.length) {
-      const need = Buffer.byteLength(line) + 1;
-      if (used + need > out.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(2 * out.length, used + need));
-        out.copy(bigger, 0, 0, used);
-        out = bigger;
+  return (emit) => {
+    const out = new ChunkWriter(emit);
+    const put = (line: string) => {
+      out.string(line);
+      out.byte(0x0a);
+    };
+    put(header.map((h, col) => pad(h, col, -1)).join('  ').trimEnd());
+    if (paint) {
+      for (let row = 0; row < rows; row++) {
+        let line = '';
+        for (let col = 0; col <= last; col++) {
+          const padded = pad(cell(row, col), col, row);
+          line += col === 0 ? '' : '  ';
+          line += paint(padded, row, col);
+        }
+        put(line.trimEnd());
       }
+      out.end();
+      return;
     }
-    used += out.write(line, used);
-    out[used++] = 0x0a;
-  };
-  put(header.map((h, col) => pad(h, col, -1)).join('  ').trimEnd());
-  if (paint) {
+    // Unpainted: a shared column's cell, padded and followed by the gap, made once per string.
+    const pieces = header.map(() => new Map<string, string>());
     for (let row = 0; row < rows; row++) {
       let line = '';
-      for (let col = 0; col <= last; col++) {
-        const padded = pad(cell(row, col), col, row);
-        line += col === 0 ? '' : '  ';
-        line += paint(padded, row, col);
+      for (let col = 0; col < last; col++) {
+        const c = cell(row, col);
+        if (shared[col]) {
+          let piece = pieces[col]!.get(c);
+          if (piece === undefined) pieces[col]!.set(c, (piece = `${pad(c, col, row)}  `));
+          line += piece;
+        } else {
+          line += pad(c, col, row);
+          line += '  ';
+        }
       }
-      put(line.trimEnd());
+      const end = cell(row, last);
+      line += end;
+      // trimEnd only where the line may end in white space (an empty or odd last cell).
+      const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
+      put(tail > 0x20 && tail < 0x7f ? line : line.trimEnd());
     }
-    return out.subarray(0, used);
-  }
-  // Unpainted: a shared column's cell, padded and followed by the gap, made once per string.
-  const pieces = header.map(() => new Map<string, string>());
-  for (let row = 0; row < rows; row++) {
-    let line = '';
-    for (let col = 0; col < last; col++) {
-      const c = cell(row, col);
-      if (shared[col]) {
-        let piece = pieces[col]!.get(c);
-        if (piece === undefined) pieces[col]!.set(c, (piece = `${pad(c, col, row)}  `));
-        line += piece;
-      } else {
-        line += pad(c, col, row);
-        line += '  ';
-      }
-    }
-    const end = cell(row, last);
-    line += end;
-    // trimEnd only where the line may end in white space (an empty or odd last cell).
-    const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
-    put(tail > 0x20 && tail < 0x7f ? line : line.trimEnd());
-  }
-  return out.subarray(0, used);
+    out.end();
+  };
 }

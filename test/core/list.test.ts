@@ -23,6 +23,7 @@ import type { IndexCache } from '../../src/files/index-cache.js';
 import { loadProfiles } from '../../src/files/profiles.js';
 import { SCAN } from '../../src/files/scan.js';
 import { SessionCache } from '../../src/sessions/cache.js';
+import { CHUNK, collect } from '../../src/util/chunks.js';
 import { recordKeyAges } from '../../src/sessions/iam-key-ages.js';
 import type { StsPort } from '../../src/sessions/sts.js';
 import { mulberry32, type Rng } from '../fuzz/prng.js';
@@ -251,7 +252,18 @@ function keyAges(rng: Rng, world: World): void {
 }
 
 const contextOf = (env: Record<string, string>, tty: boolean): Context => ({ env, now: () => NOW, ppid: 1, stdoutIsTTY: tty, warn: () => {} });
-const text = (out: Output) => out.stdout + (out.bytes ? Buffer.from(out.bytes).toString('utf8') : '');
+const text = (out: Output) => out.stdout + (out.bytes ? Buffer.from(out.bytes).toString('utf8') : '') + (out.produce ? collect(out.produce).toString('utf8') : '');
+
+/** list's output made a chunk at a time (util/chunks.ts) with chunks of `size` bytes. */
+async function inChunks(size: number, run: () => Promise<Output>): Promise<string> {
+  const normal = CHUNK.size;
+  CHUNK.size = size;
+  try {
+    return await outcome(run);
+  } finally {
+    CHUNK.size = normal;
+  }
+}
 
 async function outcome(run: () => Promise<Output>): Promise<string> {
   try {
@@ -274,6 +286,10 @@ async function compare(world: World, label: string): Promise<void> {
       const ctx = contextOf(env, tty);
       const want = await outcome(() => oldList({ json }, ctx));
       const got = await outcome(() => list({ json }, ctx, world.cache));
+      // The table a chunk at a time: the same bytes with chunks of a few bytes and with one chunk for all.
+      if (!json && round === 'kept') {
+        for (const size of [7, 1 << 24]) assert.ok((await inChunks(size, () => list({ json }, ctx, world.cache))) === got, `${label}, ${form}: chunks of ${size} bytes`);
+      }
       if (got !== want) {
         const a = got.split('\n');
         const b = want.split('\n');
