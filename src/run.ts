@@ -68,8 +68,7 @@ export async function finish(command: (ctx: Context) => Output | Promise<Output>
   try {
     const out = await command(ctx);
     if (out.stdout) write(1, out.stdout);
-    if (out.bytes?.length) write(1, out.bytes);
-    wroteStdout = out.stdout !== '' || (out.bytes?.length ?? 0) > 0;
+    wroteStdout = out.stdout !== '';
     out.produce?.((bytes) => {
       if (bytes.length === 0) return;
       wroteStdout = true;

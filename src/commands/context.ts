@@ -14,10 +14,8 @@ export interface Context {
 
 export interface Output {
   stdout: string;
-  /** stdout as bytes, written after `stdout` (list's table of 50,000 profiles, not made a string twice). */
-  bytes?: Uint8Array;
   /**
-   * stdout made a chunk at a time (util/chunks.ts), written after `bytes`: each chunk is
+   * stdout made a chunk at a time (util/chunks.ts), written after `stdout`: each chunk is
    * written before the next is made, and may be the same buffer refilled. Everything that
    * can fail is done before the command returns; this only copies bytes.
    */

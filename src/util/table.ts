@@ -41,7 +41,7 @@ const SURROGATE = /[\ud800-\udfff]/;
 export const width = (s: string): number => (SURROGATE.test(s) ? [...s].length : s.length);
 
 /**
- * `table`'s bytes, of `rows` rows whose cells `cell(row, col)` gives (asked twice: for the
+ * `table`'s bytes with `paint` (list on a terminal; its unstyled table is commands/list.ts's plainTable), of `rows` rows whose cells `cell(row, col)` gives (asked twice: for the
  * widths, now, then for the lines, as the returned producer writes them): `list` of 50,000
  * profiles spent more in the rows' arrays, the spread of every cell and the lines kept for
  * the final join than in the rest of its table. A column in `shared` holds few distinct
@@ -54,7 +54,7 @@ export function tableChunks(
   rows: number,
   cell: (row: number, col: number) => string,
   shared: readonly boolean[],
-  paint?: (cell: string, row: number, col: number) => string,
+  paint: (cell: string, row: number, col: number) => string,
 ): (emit: (bytes: Uint8Array) => void) => void {
   const last = header.length - 1;
   const widths = header.map(width);
@@ -88,39 +88,14 @@ export function tableChunks(
       out.byte(0x0a);
     };
     put(header.map((h, col) => pad(h, col, -1)).join('  ').trimEnd());
-    if (paint) {
-      for (let row = 0; row < rows; row++) {
-        let line = '';
-        for (let col = 0; col <= last; col++) {
-          const padded = pad(cell(row, col), col, row);
-          line += col === 0 ? '' : '  ';
-          line += paint(padded, row, col);
-        }
-        put(line.trimEnd());
-      }
-      out.end();
-      return;
-    }
-    // Unpainted: a shared column's cell, padded and followed by the gap, made once per string.
-    const pieces = header.map(() => new Map<string, string>());
     for (let row = 0; row < rows; row++) {
       let line = '';
-      for (let col = 0; col < last; col++) {
-        const c = cell(row, col);
-        if (shared[col]) {
-          let piece = pieces[col]!.get(c);
-          if (piece === undefined) pieces[col]!.set(c, (piece = `${pad(c, col, row)}  `));
-          line += piece;
-        } else {
-          line += pad(c, col, row);
-          line += '  ';
-        }
+      for (let col = 0; col <= last; col++) {
+        const padded = pad(cell(row, col), col, row);
+        line += col === 0 ? '' : '  ';
+        line += paint(padded, row, col);
       }
-      const end = cell(row, last);
-      line += end;
-      // trimEnd only where the line may end in white space (an empty or odd last cell).
-      const tail = end.length > 0 ? end.charCodeAt(end.length - 1) : 0;
-      put(tail > 0x20 && tail < 0x7f ? line : line.trimEnd());
+      put(line.trimEnd());
     }
     out.end();
   };

@@ -252,7 +252,7 @@ function keyAges(rng: Rng, world: World): void {
 }
 
 const contextOf = (env: Record<string, string>, tty: boolean): Context => ({ env, now: () => NOW, ppid: 1, stdoutIsTTY: tty, warn: () => {} });
-const text = (out: Output) => out.stdout + (out.bytes ? Buffer.from(out.bytes).toString('utf8') : '') + (out.produce ? collect(out.produce).toString('utf8') : '');
+const text = (out: Output) => out.stdout + (out.produce ? collect(out.produce).toString('utf8') : '');
 
 /** list's output made a chunk at a time (util/chunks.ts) with chunks of `size` bytes. */
 async function inChunks(size: number, run: () => Promise<Output>): Promise<string> {
