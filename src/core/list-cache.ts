@@ -9,7 +9,7 @@
 // session files.
 import { join } from 'node:path';
 import type { AwsFilePaths, IniFile } from '../files/files.js';
-import type { IndexCache } from '../files/index-cache.js';
+import { type IndexCache, oldEnough } from '../files/index-cache.js';
 import { PROFILE_KINDS } from '../files/profiles.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { ChunkWriter } from '../util/chunks.js';
@@ -204,13 +204,11 @@ export function saveRecipe(cache: IndexCache, paths: AwsFilePaths, config: IniFi
     const configStamp = stampOf(config);
     const credentialsStamp = stampOf(credentials);
     if (configStamp === undefined || credentialsStamp === undefined || recipe.names.length < LIST_CACHE.minProfiles) return;
-    // The stamp ends in the modification and change times (ns): both must be over 2 s old.
-    const now = BigInt(cache.now?.() ?? Date.now());
+    // The stamp ends in the modification and change times (ns), as the index's: the same rule.
     for (const stamp of [configStamp, credentialsStamp]) {
       if (stamp === 'none') continue;
       const [mtimeNs, ctimeNs] = stamp.split(':').slice(-2).map(BigInt) as [bigint, bigint];
-      const newest = (mtimeNs > ctimeNs ? mtimeNs : ctimeNs) / 1_000_000n;
-      if (now - newest <= 2000n) return;
+      if (!oldEnough(cache, mtimeNs, ctimeNs)) return;
     }
     const count = recipe.names.length;
     const lines: string[] = [];

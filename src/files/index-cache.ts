@@ -83,11 +83,18 @@ export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIn
   }
 }
 
+/**
+ * Whether a file whose times are these (ns) is old enough to trust them: the two-second
+ * rule above (git's "racily clean"), for a kept index and for list's kept recipe alike.
+ */
+export function oldEnough(cache: IndexCache, mtimeNs: bigint, ctimeNs: bigint): boolean {
+  const newest = (mtimeNs > ctimeNs ? mtimeNs : ctimeNs) / 1_000_000n;
+  return BigInt(cache.now?.() ?? Date.now()) - newest > 2000n;
+}
+
 /** Keeps the index of `file` for the next run, when the file is old enough to trust its times; whether it did. */
 export function saveIndex(cache: IndexCache, file: string, index: IniIndex, st: BigIntStats): boolean {
-  const now = cache.now?.() ?? Date.now();
-  const newest = (st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1_000_000n;
-  if (BigInt(now) - newest <= 2000n) return false;
+  if (!oldEnough(cache, st.mtimeNs, st.ctimeNs)) return false;
   try {
     if (!cache.trusted()) return false;
     const header: Header = {
