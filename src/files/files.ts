@@ -15,7 +15,7 @@ import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { decodeUtf8, type IniSection, parseIni } from './ini.js';
-import { FLAG_KEY_ID, FLAG_OTHER, headerNames, type IniIndex, LINE, lookUp, nameAt, readRange, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
+import { changed, FLAG_KEY_ID, FLAG_OTHER, headerNames, type IniIndex, LINE, lookUp, nameAt, readRange, readSection, scanIni, stampOfStats, STRIDE } from './scan.js';
 import { type IndexCache, INDEX_MIN_SIZE, loadIndex, loadNameBytes, loadNames, saveIndex, saveNames } from './index-cache.js';
 import { os } from '../util/os.js';
 
@@ -187,7 +187,7 @@ function flagged(index: IniIndex, flag: number): number[] {
 function readWhole(file: string, fd: number, index: IniIndex): IniSection[] {
   const sections = parseIni(file, decodeUtf8(file, readRange(file, fd, index, 0, index.size)));
   if (sections.length !== index.count || sections.some((s, i) => s.line !== index.rec[i * STRIDE + LINE] || lookUp(index, s.name) !== i)) {
-    throw new ConfigError(file, undefined, 'changed while awsenv was reading it; run the command again');
+    throw changed(file);
   }
   return sections;
 }

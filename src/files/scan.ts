@@ -667,4 +667,5 @@ export function headerNames(file: string, fd: number, index: IniIndex): string[]
   return names;
 }
 
-const changed = (file: string) => new ConfigError(file, undefined, 'changed while awsenv was reading it; run the command again');
+/** The error of a file that changed in place while it was read (scan.ts, files.ts). */
+export const changed = (file: string) => new ConfigError(file, undefined, 'changed while awsenv was reading it; run the command again');
