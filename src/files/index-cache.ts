@@ -49,7 +49,10 @@ interface Header {
 export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIndex | undefined {
   try {
     if (!cache.trusted()) return undefined;
-    const bytes = readOwnBytes(pathOf(cache, file), MAX_INDEX);
+    // The header's first fields, as saveIndex writes them: an index of another version of
+    // the file (the common case after an edit) is refused before its 2 MB are read.
+    const head = Buffer.from(`${JSON.stringify({ v: VERSION, file, stamp }).slice(0, -1)},`);
+    const bytes = readOwnBytes(pathOf(cache, file), MAX_INDEX, head);
     if (!bytes) return undefined;
     const eol = bytes.indexOf(0x0a);
     if (eol < 0) return undefined;
@@ -97,6 +100,7 @@ export function saveIndex(cache: IndexCache, file: string, index: IniIndex, st: 
   if (!oldEnough(cache, st.mtimeNs, st.ctimeNs)) return false;
   try {
     if (!cache.trusted()) return false;
+    // v, file and stamp first, in this order: loadIndex compares them before reading further.
     const header: Header = {
       v: VERSION,
       file,

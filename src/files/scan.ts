@@ -63,10 +63,13 @@ export const FLAG_KEY_ID = 2;
 
 /**
  * Bytes read at a time (tests make it tiny so that lines and sections straddle chunks), and
- * the size from which a file is scanned by the WebAssembly (below it, instantiating costs
- * more than it saves; tests set 0 or Infinity to run one path or the other).
+ * the size from which a file is scanned by the WebAssembly (below it, compiling the module
+ * costs more than it saves), or from which it is once the module is compiled in this
+ * process (a big config was scanned: its credentials file of 50 KB then takes a millisecond
+ * where the JavaScript, before the JIT has warmed up, takes 4 to 9). Tests set both to 0
+ * or Infinity to run one path or the other.
  */
-export const SCAN = { chunk: 1 << 20, wasmFrom: 1 << 18 };
+export const SCAN = { chunk: 1 << 20, wasmFrom: 1 << 18, warmFrom: 1 << 14 };
 /**
  * The WebAssembly's chunk at most: a smaller buffer, reused more often, is less fresh
  * memory to fault in (slow on these VMs) for the same bytes read.
@@ -273,11 +276,12 @@ export function scanIni(fd: number): IniIndex | undefined {
       x.tcap.value = x.tlen.value * 4;
     }
   };
-  const compiled = stats.size >= SCAN.wasmFrom && stats.size <= WASM_MAX ? scanModule() : null;
+  const compiled = (stats.size >= SCAN.wasmFrom || (wasmModule && stats.size >= SCAN.warmFrom)) && stats.size <= WASM_MAX ? scanModule() : null;
   const wasm = compiled !== null;
   let buf = wasm ? Buffer.alloc(0) : Buffer.allocUnsafe(SCAN.chunk);
   if (wasm) {
-    const chunk = Math.min(SCAN.chunk, WASM_CHUNK);
+    // (A file smaller than a chunk gets a buffer its size: one that grew while read makes the buffer grow.)
+    const chunk = Math.min(SCAN.chunk, WASM_CHUNK, Math.max(1, Number(stats.size) + 1));
     const sizes = [expected * STRIDE * 4, expected, 64 * 4, tableLength * 4, chunk + SLACK];
     mem = new WebAssembly.Memory({ initial: Math.ceil(sizes.reduce((sum, n) => sum + ((n + 15) & ~15), 0) / PAGE) });
     w = new WebAssembly.Instance(compiled!, { env: { mem } }).exports as ScanExports;

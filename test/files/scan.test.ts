@@ -4,7 +4,7 @@
 // what parseIni of the whole file and the eager merge (below, as profiles.ts did it before
 // the index) give. The files are written to disk, read with a normal chunk and with chunks
 // of a few bytes (so that lines, \r\n pairs, UTF-8 sequences and sections straddle them).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -15,7 +15,9 @@ import * as assert from 'uvu/assert';
 import { readIniFile } from '../../src/files/files.js';
 import type { IniSection } from '../../src/files/ini.js';
 import { configProfileName, loadProfiles, mergeProfile, type Profile, type ProfileSet, ssoSessionName } from '../../src/files/profiles.js';
-import { type IniIndex, SCAN, scanIni, STRIDE } from '../../src/files/scan.js';
+import { type IniIndex, SCAN, scanIni, stampOfStats, STRIDE } from '../../src/files/scan.js';
+import { loadIndex } from '../../src/files/index-cache.js';
+import { readOwnBytes } from '../../src/util/own-file.js';
 import { ConfigError } from '../../src/errors.js';
 
 /** profiles.ts's buildProfiles before the index: every profile merged up front. */
@@ -169,16 +171,16 @@ const fields = (index: IniIndex | undefined) =>
 
 /** scanIni of a file through the WebAssembly (wasmFrom 0) or the JavaScript alone (Infinity). */
 function scanWith(file: string, wasmFrom: number) {
-  SCAN.wasmFrom = wasmFrom;
+  SCAN.wasmFrom = SCAN.warmFrom = wasmFrom;
   const fd = openSync(file, 'r');
   try {
     return scanIni(fd);
   } finally {
     closeSync(fd);
-    SCAN.wasmFrom = DEFAULT_WASM_FROM;
+    [SCAN.wasmFrom, SCAN.warmFrom] = DEFAULT_WASM_FROM;
   }
 }
-const DEFAULT_WASM_FROM = SCAN.wasmFrom;
+const DEFAULT_WASM_FROM = [SCAN.wasmFrom, SCAN.warmFrom] as const;
 const PATHS = { wasm: 0, js: Infinity };
 
 function compare(config: string | Buffer, credentials: string | Buffer, what: string): void {
@@ -193,12 +195,12 @@ function compare(config: string | Buffer, credentials: string | Buffer, what: st
       for (const file of [paths.config, paths.credentials]) assert.equal(fields(scanWith(file, PATHS.wasm)), fields(scanWith(file, PATHS.js)), `${what}, chunk ${chunk}, ${file}: WebAssembly and JavaScript differ${files}`);
       // ...and every profile, lookup and error is the whole parse's, through either.
       for (const [path, wasmFrom] of Object.entries(PATHS)) {
-        SCAN.wasmFrom = wasmFrom;
+        SCAN.wasmFrom = SCAN.warmFrom = wasmFrom;
         assert.equal(actual(paths, ASKED), want, `${what}, chunk ${chunk}, ${path}${files}`);
       }
     } finally {
       SCAN.chunk = 1 << 20;
-      SCAN.wasmFrom = DEFAULT_WASM_FROM;
+      [SCAN.wasmFrom, SCAN.warmFrom] = DEFAULT_WASM_FROM;
     }
   }
 }
@@ -336,6 +338,27 @@ kept('saved after a scan, used by the next run, the same profiles as the whole p
   assert.equal(everything(loadProfiles(env, later)), want);
   const eagerly = eager(paths, readIniFile(paths.config), readIniFile(paths.credentials));
   assert.equal(want.profiles, [...eagerly.profiles.values()].map(plain));
+});
+
+kept('the kept index is read back for the file it was made from, and refused from its first bytes for any other version', () => {
+  rmSync(later.dir, { recursive: true, force: true });
+  writeFileSync(paths.config, bigConfig('eu-west-1'));
+  const stamp = () => stampOfStats(statSync(paths.config, { bigint: true }));
+  const scanned = scanWith(paths.config, Infinity);
+  loadProfiles(env, later);
+  const index = loadIndex(later, paths.config, stamp());
+  assert.ok(index, 'the index saved is the one read back');
+  assert.equal([...index.rec], [...scanned!.rec.subarray(0, index.count * STRIDE)]);
+  assert.is(loadIndex(later, paths.config, stamp().replace(/:(\d+):(\d+)$/, ':1:$2')), undefined, 'another modification time');
+  assert.is(loadIndex(later, paths.config.replace(/config$/, 'other'), stamp()), undefined, 'another file');
+  // What loadIndex asks of the index file: its first bytes, compared before the rest is read.
+  const [name] = indexFiles();
+  const file = join(later.dir, name!);
+  const bytes = readFileSync(file);
+  assert.equal(readOwnBytes(file, 1 << 30, bytes.subarray(0, 40)), bytes);
+  assert.equal(readOwnBytes(file, 1 << 30, Buffer.alloc(0)), bytes);
+  assert.is(readOwnBytes(file, 1 << 30, Buffer.concat([bytes.subarray(0, 39), Buffer.from('?')])), undefined);
+  assert.is(readOwnBytes(file, 1 << 30, Buffer.concat([bytes, Buffer.from('more')])), undefined, 'a head longer than the file');
 });
 
 kept('a file changed to the same size is scanned again, not read through the old index', () => {
