@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { readOwnBytes } from '../util/own-file.js';
 import { sha256Hex } from '../util/hash.js';
-import { type IniIndex, LINE, nameMatches, START, STRIDE } from './scan.js';
+import { type IniIndex, LINE, nameMatches, START, STRIDE, tableFits, tableLength as tableLengthOf } from './scan.js';
 
 /** Where indexes go, and the check that the directory is the user's own (sessions/cache.ts). */
 export interface IndexCache {
@@ -28,8 +28,9 @@ export interface IndexCache {
 
 /** Smaller files are scanned every time: the scan takes under a millisecond per 100 KB. */
 export const INDEX_MIN_SIZE = 256 * 1024;
-// 2: the header flags (FLAG_*) follow the table.
-const VERSION = 2;
+// 2: the header flags (FLAG_*) follow the table. 3: the name table is buckets of positions
+// (scan.ts's nameTable), no longer open addressing.
+const VERSION = 3;
 const MAX_INDEX = 256 * 1024 * 1024;
 
 const pathOf = (cache: IndexCache, file: string) => join(cache.dir, `${sha256Hex(file)}.idx`);
@@ -59,7 +60,7 @@ export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIn
     const h = JSON.parse(bytes.toString('utf8', 0, eol)) as Header;
     if (h.v !== VERSION || h.file !== file || h.stamp !== stamp) return undefined;
     const { count, tableLength } = h;
-    if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(tableLength) || tableLength < 2 * count || (tableLength & (tableLength - 1)) !== 0) return undefined;
+    if (!Number.isSafeInteger(count) || count < 0 || count > MAX_INDEX || tableLength !== tableLengthOf(count)) return undefined;
     // The header is padded so that the numbers start 4-aligned: read in place, not copied.
     const body = eol + 1;
     const flagsAt = body + 4 * (count * STRIDE + tableLength);
@@ -67,9 +68,9 @@ export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIn
     const rec = new Int32Array(bytes.buffer, bytes.byteOffset + body, count * STRIDE);
     const table = new Int32Array(bytes.buffer, bytes.byteOffset + body + 4 * count * STRIDE, tableLength);
     const flags = new Uint8Array(bytes.buffer, bytes.byteOffset + flagsAt, count);
-    // Lookups probe until an empty slot; offsets and lines climb (the rest is checked when
-    // a section or name is read: scan.ts).
-    if (!table.includes(0)) return undefined;
+    // The table's buckets climb from 0 to count; offsets and lines climb (the rest is
+    // checked when a section or name is read: scan.ts).
+    if (!tableFits(table, count)) return undefined;
     let lastStart = -1;
     let lastLine = 0;
     for (let r = 0; r < rec.length; r += STRIDE) {

@@ -42,7 +42,10 @@ export interface IniIndex {
   rec: Int32Array;
   /** The names of header lines that were not ASCII (nameStarts is -1 for them). */
   decoded: Map<number, string>;
-  /** Name hashes → position + 1, open addressing. */
+  /**
+   * The positions by name hash (nameTable below): `buckets(count)` bucket starts, then
+   * `count`, then the positions, bucket by bucket, each bucket's ascending.
+   */
   table: Int32Array;
   /** Headers that start with 'profile' or 'sso-session' but are not `PREFIX WORD` plainly. */
   irregular: [string, number][];
@@ -90,14 +93,13 @@ interface ScanExports {
   run(p: number, cut: number, simple: number): number;
   add(line: number, start: number, nameStart: number, nameEnd: number, a: number, c: number, flag: number): number;
   key(hash: number): number;
+  build(bits: number): number;
   rec: WasmGlobal;
   flags: WasmGlobal;
   cap: WasmGlobal;
   keys: WasmGlobal;
   kcap: WasmGlobal;
   table: WasmGlobal;
-  tlen: WasmGlobal;
-  tcap: WasmGlobal;
   keyId: WasmGlobal;
   delta: WasmGlobal;
   inSection: WasmGlobal;
@@ -197,14 +199,83 @@ function plainBytes(b: Uint8Array, start: number, end: number, prefix: Uint8Arra
   return true;
 }
 
-/** The position of a section by name (the hash pair as lookUp computes it), or -1. */
-function probe(table: Int32Array, rec: Int32Array, a: number, c: number): number {
-  const mask = table.length - 1;
-  for (let slot = a & mask; ; slot = (slot + 1) & mask) {
-    const at = table[slot]! - 1;
-    if (at < 0) return -1;
-    if (rec[at * STRIDE + H1] === a && rec[at * STRIDE + H2] === c) return at;
+// The name table: the headers' positions grouped by a bucket of their first hash (about 4
+// to 8 names a bucket). Built once the scan has every header, in one pass of counting and
+// one of placing, the same steps in scan.wat's build. It replaced an open-addressing table
+// filled as headers came: 1 MB for 50,000 headers, written at random into fresh pages
+// (slow to fault in on these VMs): 10 to 15 ms of the first scan of a 10 MB config. This
+// one is 230 KB, written in order, and in the WebAssembly it goes into the chunk buffer's
+// pages, already faulted in. A name twice is found within its bucket.
+
+/** log2 of the buckets for `count` headers: count/8 to count/4 of them, at least 16. */
+const bucketBits = (count: number): number => Math.min(24, Math.max(4, 32 - Math.clz32(count >>> 3)));
+/** A name's bucket (Fibonacci hashing of its first hash: the high bits of the product). */
+const bucketOf = (a: number, bits: number): number => Math.imul(a, 0x9e3779b1) >>> (32 - bits);
+/** More names than this in one bucket and the scan gives up (no pathological file is slow). */
+const MAX_BUCKET = 64;
+/** The length of the name table of `count` headers. */
+export const tableLength = (count: number): number => (1 << bucketBits(count)) + 1 + count;
+
+/**
+ * The name table of `count` headers, or undefined for a name seen twice (or two names whose
+ * hashes are both equal) or a bucket too full: the caller gives up, as for a line it does
+ * not follow.
+ */
+function nameTable(rec: Int32Array, count: number): Int32Array | undefined {
+  const bits = bucketBits(count);
+  const nb = 1 << bits;
+  const table = new Int32Array(nb + 1 + count);
+  for (let i = 0; i < count; i++) {
+    const b = bucketOf(rec[i * STRIDE + H1]!, bits);
+    table[b] = table[b]! + 1;
   }
+  // Each bucket's end, then each position placed last to first: a bucket's positions come
+  // out ascending, and its end moves down to its start.
+  let sum = 0;
+  for (let b = 0; b < nb; b++) {
+    const n = table[b]!;
+    if (n > MAX_BUCKET) return undefined;
+    table[b] = sum += n;
+  }
+  table[nb] = count;
+  for (let i = count - 1; i >= 0; i--) {
+    const b = bucketOf(rec[i * STRIDE + H1]!, bits);
+    table[nb + 1 + --table[b]!] = i;
+  }
+  for (let b = 0; b < nb; b++) {
+    for (let j = table[b]! + 1; j < table[b + 1]!; j++) {
+      const rj = table[nb + 1 + j]! * STRIDE;
+      for (let k = table[b]!; k < j; k++) {
+        const rk = table[nb + 1 + k]! * STRIDE;
+        if (rec[rk + H1] === rec[rj + H1] && rec[rk + H2] === rec[rj + H2]) return undefined;
+      }
+    }
+  }
+  return table;
+}
+
+/**
+ * Whether `table` is laid out as a name table of `count` headers (a kept index, read back:
+ * index-cache.ts): its length, and bucket starts that climb from 0 to `count`.
+ */
+export function tableFits(table: Int32Array, count: number): boolean {
+  const nb = (1 << bucketBits(count));
+  if (table.length !== nb + 1 + count || table[0] !== 0 || table[nb] !== count) return false;
+  for (let b = 0; b < nb; b++) if (table[b]! > table[b + 1]!) return false;
+  return true;
+}
+
+/** The position of a section by name (the hash pair as lookUp computes it), or -1. */
+function probe(index: IniIndex, a: number, c: number): number {
+  const { table, rec, count } = index;
+  const bits = bucketBits(count);
+  const at = (1 << bits) + 1;
+  const b = bucketOf(a, bits);
+  for (let k = table[b]!, end = table[b + 1]!; k < end; k++) {
+    const i = table[at + k]!;
+    if (i >= 0 && i < count && rec[i * STRIDE + H1] === a && rec[i * STRIDE + H2] === c) return i;
+  }
+  return -1;
 }
 
 export const STRIDE = 6;
@@ -219,7 +290,7 @@ const H2 = 5;
 export function lookUp(index: IniIndex, name: string): number | undefined {
   const bytes = Buffer.from(name, 'utf8');
   hashBytes(bytes, 0, bytes.length);
-  const at = probe(index.table, index.rec, hashA, hashB);
+  const at = probe(index, hashA, hashB);
   return at < 0 ? undefined : at;
 }
 
@@ -234,7 +305,6 @@ export function scanIni(fd: number): IniIndex | undefined {
   // arrays as headers come copies them and touches fresh memory each time, which costs
   // more than the copy where page faults are slow.
   const expected = Math.min(1 << 22, Math.max(1024, Math.ceil(Number(stats.size) / 128)));
-  const tableLength = 1 << (32 - Math.clz32(expected * 2 - 1));
   // The WebAssembly's memory, when it scans: the arrays below, in the same sizes, then the
   // chunk buffer; a region outgrown moves to the end (memory only ever grows; a region
   // given out is fresh, so zero, as a new typed array is).
@@ -254,6 +324,7 @@ export function scanIni(fd: number): IniIndex | undefined {
     }
     return at;
   };
+  // (need: 1 the records and flags, 2 the keys.)
   const room = (need: number): void => {
     const x = w!;
     if (need === 1) {
@@ -271,9 +342,6 @@ export function scanIni(fd: number): IniIndex | undefined {
       new Uint8Array(mem!.buffer).copyWithin(k, x.keys.value, x.keys.value + x.keyCount.value * 4);
       x.keys.value = k;
       x.kcap.value = x.kcap.value * 2;
-    } else {
-      x.table.value = alloc(x.tlen.value * 4 * 4);
-      x.tcap.value = x.tlen.value * 4;
     }
   };
   const compiled = (stats.size >= SCAN.wasmFrom || (wasmModule && stats.size >= SCAN.warmFrom)) && stats.size <= WASM_MAX ? scanModule() : null;
@@ -282,18 +350,15 @@ export function scanIni(fd: number): IniIndex | undefined {
   if (wasm) {
     // (A file smaller than a chunk gets a buffer its size: one that grew while read makes the buffer grow.)
     const chunk = Math.min(SCAN.chunk, WASM_CHUNK, Math.max(1, Number(stats.size) + 1));
-    const sizes = [expected * STRIDE * 4, expected, 64 * 4, tableLength * 4, chunk + SLACK];
+    const sizes = [expected * STRIDE * 4, expected, 64 * 4, chunk + SLACK];
     mem = new WebAssembly.Memory({ initial: Math.ceil(sizes.reduce((sum, n) => sum + ((n + 15) & ~15), 0) / PAGE) });
     w = new WebAssembly.Instance(compiled!, { env: { mem } }).exports as ScanExports;
-    const [r, f, k, t, b] = sizes.map(alloc) as [number, number, number, number, number];
+    const [r, f, k, b] = sizes.map(alloc) as [number, number, number, number];
     w.rec.value = r;
     w.flags.value = f;
     w.cap.value = expected;
     w.keys.value = k;
     w.kcap.value = 64;
-    w.table.value = t;
-    w.tlen.value = tableLength;
-    w.tcap.value = tableLength;
     w.keyId.value = KEY_ID;
     bufAt = b;
     buf = Buffer.from(mem.buffer, bufAt, chunk);
@@ -301,7 +366,6 @@ export function scanIni(fd: number): IniIndex | undefined {
   let rec = new Int32Array(wasm ? 0 : STRIDE * expected);
   let count = 0;
   const irregular: [string, number][] = [];
-  let table = new Int32Array(wasm ? 0 : tableLength);
   let flags = new Uint8Array(wasm ? 0 : expected);
 
   // parseIni's state: inside a section, a key open for continuation lines, the indent of
@@ -348,13 +412,11 @@ export function scanIni(fd: number): IniIndex | undefined {
       if (base + ls > 0x7fffffff) return false;
       let r: number;
       while ((r = w.add(lineNo, base + ls, name === undefined ? base + nameStart : -1, name === undefined ? base + nameEnd : -1, hashA, hashB, flag)) === -2) room(w.need.value);
-      if (r < 0) return false; // the same name twice (or a collision)
       if (name !== undefined) decoded.set(at, name);
       inSection = true;
       optionOpen = false;
       return true;
     }
-    if (probe(table, rec, hashA, hashB) >= 0) return false; // the same name twice (or a collision)
     if (base + ls > 0x7fffffff) return false; // past 2 GB: for the whole parse to refuse
     if ((at + 1) * STRIDE > rec.length) {
       const bigger = new Int32Array(rec.length * 2);
@@ -374,12 +436,6 @@ export function scanIni(fd: number): IniIndex | undefined {
     rec[r + H2] = hashB;
     count++;
     if (name !== undefined) decoded.set(at, name);
-    if ((at + 1) * 2 > table.length) {
-      table = new Int32Array(table.length * 4);
-      for (let i = 0; i <= at; i++) insert(i);
-    } else {
-      insert(at);
-    }
     inSection = true;
     optionOpen = false;
     keyCount = 0;
@@ -387,12 +443,6 @@ export function scanIni(fd: number): IniIndex | undefined {
   };
   // Names of decoded header lines, by position (their bytes are not where nameStarts says).
   const decoded = new Map<number, string>();
-  const insert = (at: number) => {
-    const mask = table.length - 1;
-    let slot = rec[at * STRIDE + H1]! & mask;
-    while (table[slot] !== 0) slot = (slot + 1) & mask;
-    table[slot] = at + 1;
-  };
 
   const key = (hash: number, empty: boolean): boolean => {
     if (w !== undefined) {
@@ -577,12 +627,20 @@ export function scanIni(fd: number): IniIndex | undefined {
     base += cut;
   }
   if (stampOf(fd) !== stamp) return undefined;
+  let table: Int32Array | undefined;
   if (w !== undefined) {
-    // Views of the WebAssembly's memory, which grows no more.
     count = w.count.value;
+    // The name table in the chunk buffer (done with, its pages already touched) when it fits.
+    const length = tableLength(count);
+    w.table.value = length * 4 <= buf.length + SLACK ? bufAt : alloc(length * 4);
+    if (w.build(bucketBits(count)) === 0) return undefined;
+    // Views of the WebAssembly's memory, which grows no more.
     rec = new Int32Array(mem!.buffer, w.rec.value, STRIDE * w.cap.value);
-    table = new Int32Array(mem!.buffer, w.table.value, w.tlen.value);
+    table = new Int32Array(mem!.buffer, w.table.value, length);
     flags = new Uint8Array(mem!.buffer, w.flags.value, w.cap.value);
+  } else {
+    table = nameTable(rec, count);
+    if (table === undefined) return undefined;
   }
   return { count, rec, decoded, table, irregular, flags: flags.subarray(0, count), size, stamp };
 }

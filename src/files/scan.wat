@@ -1,6 +1,6 @@
 ;; The per-byte part of scan.ts's scanIni, for big files: the lines of a chunk, split and
 ;; classified as scan.ts's `line()` does, parseIni's state kept, key and name hashes taken,
-;; header records, flags and the duplicate-name table written into this memory. Compiled
+;; header records and flags written into this memory, and at the end the name table. Compiled
 ;; by scripts/build.mjs (wabt) into scan-wasm.ts; Liftoff compiles it in well under a
 ;; millisecond, so it runs fast before the JavaScript JIT has warmed up.
 ;;
@@ -12,10 +12,11 @@
 ;; compares the two paths' indexes field by field.
 ;;
 ;; Memory (scan.ts lays it out and grows it): the records (6 × i32 per header, as scan.ts's
-;; `rec`), the flags (a byte per header), the current section's key hashes, the table (name
-;; hashes → position + 1, open addressing), the chunk buffer. A region that is full is
-;; reported (-2, $need says which) before anything is changed; scan.ts moves it to a bigger
-;; region and calls again.
+;; `rec`), the flags (a byte per header), the current section's key hashes, the chunk
+;; buffer. A region that is full is reported (-2, $need says which) before anything is
+;; changed; scan.ts moves it to a bigger region and calls again. The name table is built
+;; once all headers are in (`build`), where scan.ts says: in the chunk buffer's pages, done
+;; with and already faulted in, when it fits.
 (module
   (import "env" "mem" (memory 1))
 
@@ -26,9 +27,6 @@
   (global $keys (export "keys") (mut i32) (i32.const 0))
   (global $kcap (export "kcap") (mut i32) (i32.const 0))
   (global $table (export "table") (mut i32) (i32.const 0))
-  ;; Slots in use (a power of two) and slots the table's region holds.
-  (global $tlen (export "tlen") (mut i32) (i32.const 0))
-  (global $tcap (export "tcap") (mut i32) (i32.const 0))
   ;; FNV-1a of "aws_access_key_id".
   (global $keyId (export "keyId") (mut i32) (i32.const 0))
   ;; File offset minus address, for the chunk in the buffer.
@@ -47,7 +45,7 @@
   (global $le (export "le") (mut i32) (i32.const 0))
   (global $next (export "next") (mut i32) (i32.const 0))
   (global $odd (export "odd") (mut i32) (i32.const 0))
-  ;; Which region is full: 1 records and flags, 2 keys, 3 table.
+  ;; Which region is full: 1 records and flags, 2 keys.
   (global $need (export "need") (mut i32) (i32.const 0))
 
   (global $hA (mut i32) (i32.const 0))
@@ -69,45 +67,14 @@
     (global.set $hA (local.get $a))
     (global.set $hB (local.get $c)))
 
-  ;; The position of a section by its hashes, or -1 (scan.ts's probe).
-  (func $probe (param $a i32) (param $c i32) (result i32)
-    (local $mask i32) (local $slot i32) (local $at i32) (local $r i32)
-    (local.set $mask (i32.sub (global.get $tlen) (i32.const 1)))
-    (local.set $slot (i32.and (local.get $a) (local.get $mask)))
-    (loop $l
-      (local.set $at (i32.sub (i32.load (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 2)))) (i32.const 1)))
-      (if (i32.lt_s (local.get $at) (i32.const 0)) (then (return (i32.const -1))))
-      (local.set $r (i32.add (global.get $rec) (i32.mul (local.get $at) (i32.const 24))))
-      (if (i32.eq (i32.load offset=16 (local.get $r)) (local.get $a))
-        (then (if (i32.eq (i32.load offset=20 (local.get $r)) (local.get $c)) (then (return (local.get $at))))))
-      (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (local.get $mask)))
-      (br $l))
-    (unreachable))
-
-  (func $insert (param $at i32)
-    (local $mask i32) (local $slot i32)
-    (local.set $mask (i32.sub (global.get $tlen) (i32.const 1)))
-    (local.set $slot (i32.and (i32.load offset=16 (i32.add (global.get $rec) (i32.mul (local.get $at) (i32.const 24)))) (local.get $mask)))
-    (loop $l
-      (if (i32.ne (i32.load (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 2)))) (i32.const 0))
-        (then
-          (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (local.get $mask)))
-          (br $l))))
-    (i32.store (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 2))) (i32.add (local.get $at) (i32.const 1))))
-
-  ;; A header: its position, -1 for a name already seen (the caller refuses the line), -2
-  ;; when a region is full. As the end of scan.ts's header(), from the probe on.
+  ;; A header: its position, or -2 when a region is full. As the end of scan.ts's header()
+  ;; (names seen twice are found by `build`, at the end).
   (func $add (export "add") (param $line i32) (param $start i32) (param $ns i32) (param $ne i32)
     (param $a i32) (param $c i32) (param $flag i32) (result i32)
-    (local $at i32) (local $r i32) (local $i i32)
-    (if (i32.ge_s (call $probe (local.get $a) (local.get $c)) (i32.const 0)) (then (return (i32.const -1))))
+    (local $at i32) (local $r i32)
     (local.set $at (global.get $count))
     (if (i32.ge_u (local.get $at) (global.get $cap))
       (then (global.set $need (i32.const 1)) (return (i32.const -2))))
-    (if (i32.gt_u (i32.shl (i32.add (local.get $at) (i32.const 1)) (i32.const 1)) (global.get $tlen))
-      (then
-        (if (i32.lt_u (global.get $tcap) (i32.shl (global.get $tlen) (i32.const 2)))
-          (then (global.set $need (i32.const 3)) (return (i32.const -2))))))
     (i32.store8 (i32.add (global.get $flags) (local.get $at)) (local.get $flag))
     (local.set $r (i32.add (global.get $rec) (i32.mul (local.get $at) (i32.const 24))))
     (i32.store offset=0 (local.get $r) (local.get $line))
@@ -117,20 +84,89 @@
     (i32.store offset=16 (local.get $r) (local.get $a))
     (i32.store offset=20 (local.get $r) (local.get $c))
     (global.set $count (i32.add (local.get $at) (i32.const 1)))
-    (if (i32.gt_u (i32.shl (i32.add (local.get $at) (i32.const 1)) (i32.const 1)) (global.get $tlen))
-      (then
-        ;; A table four times the size, in the fresh (zero) region scan.ts gave: every name again.
-        (global.set $tlen (i32.shl (global.get $tlen) (i32.const 2)))
-        (local.set $i (i32.const 0))
-        (loop $l
-          (call $insert (local.get $i))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $l (i32.le_u (local.get $i) (local.get $at)))))
-      (else (call $insert (local.get $at))))
     (global.set $inSection (i32.const 1))
     (global.set $optionOpen (i32.const 0))
     (global.set $keyCount (i32.const 0))
     (local.get $at))
+
+;; The name table of the $count headers at $table (scan.ts's nameTable, the same steps):
+  ;; (1 << $bits) bucket starts, $count, then the positions bucket by bucket, ascending. 1, or
+  ;; 0 for a name twice (both hashes equal) or a bucket of more than 64 names: the scan
+  ;; gives up, as it does for a line it does not follow.
+  (func $build (export "build") (param $bits i32) (result i32)
+    (local $nb i32) (local $shift i32) (local $i i32) (local $w i32) (local $n i32) (local $sum i32)
+    (local $pos i32) (local $s i32) (local $e i32) (local $j i32) (local $k i32) (local $rj i32) (local $rk i32) (local $a i32)
+    (local.set $nb (i32.shl (i32.const 1) (local.get $bits)))
+    (local.set $shift (i32.sub (i32.const 32) (local.get $bits)))
+    (local.set $pos (i32.add (global.get $table) (i32.shl (i32.add (local.get $nb) (i32.const 1)) (i32.const 2))))
+    ;; Names per bucket.
+    (memory.fill (global.get $table) (i32.const 0) (i32.shl (local.get $nb) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (global.get $count)))
+        (local.set $w
+          (i32.add (global.get $table)
+            (i32.shl
+              (i32.shr_u (i32.mul (i32.load offset=16 (i32.add (global.get $rec) (i32.mul (local.get $i) (i32.const 24)))) (i32.const 0x9e3779b1)) (local.get $shift))
+              (i32.const 2))))
+        (i32.store (local.get $w) (i32.add (i32.load (local.get $w)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    ;; Where each bucket ends.
+    (local.set $i (i32.const 0))
+    (local.set $sum (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $nb)))
+        (local.set $w (i32.add (global.get $table) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $n (i32.load (local.get $w)))
+        (if (i32.gt_u (local.get $n) (i32.const 64)) (then (return (i32.const 0))))
+        (local.set $sum (i32.add (local.get $sum) (local.get $n)))
+        (i32.store (local.get $w) (local.get $sum))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (i32.store (i32.add (global.get $table) (i32.shl (local.get $nb) (i32.const 2))) (global.get $count))
+    ;; The positions, last to first: each bucket's come out ascending, and its end becomes its start.
+    (local.set $i (global.get $count))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $i)))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (local.set $w
+          (i32.add (global.get $table)
+            (i32.shl
+              (i32.shr_u (i32.mul (i32.load offset=16 (i32.add (global.get $rec) (i32.mul (local.get $i) (i32.const 24)))) (i32.const 0x9e3779b1)) (local.get $shift))
+              (i32.const 2))))
+        (local.set $n (i32.sub (i32.load (local.get $w)) (i32.const 1)))
+        (i32.store (local.get $w) (local.get $n))
+        (i32.store (i32.add (local.get $pos) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
+        (br $l)))
+    ;; A name twice: within each bucket, every pair.
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $nb)))
+        (local.set $s (i32.load (i32.add (global.get $table) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $e (i32.load offset=4 (i32.add (global.get $table) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $j (i32.add (local.get $s) (i32.const 1)))
+        (block $bucket
+          (loop $lj
+            (br_if $bucket (i32.ge_u (local.get $j) (local.get $e)))
+            (local.set $rj (i32.add (global.get $rec) (i32.mul (i32.load (i32.add (local.get $pos) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 24))))
+            (local.set $a (i32.load offset=16 (local.get $rj)))
+            (local.set $k (local.get $s))
+            (loop $lk
+              (local.set $rk (i32.add (global.get $rec) (i32.mul (i32.load (i32.add (local.get $pos) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 24))))
+              (if (i32.eq (i32.load offset=16 (local.get $rk)) (local.get $a))
+                (then (if (i32.eq (i32.load offset=20 (local.get $rk)) (i32.load offset=20 (local.get $rj))) (then (return (i32.const 0))))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $lk (i32.lt_u (local.get $k) (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $lj)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (i32.const 1))
 
   ;; A key of the current section: 1, 0 for one already there (the caller refuses the line),
   ;; -2 when the keys' region is full. As scan.ts's key() up to its last two assignments.
@@ -210,7 +246,6 @@
         (i32.add (local.get $ns) (global.get $delta)) (i32.add (local.get $ne) (global.get $delta))
         (global.get $hA) (global.get $hB) (local.get $flag)))
     (if (i32.eq (local.get $r) (i32.const -2)) (then (return (i32.const -2))))
-    (if (i32.lt_s (local.get $r) (i32.const 0)) (then (return (i32.const 0))))
     (global.set $lineNo (i32.add (global.get $lineNo) (i32.const 1)))
     (global.set $indentLevel (local.get $indent))
     (i32.const 1))

@@ -314,6 +314,30 @@ for (const [what, config] of [
 }
 cases('bytes that are not UTF-8 far below', () => compare(Buffer.concat([Buffer.from(`${GOOD}${far(40)}`), Buffer.from([0x5b, 0xff, 0x5d, 0x0a])]), '', 'not UTF-8'));
 cases('a section name longer than the chunk, and a long value', () => compare(`[profile ${'n'.repeat(5000)}]\nregion = ${'r'.repeat(9000)}\n${GOOD}`, '', 'long lines'));
+// The name table (scan.ts's nameTable): names in buckets by their first hash, found twice
+// within a bucket; a bucket of more than 64 names and the scan gives up (the whole parse reads
+// the file). The names of one bucket, found the way the scan hashes: FNV-1a, then the high
+// bits of its product with 0x9e3779b1 (16 buckets for 65 to 127 headers).
+const fnv1a = (name: string) => [...Buffer.from(name)].reduce((h, b) => Math.imul(h ^ b, 0x01000193), 0x811c9dc5) | 0;
+const oneBucket = (n: number) => {
+  const names: string[] = [];
+  for (let i = 0; names.length < n; i++) if (Math.imul(fnv1a(`profile b${i}`), 0x9e3779b1) >>> 28 === 5) names.push(`profile b${i}`);
+  return names;
+};
+cases('65 names in one bucket of the name table: the whole parse reads the file', () => {
+  const config = oneBucket(65).map((name) => `[${name}]\nregion = x\n`).join('');
+  compare(config, '', 'one bucket of 65');
+  writeFileSync(paths.config, config);
+  for (const wasmFrom of Object.values(PATHS)) assert.is(scanWith(paths.config, wasmFrom), undefined);
+});
+cases('64 names in one bucket (with one more header elsewhere), then one of them twice', () => {
+  const names = oneBucket(64);
+  const config = `[profile elsewhere]\n${names.map((name) => `[${name}]\nregion = x\n`).join('')}`;
+  compare(config, '', 'one bucket of 64');
+  writeFileSync(paths.config, config);
+  for (const wasmFrom of Object.values(PATHS)) assert.is(scanWith(paths.config, wasmFrom)?.count, 65);
+  compare(`${config}[${names[40]}]\n`, '', 'one bucket of 64, a name twice');
+});
 
 generated.run();
 cases.run();
@@ -393,7 +417,7 @@ kept('a damaged or foreign index is ignored', () => {
   const damaged = [
     good.subarray(0, good.length - 4),
     Buffer.concat([good, Buffer.alloc(4)]),
-    Buffer.from(good.toString('latin1').replace('"v":2', '"v":9'), 'latin1'),
+    Buffer.from(good.toString('latin1').replace('"v":3', '"v":9'), 'latin1'),
     (() => {
       // Offsets that do not climb.
       const copy = Buffer.from(good);
@@ -415,7 +439,7 @@ kept('a damaged or foreign index is ignored', () => {
   const names = readFileSync(namesFile, 'utf8');
   // Checked: the stamp, the count, and the first, middle and last names against the index's
   // hashes (the file is awsenv's own, written whole; a full check would cost what it saves).
-  for (const bad of [names.replace('profile "quoted one"\n', 'profile "quoted two"\n'), names.replace('profile p2000\n', 'profile p2009\n'), names.replace('sso-session corp\n', 'sso-session corq\n'), names.slice(0, -1), `${names}extra\n`, names.replace(/^2 /, '3 ')]) {
+  for (const bad of [names.replace('profile "quoted one"\n', 'profile "quoted two"\n'), names.replace('profile p2000\n', 'profile p2009\n'), names.replace('sso-session corp\n', 'sso-session corq\n'), names.slice(0, -1), `${names}extra\n`, names.replace(/^3 /, '4 ')]) {
     assert.is.not(bad, names);
     writeFileSync(namesFile, bad);
     assert.equal(everything(loadProfiles(env, later)), want);
