@@ -562,10 +562,12 @@ export function scanIni(fd: number): IniIndex | undefined {
     }
     const part = buf.subarray(0, cut);
     if (base === 0 && cut >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return undefined;
-    if (!isUtf8(part)) return undefined;
+    // (ASCII is UTF-8: a second pass over the chunk only for one that is not.)
+    const ascii = isAscii(part);
+    if (!ascii && !isUtf8(part)) return undefined;
     // Universal newlines: \r\n, \r and \n each end a line. A chunk of printable ASCII lines
     // ending in \n or \r\n is cut at each \n natively; any other goes byte by byte.
-    let simple = isAscii(part) && !CONTROL.some((b) => part.indexOf(b) >= 0);
+    let simple = ascii && !CONTROL.some((b) => part.indexOf(b) >= 0);
     let crlf = false;
     for (let r = part.indexOf(0x0d); simple && r >= 0; r = part.indexOf(0x0d, r + 1)) {
       crlf = true;
