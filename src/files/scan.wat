@@ -192,19 +192,31 @@
 
   ;; `PREFIX WORD` from $at (just past the prefix) to $end: one word needing no unquoting.
   (func $plain (param $at i32) (param $end i32) (result i32)
-    (local $x i32)
+    (local $m i32) (local $vec v128)
     (if (i32.lt_s (i32.sub (local.get $end) (local.get $at)) (i32.const 2)) (then (return (i32.const 0))))
     (if (i32.ne (i32.load8_u (local.get $at)) (i32.const 0x20)) (then (return (i32.const 0))))
     (local.set $at (i32.add (local.get $at) (i32.const 1)))
+    ;; 16 bytes at a time (the name is followed by at least ']' and the buffer by 16 spare
+    ;; bytes); a match at or past $end is none.
     (block $done
-      (loop $l
+      (loop $v
         (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
-        (local.set $x (i32.load8_u (local.get $at)))
-        (if (i32.or (i32.or (i32.eq (local.get $x) (i32.const 0x20)) (i32.eq (local.get $x) (i32.const 0x09)))
-              (i32.or (i32.or (i32.eq (local.get $x) (i32.const 0x22)) (i32.eq (local.get $x) (i32.const 0x27))) (i32.eq (local.get $x) (i32.const 0x5c))))
-          (then (return (i32.const 0))))
-        (local.set $at (i32.add (local.get $at) (i32.const 1)))
-        (br $l)))
+        (local.set $vec (v128.load (local.get $at)))
+        (local.set $m
+          (i8x16.bitmask
+            (v128.or
+              (v128.or
+                (i8x16.eq (local.get $vec) (v128.const i8x16 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20 0x20))
+                (i8x16.eq (local.get $vec) (v128.const i8x16 0x09 0x09 0x09 0x09 0x09 0x09 0x09 0x09 0x09 0x09 0x09 0x09 0x09 0x09 0x09 0x09)))
+              (v128.or
+                (v128.or
+                  (i8x16.eq (local.get $vec) (v128.const i8x16 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22))
+                  (i8x16.eq (local.get $vec) (v128.const i8x16 0x27 0x27 0x27 0x27 0x27 0x27 0x27 0x27 0x27 0x27 0x27 0x27 0x27 0x27 0x27 0x27)))
+                (i8x16.eq (local.get $vec) (v128.const i8x16 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c 0x5c))))))
+        (if (local.get $m)
+          (then (return (i32.ge_u (i32.add (local.get $at) (i32.ctz (local.get $m))) (local.get $end)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $v)))
     (i32.const 1))
 
   ;; A header line whose name is [ns, ne): 1 accepted, 0 handed back, -2 a region full.
