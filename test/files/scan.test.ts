@@ -297,6 +297,7 @@ for (const [what, config] of [
   ['a vertical tab in a key line (a Python space)', `${GOOD}[profile n]\nregion\x0b= x\n`],
   ['CRLF with tabs and blank lines', `${GOOD}[profile n]\t\r\n\r\n\tregion = x\r\n  \r\nout = y\r\n`],
   ['CRLF with a key with no value and a nested block', `[profile n]\r\ns3 =\r\n  a = 1\r\n  b = 2\r\n`],
+  ['irregular names with the quote, tab or backslash 14 to 33 bytes in (a name is checked 16 bytes at a time)', Array.from({ length: 20 }, (_, i) => `[profile ${'n'.repeat(i + 13)}${['"', '\t', '\\', "'", ' x'][i % 5]}z]\nregion = r\n[sso-session ${'s'.repeat(i + 13)}${["'", ' ', '"'][i % 3]}]\n[profile ${'p'.repeat(i + 13)}]\n`).join('')],
   ['irregular names among plain ones', `${GOOD}[profile "q a"]\nregion = q\n[profile  spaced]\n[sso-session 'x']\n[profile\ttab]\n[profilex]\n[sso-session]\n[sso-sessions x]\n[profile b]\n`],
   ['[DEFAULT] after many sections', `${GOOD}${far(30)}[DEFAULT]\nregion = d\n`],
   ['[default] and names of seven letters', `[default]\nregion = d\n[Default]\n[DEFAULTS]\n[profile]\n[profile default]\n`],
