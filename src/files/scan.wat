@@ -355,14 +355,36 @@
         (br_if $done (i32.and (i32.ne (local.get $b) (i32.const 0x20)) (i32.ne (local.get $b) (i32.const 0x09))))
         (local.set $close (i32.sub (local.get $close) (i32.const 1)))
         (br $l)))
+    ;; Its hash (scan.ts's keyHashOf): a step per 4 bytes, a little-endian word (the last
+    ;; one's bytes past $close masked off), its letters lowercased four at a time (the bytes
+    ;; here are below 0x80: a byte is A-Z when adding 0x3f sets its top bit and adding 0x25
+    ;; does not; no carry crosses into the next byte).
     (local.set $keyHash (i32.const 0x811c9dc5))
-    (loop $l
-      (local.set $b (i32.load8_u (local.get $st)))
-      (if (i32.lt_u (i32.sub (local.get $b) (i32.const 0x41)) (i32.const 26))
-        (then (local.set $b (i32.or (local.get $b) (i32.const 0x20)))))
-      (local.set $keyHash (i32.mul (i32.xor (local.get $keyHash) (local.get $b)) (i32.const 0x01000193)))
-      (local.set $st (i32.add (local.get $st) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $st) (local.get $close))))
+    (block $words
+      (loop $l
+        (br_if $words (i32.gt_u (i32.add (local.get $st) (i32.const 4)) (local.get $close)))
+        (local.set $b (i32.load (local.get $st)))
+        (local.set $b
+          (i32.or (local.get $b)
+            (i32.shr_u
+              (i32.and (i32.and (i32.add (local.get $b) (i32.const 0x3f3f3f3f)) (i32.xor (i32.add (local.get $b) (i32.const 0x25252525)) (i32.const -1)))
+                (i32.const 0x80808080))
+              (i32.const 2))))
+        (local.set $keyHash (i32.mul (i32.xor (local.get $keyHash) (local.get $b)) (i32.const 0x01000193)))
+        (local.set $st (i32.add (local.get $st) (i32.const 4)))
+        (br $l)))
+    (if (i32.lt_u (local.get $st) (local.get $close))
+      (then
+        (local.set $b
+          (i32.and (i32.load (local.get $st))
+            (i32.sub (i32.shl (i32.const 1) (i32.shl (i32.sub (local.get $close) (local.get $st)) (i32.const 3))) (i32.const 1))))
+        (local.set $b
+          (i32.or (local.get $b)
+            (i32.shr_u
+              (i32.and (i32.and (i32.add (local.get $b) (i32.const 0x3f3f3f3f)) (i32.xor (i32.add (local.get $b) (i32.const 0x25252525)) (i32.const -1)))
+                (i32.const 0x80808080))
+              (i32.const 2))))
+        (local.set $keyHash (i32.mul (i32.xor (local.get $keyHash) (local.get $b)) (i32.const 0x01000193)))))
     (local.set $v (i32.add (local.get $d) (i32.const 1)))
     (block $done
       (loop $l
