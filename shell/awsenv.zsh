@@ -35,6 +35,12 @@ function awsenv {
           --) break ;;
         esac
       done
+      # In a subshell with a stdout that someone reads (`eval "$(awsenv use x)"`, a pipe):
+      # the statements, not applied, as without the hook (see shell/awsenv.bash).
+      if ((ZSH_SUBSHELL > 0)) && [[ ! -t 1 && ! /dev/fd/1 -ef /dev/null ]]; then
+        AWSENV_SHELL=zsh command "$__awsenv_bin" "$@"
+        return
+      fi
       out=$(AWSENV_SHELL=zsh command "$__awsenv_bin" "$@")
       rc=$?
       if ((rc == 0)); then
