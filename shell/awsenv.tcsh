@@ -105,15 +105,15 @@ alias __awsenv_main '__awsenv_unredirect; set __awsenv_j = " $__awsenv_argv "; s
 # arguments: the words go from the first that starts with < or > (a redirection's own word,
 # within the first 12; no option or profile name starts so). No loop fits on one line.
 alias __awsenv_unredirect 'set __awsenv_cutat = 0; if ("$__awsenv_argv[12-]" =~ [\<\>]*) set __awsenv_cutat = 11; if ("$__awsenv_argv[11-]" =~ [\<\>]*) set __awsenv_cutat = 10; if ("$__awsenv_argv[10-]" =~ [\<\>]*) set __awsenv_cutat = 9; if ("$__awsenv_argv[9-]" =~ [\<\>]*) set __awsenv_cutat = 8; if ("$__awsenv_argv[8-]" =~ [\<\>]*) set __awsenv_cutat = 7; if ("$__awsenv_argv[7-]" =~ [\<\>]*) set __awsenv_cutat = 6; if ("$__awsenv_argv[6-]" =~ [\<\>]*) set __awsenv_cutat = 5; if ("$__awsenv_argv[5-]" =~ [\<\>]*) set __awsenv_cutat = 4; if ("$__awsenv_argv[4-]" =~ [\<\>]*) set __awsenv_cutat = 3; if ("$__awsenv_argv[3-]" =~ [\<\>]*) set __awsenv_cutat = 2; if ("$__awsenv_argv[2-]" =~ [\<\>]*) set __awsenv_cutat = 1; set __awsenv_redir = none; if ($__awsenv_cutat > 0) eval __awsenv_cut';
-alias __awsenv_cut '@ __awsenv_k1 = $__awsenv_cutat + 1; set __awsenv_redir = in; if ("$__awsenv_argv[$__awsenv_k1-]" =~ *\>*) set __awsenv_redir = out; if ("$__awsenv_argv[$__awsenv_k1-]" =~ *\>*" /dev/null"*) set __awsenv_redir = null; set __awsenv_argv = ($__awsenv_argv[1-$__awsenv_cutat]:q)';
-# In a forked shell (eval "`awsenv use x`", a subshell) whose stdout is not a terminal,
-# applying would be lost when it exits: the CLI runs as it is (its statements and status go
-# to whoever reads them, as without the hook). While the alias decides, fd 1 is still the
-# shell's: a redirection of the command (to /dev/null: applied; elsewhere: not a terminal)
-# is read from its words. tcsh keeps the parent's $$ in a fork, so a
-# fork is where /proc/self is another process than /proc/$$ (compared by inode: no process
-# started). Where there is no /proc, they are applied as before.
-alias __awsenv_where 'set __awsenv_tty = 1; if (! -t 1 || $__awsenv_redir == out) set __awsenv_tty = 0; if ($__awsenv_redir == null) set __awsenv_tty = 1; if ($__awsenv_tty == 0) eval __awsenv_forked';
+alias __awsenv_cut '@ __awsenv_k1 = $__awsenv_cutat + 1; set __awsenv_redir = in; if ("$__awsenv_argv[$__awsenv_k1-]" =~ *\>*) set __awsenv_redir = out; set __awsenv_argv = ($__awsenv_argv[1-$__awsenv_cutat]:q)';
+# In a forked shell (eval "`awsenv use x`", a subshell) whose stdout is a pipe, applying
+# would be lost when it exits and someone reads what it prints: the CLI runs as it is (its
+# statements and status go to the reader, as without the hook). Written to a terminal or a
+# file, they are applied, as at top level (see shell/awsenv.bash). While the alias decides,
+# fd 1 is still the shell's: a command with a redirection of its own is applied. tcsh keeps
+# the parent's $$ in a fork, so a fork is where /proc/self is another process than /proc/$$
+# (compared by inode: no process started). Where there is no /proc, they are applied.
+alias __awsenv_where 'if ($__awsenv_redir != out && -p /dev/fd/1) eval __awsenv_forked';
 alias __awsenv_forked 'if (-d /proc/self && -d /proc/$$) eval __awsenv_forked_ino';
 alias __awsenv_forked_ino '@ __awsenv_i = -I /proc/self; @ __awsenv_i0 = -I /proc/$$; if ($__awsenv_i != $__awsenv_i0) eval __awsenv_print';
 alias __awsenv_print 'set __awsenv_mode = print; setenv AWSENV_SHELL tcsh';

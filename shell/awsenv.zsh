@@ -35,9 +35,10 @@ function awsenv {
           --) break ;;
         esac
       done
-      # In a subshell with a stdout that someone reads (`eval "$(awsenv use x)"`, a pipe):
-      # the statements, not applied, as without the hook (see shell/awsenv.bash).
-      if ((ZSH_SUBSHELL > 0)) && [[ ! -t 1 && ! /dev/fd/1 -ef /dev/null ]]; then
+      # In a subshell whose stdout is a pipe (`eval "$(awsenv use x)"`, `awsenv use x |
+      # source /dev/stdin`): the statements, not applied, as without the hook (see
+      # shell/awsenv.bash).
+      if ((ZSH_SUBSHELL > 0)) && [[ -p /dev/fd/1 ]]; then
         AWSENV_SHELL=zsh command "$__awsenv_bin" "$@"
         return
       fi

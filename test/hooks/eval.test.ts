@@ -32,8 +32,8 @@ function prepare(box: Sandbox): void {
 
 /** Each shell's ways to apply what `awsenv ARGS` prints, as a user without the hook would type them. */
 const IDIOMS: Record<TermShell, ((command: string) => string)[]> = {
-  bash: [(c) => `eval "$(${c})"`, (c) => `eval "\`${c}\`"`],
-  zsh: [(c) => `eval "$(${c})"`, (c) => `eval "\`${c}\`"`],
+  bash: [(c) => `eval "$(${c})"`, (c) => `eval "\`${c}\`"`, (c) => `source <(${c})`],
+  zsh: [(c) => `eval "$(${c})"`, (c) => `eval "\`${c}\`"`, (c) => `source <(${c})`, (c) => `${c} | source /dev/stdin`],
   fish: [(c) => `eval (${c})`, (c) => `${c} | source`],
   tcsh: [(c) => `eval "\`${c}\`"`],
   pwsh: [(c) => `Invoke-Expression (${c})`, (c) => `${c} | Invoke-Expression`, (c) => `${c} | Out-String | Invoke-Expression`],
@@ -125,7 +125,7 @@ for (const shell of ['bash', 'zsh', 'fish', 'tcsh', 'pwsh'] as const) {
       }
     }));
 
-  t('in a subshell on the terminal, `awsenv use p` applies there', () =>
+  t('in a subshell on the terminal or writing to a file, `awsenv use p` applies there', () =>
     run(async (s) => {
       // fish and PowerShell have no subshell: a block runs in the shell itself (fish's piped,
       // whose output cannot be told from a redirection), and applies there.
@@ -140,6 +140,11 @@ for (const shell of ['bash', 'zsh', 'fish', 'tcsh', 'pwsh'] as const) {
       assert.is(r.output, KEY);
       const inShell = shell === 'fish' || shell === 'pwsh' ? KEY : '';
       assert.is(await env(s, 'AWS_ACCESS_KEY_ID'), inShell, 'a subshell leaves the shell as it was; a block applies in it');
+      if (shell === 'bash' || shell === 'zsh' || shell === 'tcsh') {
+        // A log of a subshell gets what the commands print, never the statements (the secret).
+        assert.is((await s.run('( awsenv use p; printenv AWS_ACCESS_KEY_ID ) > sub.log; cat sub.log')).output, KEY);
+        assert.is(await env(s, 'AWS_ACCESS_KEY_ID'), '');
+      }
     }));
 
   if (shell === 'fish') {

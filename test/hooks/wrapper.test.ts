@@ -76,9 +76,14 @@ for (const shell of ['bash', 'zsh', 'fish', 'tcsh'] as const) {
     if (!requireTool(shell, `the ${shell} hook`)) return;
     // What the CLI prints without the hook, in this shell's dialect (as the hook would ask for it).
     const cli = (args: string, file: string) => `env AWSENV_SHELL=${shell} node ${CLI} ${args} > ${file}`;
-    // The same through the wrapper, where only printing can be of use: a subshell with its
-    // output in a file (fish has none: a command substitution, whose lines are printed again).
-    const sub = (args: string, file: string) => (shell === 'fish' ? `set out (awsenv ${args}); set st $status; printf '%s\\n' $out > ${file}; echo "${file}:$st"` : `(awsenv ${args}) > ${file}; echo "${file}:$STATUS"`);
+    // The same through the wrapper in a command substitution (tcsh: a subshell piped on; its
+    // `anyerror` makes the pipe's status the failing command's), lines printed again.
+    const sub = (args: string, file: string) =>
+      shell === 'tcsh'
+        ? `set anyerror; (awsenv ${args}) | cat > ${file}; echo "${file}:$status"`
+        : shell === 'fish'
+          ? `set out (awsenv ${args}); set st $status; printf '%s\\n' $out > ${file}; echo "${file}:$st"`
+          : `out=$(awsenv ${args}); st=$?; printf '%s\\n' "$out" > ${file}; echo "${file}:$st"`;
     const r = await runScript(box, shell, [
       cli('use p', 'use.cli'),
       sub('use p', 'use.hook'),
