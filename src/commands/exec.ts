@@ -15,6 +15,7 @@ import { Resolver } from '../core/resolve.js';
 import { AwsenvError, UsageError } from '../errors.js';
 import { refuseNul } from '../shells/dialect.js';
 import { os } from '../util/os.js';
+import { spawnInherit } from '../util/spawn.js';
 import type { Context, Output } from './context.js';
 
 /** Exit status 127 (not found) or 126 (found, not runnable), as a shell reports them. */
@@ -121,14 +122,13 @@ const KILL_AFTER_MS = 5000;
 
 /**
  * Runs the command with exactly `env`, stdio inherited; signals meant for it are passed on.
- * node:child_process rather than execa: execa's load is most of an `exec`'s own time, and
- * with stdio inherited nothing of it is needed. What execa did is kept: PATH looked up in
- * `env`, SIGKILL 5 s after a forwarded SIGTERM the command ignores, the command killed if
- * awsenv exits first.
+ * Not execa: its load is most of an `exec`'s own time, and with stdio inherited nothing of it
+ * is needed (util/spawn.ts says why not always node:child_process either). What execa did is
+ * kept: PATH looked up in `env`, SIGKILL 5 s after a forwarded SIGTERM the command ignores,
+ * the command killed if awsenv exits first.
  */
 async function run(file: string, rest: string[], env: Record<string, string>): Promise<Output> {
-  const { spawn } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
-  const child = spawn(file, rest, { env, stdio: 'inherit', windowsHide: true });
+  const child = spawnInherit(file, rest, env);
   let ended = false;
   let killTimer: NodeJS.Timeout | undefined;
   // While the child runs, signals meant for it (Ctrl-C reaches both) must not kill us first.
@@ -140,15 +140,12 @@ async function run(file: string, rest: string[], env: Record<string, string>): P
       killTimer.unref();
     }
   };
-  const killOnExit = () => ended || child.kill();
+  const killOnExit = () => ended || child.kill('SIGTERM');
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
   for (const s of signals) process.on(s, forward);
   process.on('exit', killOnExit);
   try {
-    const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException }>((done) => {
-      child.once('error', (error) => done({ error }));
-      child.once('exit', (code, signal) => done({ code, signal }));
-    });
+    const result = await child.exited;
     ended = true;
     if ('error' in result) {
       const code = result.error.code;

@@ -1,0 +1,108 @@
+// Starts a command with stdio inherited, for `exec`: the one child awsenv waits on with nothing
+// to read or write.
+//
+// Why not only node:child_process: loading it runs 37 builtin modules (net, streams, dgram,
+// sockets) that an inherited-stdio child never uses. On the bench machine that was 8 ms of
+// an `exec`'s 80 (0.13 × `node -e 0`), the difference between meeting the speed target and
+// missing it. child_process itself spawns through the `process_wrap` binding; on the Node line
+// it was checked against (20) that binding is used directly, with the options object
+// child_process would have built. process.binding is deprecated in the documentation only
+// (DEP0111); when the runtime warning is on (--pending-deprecation) process.binding is
+// wrapped, and then, on any other Node major, or if the binding is gone, the public module
+// is used: same behaviour, test/util/spawn.test.ts runs both side by side.
+import { getSystemErrorName } from 'node:util';
+import { os } from './os.js';
+
+export type Exit = { code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException };
+
+export interface Child {
+  /** Settles once: the command's status or signal, or why it could not start. */
+  readonly exited: Promise<Exit>;
+  /** Sends a signal; a child that has already ended is left alone. */
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** The binding's handle, as node's lib/internal/child_process.js uses it. */
+interface ProcessHandle {
+  onexit: (exitCode: number, signalCode: NodeJS.Signals | '') => void;
+  spawn(options: object): number;
+  kill(signal: number): number;
+  close(): void;
+}
+
+type Impl = 'binding' | 'child_process';
+
+/** process.binding, left out of @types/node since it is deprecated. */
+const binding = (): (((name: string) => unknown) & { name: string }) | undefined =>
+  (process as unknown as { binding?: ((name: string) => unknown) & { name: string } }).binding;
+
+/** The implementation this Node can take (exported for the test that runs both). */
+export function available(): Impl {
+  if (!process.versions.node.startsWith('20.')) return 'child_process';
+  // Wrapped by util.deprecate (named `deprecated`) when the runtime warning is on.
+  return binding()?.name === 'binding' ? 'binding' : 'child_process';
+}
+
+export function spawnInherit(file: string, args: readonly string[], env: Record<string, string>, impl: Impl = available()): Child {
+  if (impl === 'binding') {
+    const child = viaBinding(file, args, env);
+    if (child !== undefined) return child;
+  }
+  return viaChildProcess(file, args, env);
+}
+
+function viaChildProcess(file: string, args: readonly string[], env: Record<string, string>): Child {
+  const { spawn } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+  const child = spawn(file, args, { env, stdio: 'inherit', windowsHide: true });
+  const exited = new Promise<Exit>((done) => {
+    child.once('error', (error) => done({ error }));
+    child.once('exit', (code, signal) => done({ code, signal }));
+  });
+  return { exited, kill: (signal) => void child.kill(signal) };
+}
+
+/** undefined when the binding cannot be had (then the caller takes child_process). */
+function viaBinding(file: string, args: readonly string[], env: Record<string, string>): Child | undefined {
+  let Process: new () => ProcessHandle;
+  try {
+    ({ Process } = binding()!('process_wrap') as { Process: new () => ProcessHandle });
+  } catch {
+    return undefined;
+  }
+  if (typeof Process !== 'function') return undefined;
+  const handle = new Process();
+  let ended = false;
+  let done!: (exit: Exit) => void;
+  const exited = new Promise<Exit>((resolve) => (done = resolve));
+  handle.onexit = (exitCode, signalCode) => {
+    ended = true;
+    handle.close();
+    done(signalCode ? { code: null, signal: signalCode } : { code: exitCode, signal: null });
+  };
+  // The fields child_process's normalizeSpawnArguments and getValidStdio produce for
+  // spawn(file, args, { env, stdio: 'inherit', windowsHide: true }).
+  const err = handle.spawn({
+    file,
+    args: [file, ...args],
+    cwd: undefined,
+    envPairs: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    stdio: [0, 1, 2].map((fd) => ({ type: 'inherit', fd })),
+    detached: false,
+    windowsHide: true,
+    windowsVerbatimArguments: false,
+  });
+  if (err !== 0) {
+    // As child_process does (ErrnoException): the name as `code`, the number as `errno`.
+    ended = true;
+    handle.close();
+    const code = getSystemErrorName(err);
+    const error: NodeJS.ErrnoException = Object.assign(new Error(`spawn ${file} ${code}`), { errno: err, code, syscall: `spawn ${file}`, path: file });
+    done({ error });
+  }
+  return {
+    exited,
+    kill: (signal) => {
+      if (!ended) handle.kill(os().constants.signals[signal]);
+    },
+  };
+}
