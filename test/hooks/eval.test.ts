@@ -6,7 +6,7 @@
 // prompt shows the profile and its time left as after a plain `awsenv use P`, the guard says
 // nothing, a failure changes nothing and shows as a non-zero status; and plain `awsenv use P`,
 // `awsenv use P > /dev/null` and a subshell on the terminal still apply.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -107,7 +107,13 @@ for (const shell of ['bash', 'zsh', 'fish', 'tcsh', 'pwsh'] as const) {
       // Without --no-config, under which fish keeps no universal variables (HOME, and so
       // ~/.config/fish, is the sandbox's).
       const o = { before: ['set -Ux AWS_SESSION_TOKEN stale'], wrap: (argv: string[]) => argv.filter((a) => a !== '--no-config') };
-      await inSession('fish', o, prepare, async (s) => {
+      // (A generated_completions directory, so that fish does not start its background
+      // python that reads every man page, into the sandbox as it is being removed.)
+      const withData = (box: Sandbox) => {
+        prepare(box);
+        mkdirSync(join(box.home, '.local/share/fish/generated_completions'), { recursive: true });
+      };
+      await inSession('fish', o, withData, async (s) => {
         assert.is((await s.run('set -qU AWS_SESSION_TOKEN; and echo universal; or echo none')).output, 'universal');
         assert.is(await env(s, 'AWS_SESSION_TOKEN'), 'stale');
         const r = await s.run('eval (awsenv use p)');
@@ -155,7 +161,13 @@ for (const shell of ['bash', 'zsh', 'fish', 'tcsh', 'pwsh'] as const) {
       // Without --no-config, under which fish keeps no universal variables (HOME, and so
       // ~/.config/fish, is the sandbox's).
       const o = { before: ['set -Ux AWS_SESSION_TOKEN stale'], wrap: (argv: string[]) => argv.filter((a) => a !== '--no-config') };
-      await inSession('fish', o, prepare, async (s) => {
+      // (A generated_completions directory, so that fish does not start its background
+      // python that reads every man page, into the sandbox as it is being removed.)
+      const withData = (box: Sandbox) => {
+        prepare(box);
+        mkdirSync(join(box.home, '.local/share/fish/generated_completions'), { recursive: true });
+      };
+      await inSession('fish', o, withData, async (s) => {
         assert.is((await s.run('set -qU AWS_SESSION_TOKEN; and echo universal; or echo none')).output, 'universal');
         assert.is(await env(s, 'AWS_SESSION_TOKEN'), 'stale');
         const r = await s.run('eval (awsenv use p)');
