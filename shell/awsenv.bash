@@ -21,7 +21,14 @@ __awsenv_retry_at=0
 __awsenv_memo='' __awsenv_memo_at=0 __awsenv_memo_until=0 __awsenv_seg_at=0 __awsenv_seg_until=''
 
 # The statements a subcommand prints are applied only when it succeeded (its stdout is
-# then only shell code); anything else runs as it is. An alias named awsenv would be
+# then only shell code); anything else runs as it is. In a subshell whose stdout is a pipe
+# (`eval "$(awsenv use x)"`, backquotes, `source <(awsenv use x)`, `awsenv use x | ...`),
+# applying would be lost when the subshell exits and someone reads what it prints: the CLI
+# then runs as it is, and its statements and status reach the reader as they would without
+# the hook (BASH_SUBSHELL counts command substitutions and pipeline elements too). At top
+# level, whatever stdout is (`awsenv use x >/dev/null` silences, it does not ask for the
+# statements), and in a subshell writing to a terminal or a file (`( awsenv use x; aws ... )
+# > log`: a log would get the secret), they are applied. An alias named awsenv would be
 # expanded in `awsenv() {` (a syntax error at start-up) and would shadow the function: it
 # goes, and the `function` form is used, whose name bash never alias-expands.
 unalias awsenv 2>/dev/null || true
@@ -35,6 +42,10 @@ function awsenv {
           --) break ;;
         esac
       done
+      if ((BASH_SUBSHELL > 0)) && [[ -p /dev/stdout ]]; then
+        AWSENV_SHELL=bash command "$__awsenv_bin" "$@"
+        return
+      fi
       __awsenv_out=$(AWSENV_SHELL=bash command "$__awsenv_bin" "$@")
       __awsenv_status=$?
       if ((__awsenv_status == 0)); then

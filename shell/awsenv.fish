@@ -144,6 +144,18 @@ function awsenv --description 'keep AWS credentials consistent with one profile'
                         break
                 end
             end
+            # In a command substitution (`eval (awsenv use x)`, `set s (awsenv use x)`) the
+            # statements are printed, not applied, as without the hook: fish runs the
+            # substitution in this very shell, so applying would work, but the eval would then
+            # get nothing and succeed even when `use` failed. What `use` would erase goes first.
+            # (Piped, `awsenv use x | source`, they are applied here and source gets nothing: a
+            # function's output in a pipe cannot be told from a redirection to /dev/null.)
+            if status is-command-substitution
+                AWSENV_SHELL=fish command $__awsenv_bin $argv
+                set -l rc $status
+                test $rc -eq 0; and __awsenv_erase_universal
+                return $rc
+            end
             set -l out (AWSENV_SHELL=fish command $__awsenv_bin $argv | string collect --allow-empty)
             set -l rc $pipestatus[1]
             if test $rc -eq 0

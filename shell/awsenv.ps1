@@ -54,11 +54,70 @@ function global:awsenv {
         __awsenv_invoke -Arguments ([string[]]$args)
         return
     }
+    if (__awsenv_consumed $MyInvocation (Get-PSCallStack)) {
+        # Someone reads what it prints (`awsenv use x | Invoke-Expression`,
+        # `Invoke-Expression (awsenv use x)`, `$s = awsenv use x`): the statements, not applied,
+        # as without the hook, as one string (so that `Invoke-Expression (…)` gets a script,
+        # not an array it cannot take). On failure that is the CLI's one `throw`.
+        $out = __awsenv_invoke -Arguments ([string[]]$args)
+        if ($null -ne $out) { @($out) -join "`n" }
+        return
+    }
     $out = __awsenv_invoke -Arguments ([string[]]$args)
     if ($global:LASTEXITCODE -eq 0) {
         $code = @($out) -join "`n"
         if ($code) { Invoke-Expression $code }
         __awsenv_segment_update
+    }
+}
+
+# Whether the output of the wrapper's call ($inv, its $MyInvocation; $stack, the call stack
+# from inside it) is taken by someone rather than shown: piped on (but not to Out-Null), an
+# argument of a command (`Invoke-Expression (…)`, `iex "$(…)"`), or assigned (but not to
+# $null). PowerShell runs all of these in this very process, so applying would work, but
+# the caller would get nothing: Invoke-Expression fails on it, and a failure would not show.
+# The call is found in the caller's script by its line and column; when it cannot be, only
+# a pipe is seen, and the statements are applied as before.
+function global:__awsenv_consumed($inv, $stack) {
+    $piped = $inv.PipelinePosition -lt $inv.PipelineLength
+    try {
+        $full = $stack[1].Position.StartScriptPosition.GetFullScript()
+        if (-not $full) { return $piped }
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($full, [ref]$null, [ref]$null)
+        $line = $inv.ScriptLineNumber
+        $column = $inv.OffsetInLine
+        $node = $ast.Find({
+                param($a)
+                $a -is [System.Management.Automation.Language.CommandAst] -and
+                $a.Extent.StartLineNumber -eq $line -and $a.Extent.StartColumnNumber -eq $column
+            }, $true)
+    } catch { return $piped }
+    if (-not $node) { return $piped }
+    for (;;) {
+        $parent = $node.Parent
+        if ($parent -is [System.Management.Automation.Language.PipelineAst]) {
+            $i = $parent.PipelineElements.IndexOf($node)
+            if ($i -lt $parent.PipelineElements.Count - 1) {
+                $next = $parent.PipelineElements[$i + 1]
+                return -not ($next -is [System.Management.Automation.Language.CommandAst] -and $next.GetCommandName() -in @('Out-Null'))
+            }
+        } elseif ($parent -is [System.Management.Automation.Language.CommandAst]) {
+            return $parent.GetCommandName() -notin @('Out-Null')
+        } elseif ($parent -is [System.Management.Automation.Language.AssignmentStatementAst]) {
+            $left = $parent.Left
+            return -not ($left -is [System.Management.Automation.Language.VariableExpressionAst] -and $left.VariablePath.UserPath -eq 'null')
+        } elseif ($parent -is [System.Management.Automation.Language.StatementBlockAst]) {
+            # A block's statements are its value only inside $( ) and @( ).
+            if (-not ($parent.Parent -is [System.Management.Automation.Language.SubExpressionAst] -or
+                    $parent.Parent -is [System.Management.Automation.Language.ArrayExpressionAst])) { return $false }
+        } elseif (-not ($parent -is [System.Management.Automation.Language.ParenExpressionAst] -or
+                $parent -is [System.Management.Automation.Language.SubExpressionAst] -or
+                $parent -is [System.Management.Automation.Language.ArrayExpressionAst] -or
+                $parent -is [System.Management.Automation.Language.ExpandableStringExpressionAst] -or
+                $parent -is [System.Management.Automation.Language.CommandExpressionAst])) {
+            return $false
+        }
+        $node = $parent
     }
 }
 

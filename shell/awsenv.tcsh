@@ -99,7 +99,24 @@ alias __awsenv_call_refresh 'setenv AWSENV_SHELL tcsh; setenv AWSENV_NONINTERACT
 # one, `"$bin" \!*` (awsenv list | grep x, awsenv hook tcsh > file), or after `use`/`clear`
 # one that only gives their status (':' is 0 without a process; a failure costs an `sh`).
 alias awsenv 'set __awsenv_argv = (\!*); __awsenv_main; $__awsenv_pre $__awsenv_cmd:q \!*';
-alias __awsenv_main 'set __awsenv_j = " $__awsenv_argv "; set __awsenv_mode = run; if ("$__awsenv_j" =~ " use "* || "$__awsenv_j" =~ " clear "*) set __awsenv_mode = apply; if ("$__awsenv_j" =~ *" -- "*) set __awsenv_j = ""; if ("$__awsenv_j" =~ *" -h "* || "$__awsenv_j" =~ *" --help "* || "$__awsenv_j" =~ *" --version "* || "$__awsenv_j" =~ *" --dry-run "*) set __awsenv_mode = run; set __awsenv_pre = () __awsenv_cmd = ($__awsenv_bin:q); if ($__awsenv_mode == apply) eval __awsenv_apply';
+alias __awsenv_main '__awsenv_unredirect; set __awsenv_j = " $__awsenv_argv "; set __awsenv_mode = run; if ("$__awsenv_j" =~ " use "* || "$__awsenv_j" =~ " clear "*) set __awsenv_mode = apply; if ("$__awsenv_j" =~ *" -- "*) set __awsenv_j = ""; if ("$__awsenv_j" =~ *" -h "* || "$__awsenv_j" =~ *" --help "* || "$__awsenv_j" =~ *" --version "* || "$__awsenv_j" =~ *" --dry-run "*) set __awsenv_mode = run; set __awsenv_pre = () __awsenv_cmd = ($__awsenv_bin:q); if ($__awsenv_mode == apply) eval __awsenv_where; if ($__awsenv_mode == apply) eval __awsenv_apply';
+# The caller's redirections are among the alias's words (`awsenv use x >/dev/null` gives
+# `use x > /dev/null`); they bind to the last command, and the CLI must not get them as
+# arguments: the words go from the first that starts with < or > (a redirection's own word,
+# within the first 12; no option or profile name starts so). No loop fits on one line.
+alias __awsenv_unredirect 'set __awsenv_cutat = 0; if ("$__awsenv_argv[12-]" =~ [\<\>]*) set __awsenv_cutat = 11; if ("$__awsenv_argv[11-]" =~ [\<\>]*) set __awsenv_cutat = 10; if ("$__awsenv_argv[10-]" =~ [\<\>]*) set __awsenv_cutat = 9; if ("$__awsenv_argv[9-]" =~ [\<\>]*) set __awsenv_cutat = 8; if ("$__awsenv_argv[8-]" =~ [\<\>]*) set __awsenv_cutat = 7; if ("$__awsenv_argv[7-]" =~ [\<\>]*) set __awsenv_cutat = 6; if ("$__awsenv_argv[6-]" =~ [\<\>]*) set __awsenv_cutat = 5; if ("$__awsenv_argv[5-]" =~ [\<\>]*) set __awsenv_cutat = 4; if ("$__awsenv_argv[4-]" =~ [\<\>]*) set __awsenv_cutat = 3; if ("$__awsenv_argv[3-]" =~ [\<\>]*) set __awsenv_cutat = 2; if ("$__awsenv_argv[2-]" =~ [\<\>]*) set __awsenv_cutat = 1; set __awsenv_redir = none; if ($__awsenv_cutat > 0) eval __awsenv_cut';
+alias __awsenv_cut '@ __awsenv_k1 = $__awsenv_cutat + 1; set __awsenv_redir = in; if ("$__awsenv_argv[$__awsenv_k1-]" =~ *\>*) set __awsenv_redir = out; set __awsenv_argv = ($__awsenv_argv[1-$__awsenv_cutat]:q)';
+# In a forked shell (eval "`awsenv use x`", a subshell) whose stdout is a pipe, applying
+# would be lost when it exits and someone reads what it prints: the CLI runs as it is (its
+# statements and status go to the reader, as without the hook). Written to a terminal or a
+# file, they are applied, as at top level (see shell/awsenv.bash). While the alias decides,
+# fd 1 is still the shell's: a command with a redirection of its own is applied. tcsh keeps
+# the parent's $$ in a fork, so a fork is where /proc/self is another process than /proc/$$
+# (compared by inode: no process started). Where there is no /proc, they are applied.
+alias __awsenv_where 'if ($__awsenv_redir != out && -p /dev/fd/1) eval __awsenv_forked';
+alias __awsenv_forked 'if (-d /proc/self && -d /proc/$$) eval __awsenv_forked_ino';
+alias __awsenv_forked_ino '@ __awsenv_i = -I /proc/self; @ __awsenv_i0 = -I /proc/$$; if ($__awsenv_i != $__awsenv_i0) eval __awsenv_print';
+alias __awsenv_print 'set __awsenv_mode = print; setenv AWSENV_SHELL tcsh';
 alias __awsenv_apply 'set __awsenv_callee = __awsenv_call_cli; __awsenv_capture; if ($__awsenv_rc == 0) eval "$__awsenv_out"; __awsenv_cache_dir; __awsenv_segment_update; set __awsenv_pre = (:) __awsenv_cmd = (); if ($__awsenv_rc != 0) set __awsenv_pre = () __awsenv_cmd = (sh -c "exit $__awsenv_rc")';
 
 # The guard, first in precmd: keeps the environment true to the chosen profile, then hands

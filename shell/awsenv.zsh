@@ -35,6 +35,13 @@ function awsenv {
           --) break ;;
         esac
       done
+      # In a subshell whose stdout is a pipe (`eval "$(awsenv use x)"`, `awsenv use x |
+      # source /dev/stdin`): the statements, not applied, as without the hook (see
+      # shell/awsenv.bash).
+      if ((ZSH_SUBSHELL > 0)) && [[ -p /dev/fd/1 ]]; then
+        AWSENV_SHELL=zsh command "$__awsenv_bin" "$@"
+        return
+      fi
       out=$(AWSENV_SHELL=zsh command "$__awsenv_bin" "$@")
       rc=$?
       if ((rc == 0)); then

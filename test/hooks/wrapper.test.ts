@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Sandbox, sandbox } from '../helpers/env.js';
+import { CLI, type Sandbox, sandbox } from '../helpers/env.js';
 import { requireTool } from '../helpers/tools.js';
 import { type HookShell, writeHook } from './term.js';
 
@@ -70,6 +70,34 @@ for (const shell of ['bash', 'zsh', 'fish', 'tcsh'] as const) {
     assert.match(r.stderr, /^awsenv use \[profile\]\n/);
     assert.match(r.stderr, 'print the statements that make this shell match PROFILE');
     assert.is(r.stdout, 'help:0\nno-profile\n');
+  });
+
+  t('in a command substitution, `use` and `clear` print what the CLI prints, byte for byte, with its status, and apply nothing', async () => {
+    if (!requireTool(shell, `the ${shell} hook`)) return;
+    // What the CLI prints without the hook, in this shell's dialect (as the hook would ask for it).
+    const cli = (args: string, file: string) => `env AWSENV_SHELL=${shell} node ${CLI} ${args} > ${file}`;
+    // The same through the wrapper in a command substitution (tcsh: a subshell piped on; its
+    // `anyerror` makes the pipe's status the failing command's), lines printed again.
+    const sub = (args: string, file: string) =>
+      shell === 'tcsh'
+        ? `set anyerror; (awsenv ${args}) | cat > ${file}; echo "${file}:$status"`
+        : shell === 'fish'
+          ? `set out (awsenv ${args}); set st $status; printf '%s\\n' $out > ${file}; echo "${file}:$st"`
+          : `out=$(awsenv ${args}); st=$?; printf '%s\\n' "$out" > ${file}; echo "${file}:$st"`;
+    const r = await runScript(box, shell, [
+      cli('use p', 'use.cli'),
+      sub('use p', 'use.hook'),
+      cli('use nope', 'nope.cli'),
+      sub('use nope', 'nope.hook'),
+      cli('clear', 'clear.cli'),
+      sub('clear', 'clear.hook'),
+      'printenv AWS_PROFILE || echo no-profile',
+    ]);
+    assert.is(r.stdout, 'use.hook:0\nnope.hook:1\nclear.hook:0\nno-profile\n');
+    const read = (f: string) => readFileSync(join(box.dir, f), 'utf8');
+    assert.match(read('use.cli'), `'${KEY}'`, 'the CLI printed the statements');
+    for (const name of ['use', 'nope', 'clear']) assert.is(read(`${name}.hook`), read(`${name}.cli`), name);
+    assert.is(read('nope.hook'), 'false\n');
   });
 
   t('`awsenv list` runs as it is: output, status, pipes and redirections', async () => {
