@@ -53,7 +53,18 @@ export function spawnInherit(file: string, args: readonly string[], env: Record<
 
 function viaChildProcess(file: string, args: readonly string[], env: Record<string, string>): Child {
   const { spawn } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
-  const child = spawn(file, args, { env, stdio: 'inherit', windowsHide: true });
+  let child: import('node:child_process').ChildProcess;
+  try {
+    child = spawn(file, args, { env, stdio: 'inherit', windowsHide: true });
+  } catch (thrown) {
+    // child_process emits EACCES, EAGAIN, EMFILE, ENFILE and ENOENT but throws any other
+    // error of the spawn itself (ENOTDIR, ELOOP, E2BIG...): settled the same way as the
+    // binding does, so that exec reports "cannot run" on both paths. Errors of ours
+    // (ERR_INVALID_ARG_VALUE for a NUL, ERR_ACCESS_DENIED) have no errno and still throw.
+    const errno = (thrown as NodeJS.ErrnoException).errno;
+    if (typeof errno !== 'number' || (thrown as NodeJS.ErrnoException).syscall !== 'spawn') throw thrown;
+    return { exited: Promise.resolve({ error: spawnError(file, errno) }), kill: () => undefined };
+  }
   const exited = new Promise<Exit>((done) => {
     child.once('error', (error) => done({ error }));
     child.once('exit', (code, signal) => done({ code, signal }));
@@ -92,12 +103,9 @@ function viaBinding(file: string, args: readonly string[], env: Record<string, s
     windowsVerbatimArguments: false,
   });
   if (err !== 0) {
-    // As child_process does (ErrnoException): the name as `code`, the number as `errno`.
     ended = true;
     handle.close();
-    const code = getSystemErrorName(err);
-    const error: NodeJS.ErrnoException = Object.assign(new Error(`spawn ${file} ${code}`), { errno: err, code, syscall: `spawn ${file}`, path: file });
-    done({ error });
+    done({ error: spawnError(file, err) });
   }
   return {
     exited,
@@ -105,4 +113,10 @@ function viaBinding(file: string, args: readonly string[], env: Record<string, s
       if (!ended) handle.kill(os().constants.signals[signal]);
     },
   };
+}
+
+/** As child_process reports a failed spawn (ErrnoException): the name as `code`, the number as `errno`. */
+function spawnError(file: string, errno: number): NodeJS.ErrnoException {
+  const code = getSystemErrorName(errno);
+  return Object.assign(new Error(`spawn ${file} ${code}`), { errno, code, syscall: `spawn ${file}`, path: file });
 }

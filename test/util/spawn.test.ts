@@ -3,7 +3,7 @@
 // exactly, arguments, PATH looked up in the given environment, the errors a shell reports as
 // 127/126, signals passed on, and the same stdin/stdout/stderr. Then the built CLI under
 // --pending-deprecation: the public module, and no warning.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -91,6 +91,17 @@ test('not found (ENOENT) and not runnable (EACCES): the same error from both', a
   chmodSync(file, 0o644);
   const denied = (await both(file, [], { PATH })) as { code: string };
   assert.is(denied.code, 'EACCES');
+});
+
+test('errors child_process throws rather than emits (ENOTDIR, ELOOP): the same error from both', async () => {
+  // child_process emits EACCES/EAGAIN/EMFILE/ENFILE/ENOENT but throws any other spawn error;
+  // exec must see every one as "cannot run", whichever path started the child.
+  const notDir = (await both('/etc/passwd/x', [], { PATH })) as { code: string };
+  assert.is(notDir.code, 'ENOTDIR');
+  const loop = join(dir, 'loop');
+  symlinkSync(loop, loop);
+  const looped = (await both(loop, [], { PATH })) as { code: string };
+  assert.is(looped.code, 'ELOOP');
 });
 
 test('a child killed by a signal reports the signal, not a status', async () => {
