@@ -46,6 +46,11 @@ interface Header {
   decoded: [number, string][];
 }
 
+/** Whether `list` is pairs of a name and the position (index `at` of the pair) of one of `count` headers. */
+const pairsFit = (list: unknown, count: number, at: 0 | 1): boolean =>
+  Array.isArray(list) &&
+  list.every((pair: unknown) => Array.isArray(pair) && pair.length === 2 && typeof pair[1 - at] === 'string' && Number.isSafeInteger(pair[at]) && pair[at] >= 0 && pair[at] < count);
+
 /** The saved index of `file` as it is now (its stamp), or undefined. */
 export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIndex | undefined {
   try {
@@ -61,6 +66,9 @@ export function loadIndex(cache: IndexCache, file: string, stamp: string): IniIn
     if (h.v !== VERSION || h.file !== file || h.stamp !== stamp) return undefined;
     const { count, tableLength } = h;
     if (!Number.isSafeInteger(count) || count < 0 || count > MAX_INDEX || tableLength !== tableLengthOf(count)) return undefined;
+    // The header's other fields are used long after this (irregular by every name listing,
+    // size by every read): a wrong shape is refused here, not met as a TypeError later.
+    if (!Number.isSafeInteger(h.size) || h.size < 0 || !pairsFit(h.irregular, count, 1) || !pairsFit(h.decoded, count, 0)) return undefined;
     // The header is padded so that the numbers start 4-aligned: read in place, not copied.
     const body = eol + 1;
     const flagsAt = body + 4 * (count * STRIDE + tableLength);

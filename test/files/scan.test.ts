@@ -434,6 +434,22 @@ kept('a damaged or foreign index is ignored', () => {
       return copy;
     })(),
     Buffer.from('not an index'),
+    // Header fields of the wrong shape (they are used long after the load: refused at it).
+    ...[
+      { irregular: 5 },
+      { irregular: [[1, 2]] },
+      { irregular: [['profile x', 1e9]] },
+      { decoded: 5 },
+      { decoded: [['x', 'y']] },
+      { decoded: [[-1, 'profile x']] },
+      { size: 'x' },
+      { size: -1 },
+    ].map((change) => {
+      const eol = good.indexOf(0x0a);
+      let head = JSON.stringify({ ...JSON.parse(good.subarray(0, eol).toString()), ...change });
+      head += ' '.repeat((4 - ((Buffer.byteLength(head) + 1) % 4)) % 4);
+      return Buffer.concat([Buffer.from(`${head}\n`), good.subarray(eol + 1)]);
+    }),
   ];
   for (const bytes of damaged) {
     writeFileSync(file, bytes);
