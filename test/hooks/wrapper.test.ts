@@ -57,6 +57,24 @@ for (const shell of ['bash', 'zsh', 'fish', 'tcsh'] as const) {
     assert.match(r.stderr, "awsenv: profile 'nope' not found");
   });
 
+  t("a profile whose name starts with > or < is a profile, not a redirection; a real one still is one", async () => {
+    if (!requireTool(shell, `the ${shell} hook`)) return;
+    box.write('credentials', `[p]\naws_access_key_id = ${KEY}\naws_secret_access_key = secret-one\n[>odd]\naws_access_key_id = AKIAODDNAME00000001\naws_secret_access_key = s\n[<odd]\naws_access_key_id = AKIAODDNAME00000002\naws_secret_access_key = s\n`);
+    const r = await runScript(box, shell, [
+      "awsenv use '>odd'",
+      'echo "gt:$STATUS"',
+      'printenv AWS_ACCESS_KEY_ID',
+      "awsenv use '<odd'",
+      'echo "lt:$STATUS"',
+      'printenv AWS_ACCESS_KEY_ID',
+      'awsenv use p > /dev/null',
+      'echo "redirected:$STATUS"',
+      'printenv AWS_ACCESS_KEY_ID',
+    ]);
+    assert.is(r.stdout, `gt:0\nAKIAODDNAME00000001\nlt:0\nAKIAODDNAME00000002\nredirected:0\n${KEY}\n`);
+    assert.is(r.stderr, '');
+  });
+
   t('`awsenv clear` drops what `use` set', async () => {
     if (!requireTool(shell, `the ${shell} hook`)) return;
     const r = await runScript(box, shell, ['awsenv use p', 'awsenv clear', 'echo "clear:$STATUS"', 'printenv AWS_ACCESS_KEY_ID || echo no-key', 'printenv AWSENV_PROFILE || echo no-state']);
