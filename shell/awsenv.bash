@@ -21,14 +21,17 @@ __awsenv_retry_at=0
 __awsenv_memo='' __awsenv_memo_at=0 __awsenv_memo_until=0 __awsenv_seg_at=0 __awsenv_seg_until=''
 
 # The statements a subcommand prints are applied only when it succeeded (its stdout is
-# then only shell code); anything else runs as it is. In a subshell whose stdout is a pipe
-# (`eval "$(awsenv use x)"`, backquotes, `source <(awsenv use x)`, `awsenv use x | ...`),
-# applying would be lost when the subshell exits and someone reads what it prints: the CLI
-# then runs as it is, and its statements and status reach the reader as they would without
-# the hook (BASH_SUBSHELL counts command substitutions and pipeline elements too). At top
-# level, whatever stdout is (`awsenv use x >/dev/null` silences, it does not ask for the
-# statements), and in a subshell writing to a terminal or a file (`( awsenv use x; aws ... )
-# > log`: a log would get the secret), they are applied. An alias named awsenv would be
+# then only shell code); anything else runs as it is. In a command or process substitution
+# (`eval "$(awsenv use x)"`, backquotes, `source <(awsenv use x)`), applying would be lost
+# when the subshell exits, and the shell itself reads what it prints: the CLI then runs as
+# it is, and its statements and status reach the shell as they would without the hook. Such
+# a subshell is told by three things: it is a subshell (BASH_SUBSHELL), its stdout is a
+# pipe, and it is in the shell's own process group. A pipeline element is a job of its own
+# (`{ awsenv use x; aws ...; } | tee log`): it applies, so the log never gets the secret and
+# the commands after it get the credentials. So do the top level, whatever stdout is
+# (`awsenv use x >/dev/null` silences, it does not ask for the statements), and a subshell
+# writing to a terminal or a file. Without /proc, or with job control off (set +m), a
+# pipeline element cannot be told apart: it applies, as before. An alias named awsenv would be
 # expanded in `awsenv() {` (a syntax error at start-up) and would shadow the function: it
 # goes, and the `function` form is used, whose name bash never alias-expands.
 unalias awsenv 2>/dev/null || true
@@ -42,7 +45,7 @@ function awsenv {
           --) break ;;
         esac
       done
-      if ((BASH_SUBSHELL > 0)) && [[ -p /dev/stdout ]]; then
+      if ((BASH_SUBSHELL > 0)) && [[ -p /dev/stdout ]] && __awsenv_own_group; then
         AWSENV_SHELL=bash command "$__awsenv_bin" "$@"
         return
       fi
@@ -56,6 +59,21 @@ function awsenv {
       ;;
     *) command "$__awsenv_bin" "$@" ;;
   esac
+}
+
+# Whether this (sub)shell is in the shell's own process group (see awsenv above): field 5
+# of /proc/self/stat and of /proc/$$/stat (the shell's, $$ in a subshell too), read by the
+# builtin (no process), taken apart without IFS. (An interactive shell leads its group.)
+__awsenv_own_group() {
+  local s t
+  { read -r s </proc/self/stat && read -r t </proc/$$/stat; } 2>/dev/null || return 1
+  s=${s##*\) } # after "PID (COMM) ": state, ppid, pgrp, ...
+  s=${s#* }
+  s=${s#* }
+  t=${t##*\) }
+  t=${t#* }
+  t=${t#* }
+  [[ ${s%% *} == "${t%% *}" ]]
 }
 
 __awsenv_now() {

@@ -107,16 +107,24 @@ alias __awsenv_main '__awsenv_unredirect; set __awsenv_j = " $__awsenv_argv "; s
 # word that only starts with one (a profile '>odd', quoted) stays. No loop fits on one line.
 alias __awsenv_unredirect 'set __awsenv_cutat = 0; if ("$__awsenv_argv[12-]" =~ [\<\>]\ * || "$__awsenv_argv[12-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 11; if ("$__awsenv_argv[11-]" =~ [\<\>]\ * || "$__awsenv_argv[11-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 10; if ("$__awsenv_argv[10-]" =~ [\<\>]\ * || "$__awsenv_argv[10-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 9; if ("$__awsenv_argv[9-]" =~ [\<\>]\ * || "$__awsenv_argv[9-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 8; if ("$__awsenv_argv[8-]" =~ [\<\>]\ * || "$__awsenv_argv[8-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 7; if ("$__awsenv_argv[7-]" =~ [\<\>]\ * || "$__awsenv_argv[7-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 6; if ("$__awsenv_argv[6-]" =~ [\<\>]\ * || "$__awsenv_argv[6-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 5; if ("$__awsenv_argv[5-]" =~ [\<\>]\ * || "$__awsenv_argv[5-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 4; if ("$__awsenv_argv[4-]" =~ [\<\>]\ * || "$__awsenv_argv[4-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 3; if ("$__awsenv_argv[3-]" =~ [\<\>]\ * || "$__awsenv_argv[3-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 2; if ("$__awsenv_argv[2-]" =~ [\<\>]\ * || "$__awsenv_argv[2-]" =~ [\<\>][\<\>]\ *) set __awsenv_cutat = 1; set __awsenv_redir = none; if ($__awsenv_cutat > 0) eval __awsenv_cut';
 alias __awsenv_cut '@ __awsenv_k1 = $__awsenv_cutat + 1; set __awsenv_redir = in; if ("$__awsenv_argv[$__awsenv_k1-]" =~ *\>*) set __awsenv_redir = out; set __awsenv_argv = ($__awsenv_argv[1-$__awsenv_cutat]:q)';
-# In a forked shell (eval "`awsenv use x`", a subshell) whose stdout is a pipe, applying
-# would be lost when it exits and someone reads what it prints: the CLI runs as it is (its
-# statements and status go to the reader, as without the hook). Written to a terminal or a
-# file, they are applied, as at top level (see shell/awsenv.bash). While the alias decides,
-# fd 1 is still the shell's: a command with a redirection of its own is applied. tcsh keeps
-# the parent's $$ in a fork, so a fork is where /proc/self is another process than /proc/$$
-# (compared by inode: no process started). Where there is no /proc, they are applied.
+# In a backquote substitution (eval "`awsenv use x`"), applying would be lost when the
+# forked shell exits, and the shell itself reads what it prints: the CLI runs as it is (its
+# statements and status go to the shell, as without the hook). Told by three things: a
+# fork, stdout a pipe, and the shell's own process group. A pipeline element is a job of its
+# own (`(awsenv use x; aws ...) | tee log`): it applies, so a log never gets the secret; so
+# do the top level and a subshell writing to a terminal or a file (see shell/awsenv.bash).
+# While the alias decides, fd 1 is still the shell's: a command with a redirection of its
+# own is applied. tcsh keeps the parent's $$ in a fork, so a fork is where /proc/self is
+# another process than /proc/$$ (compared by inode: no process started). Only then is the
+# process group compared with the shell's, which tcsh cannot read without a process (`cat`
+# of /proc/self/stat, whose group is the fork's, and of /proc/$$/stat; the fifth word of
+# each, after "PID (COMM) STATE PPID", as neither name has a space). Where there is no
+# /proc, they are applied.
 alias __awsenv_where 'if ($__awsenv_redir != out && -p /dev/fd/1) eval __awsenv_forked';
 alias __awsenv_forked 'if (-d /proc/self && -d /proc/$$) eval __awsenv_forked_ino';
-alias __awsenv_forked_ino '@ __awsenv_i = -I /proc/self; @ __awsenv_i0 = -I /proc/$$; if ($__awsenv_i != $__awsenv_i0) eval __awsenv_print';
+alias __awsenv_forked_ino '@ __awsenv_i = -I /proc/self; @ __awsenv_i0 = -I /proc/$$; if ($__awsenv_i != $__awsenv_i0) eval __awsenv_group';
+alias __awsenv_group 'set __awsenv_st = (`cat /proc/self/stat`) __awsenv_st0 = (`cat /proc/$$/stat`); if ($#__awsenv_st >= 5 && $#__awsenv_st0 >= 5) eval __awsenv_group_is';
+alias __awsenv_group_is 'if ("$__awsenv_st[5]" == "$__awsenv_st0[5]") eval __awsenv_print';
 alias __awsenv_print 'set __awsenv_mode = print; setenv AWSENV_SHELL tcsh';
 alias __awsenv_apply 'set __awsenv_callee = __awsenv_call_cli; __awsenv_capture; if ($__awsenv_rc == 0) eval "$__awsenv_out"; __awsenv_cache_dir; __awsenv_segment_update; set __awsenv_pre = (:) __awsenv_cmd = (); if ($__awsenv_rc != 0) set __awsenv_pre = () __awsenv_cmd = (sh -c "exit $__awsenv_rc")';
 

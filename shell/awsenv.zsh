@@ -35,10 +35,13 @@ function awsenv {
           --) break ;;
         esac
       done
-      # In a subshell whose stdout is a pipe (`eval "$(awsenv use x)"`, `awsenv use x |
-      # source /dev/stdin`): the statements, not applied, as without the hook (see
-      # shell/awsenv.bash).
-      if ((ZSH_SUBSHELL > 0)) && [[ -p /dev/fd/1 ]]; then
+      # In a command substitution (`eval "$(awsenv use x)"`): the statements, not applied,
+      # as without the hook. Told as in shell/awsenv.bash: a subshell, stdout a pipe, in the
+      # shell's own process group. zsh runs a process substitution (`source <(awsenv use
+      # x)`) and the left of a pipe (`awsenv use x | source /dev/stdin`) as jobs of their
+      # own, like `{ awsenv use x; aws ...; } | tee log`, which must apply (a log must never
+      # get the secret): those apply, as before.
+      if ((ZSH_SUBSHELL > 0)) && [[ -p /dev/fd/1 ]] && __awsenv_own_group; then
         AWSENV_SHELL=zsh command "$__awsenv_bin" "$@"
         return
       fi
@@ -55,6 +58,22 @@ function awsenv {
 }
 
 # Whether $1 is digits only, short enough for 64-bit arithmetic.
+# Whether this (sub)shell is in the shell's own process group (see awsenv above): field 5
+# of /proc/self/stat and of /proc/$$/stat (the shell's, $$ in a subshell too), read by the
+# builtin (no process), taken apart without IFS. (An interactive shell leads its group.)
+function __awsenv_own_group {
+  emulate -L zsh
+  local s t
+  { read -r s </proc/self/stat && read -r t </proc/$$/stat; } 2>/dev/null || return 1
+  s=${s##*\) } # after "PID (COMM) ": state, ppid, pgrp, ...
+  s=${s#* }
+  s=${s#* }
+  t=${t##*\) }
+  t=${t#* }
+  t=${t#* }
+  [[ ${s%% *} == "${t%% *}" ]]
+}
+
 function __awsenv_digits {
   emulate -L zsh
   [[ $1 == <-> && ${#1} -lt 19 ]]

@@ -33,7 +33,9 @@ function prepare(box: Sandbox): void {
 /** Each shell's ways to apply what `awsenv ARGS` prints, as a user without the hook would type them. */
 const IDIOMS: Record<TermShell, ((command: string) => string)[]> = {
   bash: [(c) => `eval "$(${c})"`, (c) => `eval "\`${c}\`"`, (c) => `source <(${c})`],
-  zsh: [(c) => `eval "$(${c})"`, (c) => `eval "\`${c}\`"`, (c) => `source <(${c})`, (c) => `${c} | source /dev/stdin`],
+  // (zsh runs `source <(…)` and `… | source /dev/stdin` as jobs of their own, which apply:
+  // see the pipeline test below.)
+  zsh: [(c) => `eval "$(${c})"`, (c) => `eval "\`${c}\`"`],
   fish: [(c) => `eval (${c})`, (c) => `${c} | source`],
   tcsh: [(c) => `eval "\`${c}\`"`],
   pwsh: [(c) => `Invoke-Expression (${c})`, (c) => `${c} | Invoke-Expression`, (c) => `${c} | Out-String | Invoke-Expression`],
@@ -151,6 +153,18 @@ for (const shell of ['bash', 'zsh', 'fish', 'tcsh', 'pwsh'] as const) {
         // A log of a subshell gets what the commands print, never the statements (the secret).
         assert.is((await s.run('( awsenv use p; printenv AWS_ACCESS_KEY_ID ) > sub.log; cat sub.log')).output, KEY);
         assert.is(await env(s, 'AWS_ACCESS_KEY_ID'), '');
+        // Nor a log at the end of a pipe: a pipeline element is a job of its own, which
+        // applies (its stdout is a pipe, as a command substitution's is).
+        const piped = shell === 'tcsh' ? '(awsenv use p; printenv AWS_ACCESS_KEY_ID) | tee pipe.log' : '{ awsenv use p; printenv AWS_ACCESS_KEY_ID; } | tee pipe.log';
+        assert.is((await s.run(piped)).output, KEY, 'the commands after it get the credentials');
+        const log = (await s.run('cat pipe.log')).output;
+        assert.is(log, KEY, 'the log holds what the commands printed, no statement');
+        assert.not.match(log, 'proc-secret');
+        assert.is(await env(s, 'AWS_ACCESS_KEY_ID'), '');
+        if (shell === 'zsh') {
+          // zsh's own jobs: applied there and lost, as before the hook passed anything through.
+          assert.is((await s.run('awsenv use p | source /dev/stdin; printenv AWS_ACCESS_KEY_ID || :')).output, '');
+        }
       }
     }));
 
