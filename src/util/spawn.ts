@@ -7,9 +7,9 @@
 // missing it. child_process itself spawns through the `process_wrap` binding; on the Node line
 // it was checked against (20) that binding is used directly, with the options object
 // child_process would have built. process.binding is deprecated in the documentation only
-// (DEP0111); when the runtime warning is on (--pending-deprecation) process.binding is
-// wrapped, and then, on any other Node major, or if the binding is gone, the public module
-// is used: same behaviour, test/util/spawn.test.ts runs both side by side.
+// (DEP0111). When its runtime warning is on (--pending-deprecation) process.binding is
+// wrapped; then, on any other Node major, on Windows, or if the binding is gone, the public
+// module is used: same behaviour, test/util/spawn.test.ts runs both side by side.
 import { getSystemErrorName } from 'node:util';
 import { os } from './os.js';
 
@@ -38,7 +38,9 @@ const binding = (): (((name: string) => unknown) & { name: string }) | undefined
 
 /** The implementation this Node can take (exported for the test that runs both). */
 export function available(): Impl {
-  if (!process.versions.node.startsWith('20.')) return 'child_process';
+  // On Windows child_process also sorts the environment and drops keys that differ only in
+  // case; that was not rebuilt here, so Windows keeps the public module.
+  if (!process.versions.node.startsWith('20.') || process.platform === 'win32') return 'child_process';
   // Wrapped by util.deprecate (named `deprecated`) when the runtime warning is on.
   return binding()?.name === 'binding' ? 'binding' : 'child_process';
 }
