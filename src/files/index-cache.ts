@@ -144,19 +144,33 @@ export function saveIndex(cache: IndexCache, file: string, index: IniIndex, st: 
 // never holds a line break). Written only for a file whose index was kept (so old enough).
 const namesPathOf = (cache: IndexCache, file: string) => join(cache.dir, `${sha256Hex(file)}.names`);
 
+/**
+ * The kept names file of `file` when it belongs to this index: the directory trusted, the
+ * stamp line, a line break last (nothing after the stamp line for no names). Its bytes and
+ * where the names start.
+ */
+function namesFile(cache: IndexCache, file: string, index: IniIndex): { bytes: Buffer; body: number } | undefined {
+  if (!cache.trusted()) return undefined;
+  const bytes = readOwnBytes(namesPathOf(cache, file), MAX_INDEX);
+  if (!bytes) return undefined;
+  const eol = bytes.indexOf(0x0a);
+  if (eol < 0 || bytes.toString('utf8', 0, eol) !== `${VERSION} ${index.stamp}`) return undefined;
+  const body = eol + 1;
+  if (index.count === 0 ? bytes.length !== body : bytes[bytes.length - 1] !== 0x0a) return undefined;
+  return { bytes, body };
+}
+
+/** Whether a few names (first, middle, last; `nameOf` gives each) match the index's hashes. */
+const samplesMatch = (index: IniIndex, nameOf: (i: number) => string): boolean =>
+  index.count === 0 || [0, index.count >> 1, index.count - 1].every((i) => nameMatches(index, i, nameOf(i)));
+
 export function loadNames(cache: IndexCache, file: string, index: IniIndex): string[] | undefined {
   try {
-    if (!cache.trusted()) return undefined;
-    const bytes = readOwnBytes(namesPathOf(cache, file), MAX_INDEX);
-    if (!bytes) return undefined;
-    const text = bytes.toString('utf8');
-    const eol = text.indexOf('\n');
-    if (eol < 0 || text.slice(0, eol) !== `${VERSION} ${index.stamp}`) return undefined;
-    const names = index.count === 0 ? [] : text.slice(eol + 1, -1).split('\n');
-    if (names.length !== index.count || !text.endsWith('\n')) return undefined;
-    // A few names checked against the index's hashes (first, middle, last).
-    for (const i of index.count === 0 ? [] : [0, index.count >> 1, index.count - 1]) if (!nameMatches(index, i, names[i]!)) return undefined;
-    return names;
+    const kept = namesFile(cache, file, index);
+    if (!kept) return undefined;
+    const { bytes, body } = kept;
+    const names = index.count === 0 ? [] : bytes.toString('utf8', body, bytes.length - 1).split('\n');
+    return names.length === index.count && samplesMatch(index, (i) => names[i]!) ? names : undefined;
   } catch {
     return undefined;
   }
@@ -178,25 +192,18 @@ export function saveNames(cache: IndexCache, file: string, index: IniIndex, name
  */
 export function loadNameBytes(cache: IndexCache, file: string, index: IniIndex): { bytes: Buffer; body: number } | undefined {
   try {
-    if (!cache.trusted()) return undefined;
-    const bytes = readOwnBytes(namesPathOf(cache, file), MAX_INDEX);
-    if (!bytes) return undefined;
-    const eol = bytes.indexOf(0x0a);
-    if (eol < 0 || bytes.toString('utf8', 0, eol) !== `${VERSION} ${index.stamp}`) return undefined;
-    const body = eol + 1;
-    if (index.count === 0) return bytes.length === body ? { bytes, body } : undefined;
-    if (bytes[bytes.length - 1] !== 0x0a) return undefined;
-    // Exactly count lines, and a few names checked against the index's hashes (first, middle, last).
-    const check = new Map([0, index.count >> 1, index.count - 1].map((i) => [i, ''] as [number, string]));
+    const kept = namesFile(cache, file, index);
+    if (!kept) return undefined;
+    const { bytes, body } = kept;
+    // Exactly count lines, and the sampled names decoded on the way.
+    const sampled = new Map([0, index.count >> 1, index.count - 1].map((i) => [i, ''] as [number, string]));
     let lines = 0;
     for (let at = body; at < bytes.length; lines++) {
       const end = bytes.indexOf(0x0a, at);
-      if (check.has(lines)) check.set(lines, bytes.toString('utf8', at, end));
+      if (sampled.has(lines)) sampled.set(lines, bytes.toString('utf8', at, end));
       at = end + 1;
     }
-    if (lines !== index.count) return undefined;
-    for (const [i, name] of check) if (!nameMatches(index, i, name)) return undefined;
-    return { bytes, body };
+    return lines === index.count && samplesMatch(index, (i) => sampled.get(i)!) ? kept : undefined;
   } catch {
     return undefined;
   }
